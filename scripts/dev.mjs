@@ -1,0 +1,69 @@
+// `npm run dev`: the whole system on this machine, with no AWS and no Cloudflare
+// account. Ports: COGNITO_PORT (8789), SERVICE_PORT (8787), BFF_PORT (8788).
+import { DEFAULT_PORTS, ensureDevVars, startStack } from "./local-stack.mjs";
+
+const COLORS = { cognito: "\x1b[35m", service: "\x1b[36m", bff: "\x1b[33m" };
+const RESET = "\x1b[0m";
+const useColor = process.stdout.isTTY;
+
+function port(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) {
+    console.error(`${name} must be a port number between 1 and 65535, got "${value}"`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+const ports = {
+  cognito: port("COGNITO_PORT", DEFAULT_PORTS.cognito),
+  service: port("SERVICE_PORT", DEFAULT_PORTS.service),
+  bff: port("BFF_PORT", DEFAULT_PORTS.bff),
+};
+
+for (const file of ensureDevVars()) console.log(`created ${file} from its .example (dev-only secret)`);
+
+const prefix = (worker) => {
+  const label = `[${worker}]`.padEnd(10);
+  return useColor ? `${COLORS[worker]}${label}${RESET}` : label;
+};
+
+let stack;
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  await stack?.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+try {
+  stack = await startStack({ ports, onLine: (worker, line) => console.log(`${prefix(worker)} ${line}`) });
+} catch (error) {
+  console.error(`\n${error.message}`);
+  process.exit(1);
+}
+
+const { urls } = stack;
+console.log(`
+The stack is up: cognito-local ${urls.cognito}, MyService ${urls.service}, MyBFF ${urls.bff}
+Try it (Ctrl-C stops everything):
+
+  TOKEN=$(curl -s -X POST ${urls.tokenEndpoint} \\
+    -H 'Content-Type: application/x-www-form-urlencoded' \\
+    -d grant_type=client_credentials -d client_id=xe5xuz3azyo3g47nj1p5m3h2w6 \\
+    -d client_secret=local-dev-secret-not-for-production | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+  curl -i ${urls.service}/weatherforecast                                  # 401
+  curl -s ${urls.service}/weatherforecast -H "Authorization: Bearer $TOKEN"  # 200
+  curl -s ${urls.bff}/weatherforecast                                      # 200
+`);
+
+const { name, code } = await stack.exited;
+if (!stopping) {
+  console.error(`${name} stopped (exit code ${code}); stopping the others`);
+  await shutdown(1);
+}

@@ -1,0 +1,166 @@
+// Starts the three local workers (cognito-local, MyService, MyBFF) as `wrangler dev`
+// processes, one per worker because one wrangler process runs one environment.
+// Shared by `npm run dev` (scripts/dev.mjs) and by the stack tests, which is why it
+// is a small module of our own rather than a generic runner such as `concurrently`:
+// callers need to know when every worker is ready and on which ports.
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export const DEFAULT_PORTS = { cognito: 8789, service: 8787, bff: 8788 };
+
+/** Environment for every wrangler run: no telemetry, no Cloudflare API calls. */
+export const WRANGLER_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
+
+const DEV_VARS = [
+  ["workers/cognito-local/.dev.vars.example", "workers/cognito-local/.dev.vars"],
+  [".dev.vars.bff.example", ".dev.vars.bff"],
+];
+
+/** Copies the committed dev-only secrets into place when missing; returns what it created. */
+export function ensureDevVars() {
+  const created = [];
+  for (const [example, target] of DEV_VARS) {
+    if (!existsSync(join(ROOT, target))) {
+      copyFileSync(join(ROOT, example), join(ROOT, target));
+      created.push(target);
+    }
+  }
+  return created;
+}
+
+/** The dev pool id, read from the issuer that wrangler.toml gives MyService. */
+function devPoolPath() {
+  const match = /^COGNITO_ISSUER\s*=\s*"https?:\/\/[^/"]+(\/[^"]+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
+  if (!match) throw new Error("wrangler.toml: COGNITO_ISSUER not found");
+  return match[1];
+}
+
+/** URLs of the stack for the given ports. */
+export function stackUrls(ports) {
+  const cognito = `http://127.0.0.1:${ports.cognito}`;
+  return {
+    cognito,
+    issuer: `${cognito}${devPoolPath()}`,
+    tokenEndpoint: `${cognito}/oauth2/token`,
+    service: `http://127.0.0.1:${ports.service}`,
+    bff: `http://127.0.0.1:${ports.bff}`,
+  };
+}
+
+/** A port the OS says is free now. Each wrangler gets its own inspector port: left to
+ * choose, three wranglers starting at once race for 9229 and one fails. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function workerCommands(ports, persistTo) {
+  const urls = stackUrls(ports);
+  const common = ["--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])];
+  return [
+    {
+      name: "cognito",
+      port: ports.cognito,
+      args: ["-c", "workers/cognito-local/wrangler.toml", "--port", String(ports.cognito), "--var", `ISSUER_ORIGIN:${urls.cognito}`],
+    },
+    {
+      name: "service",
+      port: ports.service,
+      args: ["--port", String(ports.service), "--var", `COGNITO_ISSUER:${urls.issuer}`],
+    },
+    {
+      name: "bff",
+      port: ports.bff,
+      args: [
+        "--env", "bff", "--port", String(ports.bff),
+        "--var", `AUTH_SERVER_TOKEN_ENDPOINT_URL:${urls.tokenEndpoint}`,
+        "--var", `MY_SERVICE_URL:${urls.service}`,
+      ],
+    },
+  ].map((worker) => ({ ...worker, args: ["dev", ...worker.args, ...common] }));
+}
+
+/**
+ * Starts the stack. Resolves once every worker has said it is ready.
+ * @param {{ ports?: Partial<typeof DEFAULT_PORTS>, persistTo?: string, env?: Record<string,string>,
+ *           onLine?: (worker: string, line: string) => void, readyTimeoutMs?: number }} options
+ */
+export async function startStack(options = {}) {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+  const workers = workerCommands(ports, options.persistTo);
+  for (const worker of workers) worker.args.push("--inspector-port", String(await freePort()));
+  const children = workers.map((worker) => {
+    const child = spawn(process.execPath, [wrangler, ...worker.args], {
+      cwd: ROOT,
+      env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // own process group, so stopping it also stops workerd
+    });
+    const ready = new Promise((resolve, reject) => {
+      let buffered = "";
+      const onData = (chunk) => {
+        buffered += chunk.toString();
+        let newline;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, newline).replace(/\s+$/, "");
+          buffered = buffered.slice(newline + 1);
+          if (line) options.onLine?.(worker.name, line);
+          if (line.includes("Ready on")) resolve();
+        }
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.on("exit", (code) => reject(new Error(`${worker.name} (wrangler dev) exited with code ${code} before it was ready`)));
+    });
+    return { ...worker, child, ready };
+  });
+
+  const stop = async () => {
+    await Promise.all(children.map(({ child }) => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", resolve);
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        resolve();
+      }
+      setTimeout(() => {
+        try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+      }, 5000).unref();
+    })));
+  };
+
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  let timer;
+  try {
+    await Promise.race([
+      Promise.all(children.map((c) => c.ready)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the stack was not ready within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const exited = Promise.race(children.map(({ name, child }) => new Promise((resolve) => child.on("exit", (code) => resolve({ name, code })))));
+  return { ports, urls: stackUrls(ports), stop, exited };
+}

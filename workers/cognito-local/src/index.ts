@@ -1,0 +1,68 @@
+/**
+ * cognito-local: a stand-in for the Amazon Cognito user pool described by
+ * infra/cognito.yaml, for development and tests only. It serves the token endpoint
+ * and the pool's well-known documents as Cognito lays them out, on loopback only.
+ * @module
+ */
+import { Hono } from "hono";
+import { devRoutes } from "./dev/dev-routes";
+import { localPool, type LocalPool } from "./local-pool";
+import { loopbackOnly } from "./loopback-only";
+import { OAuthError } from "./token/oauth-error";
+import { handleTokenRequest } from "./token/token-endpoint";
+import { openIdConfiguration } from "./well-known";
+
+type AppEnv = { Bindings: Env; Variables: { local: LocalPool } };
+
+const app = new Hono<AppEnv>();
+
+app.use(loopbackOnly());
+
+app.use(async (c, next) => {
+  c.set("local", await localPool(c.env));
+  await next();
+});
+
+app.post("/oauth2/token", async (c) => {
+  const { pool, keys, stats, now } = c.var.local;
+  try {
+    const { body, clientId } = await handleTokenRequest(c.req.raw, pool, keys, now());
+    stats.recordIssued(clientId);
+    return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    stats.recordRejected(error.code);
+    console.log(JSON.stringify({ level: "info", event: "token_request_rejected", error: error.code, reason: error.description }));
+    return error.toResponse();
+  }
+});
+
+app.all("/oauth2/token", () =>
+  new OAuthError("invalid_request", "the token endpoint accepts POST only", 405).toResponse({ Allow: "POST" }),
+);
+
+app.get("/:poolId/.well-known/jwks.json", async (c) => {
+  const { pool, keys, now } = c.var.local;
+  if (c.req.param("poolId") !== pool.poolId) return c.notFound();
+  return c.json({ keys: await keys.publishedKeys(now()) });
+});
+
+app.get("/:poolId/.well-known/openid-configuration", (c) => {
+  const { pool } = c.var.local;
+  if (c.req.param("poolId") !== pool.poolId) return c.notFound();
+  return c.json(openIdConfiguration(pool.issuer));
+});
+
+app.route("/_dev", devRoutes);
+
+app.notFound((c) => c.json({ error: "not_found" }, 404));
+
+app.onError((error, c) => {
+  const code = (error as { code?: unknown }).code;
+  console.error(JSON.stringify({ level: "error", event: "cognito_local_error", code, message: error.message }));
+  // Dev-only worker: the configuration message helps and holds no secret.
+  const description = code === "CONFIG_INVALID" || code === "TEMPLATE_INVALID" ? error.message : "internal error";
+  return c.json({ error: "server_error", error_description: `cognito-local: ${description}` }, 500);
+});
+
+export default app;

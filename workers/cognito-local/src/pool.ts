@@ -1,0 +1,83 @@
+/**
+ * The running local user pool: the template's definition plus what the environment
+ * adds (region, the origin the issuer is served from, the dev client secrets).
+ *
+ * Built once per isolate and validated then: a broken setting fails every request
+ * with a clear log line rather than issuing tokens from a half-configured pool.
+ * @module
+ */
+import templateText from "../../../infra/cognito.yaml";
+import { deriveClientId, derivePoolId } from "./template/derived-ids";
+import { readPoolDefinition, type ClientDefinition } from "./template/pool-definition";
+
+/** An app client with its derived id and its dev secret. */
+export interface PoolClient extends ClientDefinition {
+  clientId: string;
+  /** Null when the client has no secret configured: it cannot authenticate. */
+  secret: string | null;
+}
+
+export interface Pool {
+  region: string;
+  poolId: string;
+  /** `<ISSUER_ORIGIN>/<poolId>`, the `iss` of every token and the base of the well-known URLs. */
+  issuer: string;
+  scopes: string[];
+  clientsById: Map<string, PoolClient>;
+}
+
+/** Raised when the worker's settings are missing or malformed. */
+export class PoolConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  override name = this.constructor.name;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The variable that holds a client's dev secret: `CLIENT_SECRET_<ClientName>`. */
+export function clientSecretVariable(clientName: string): string {
+  return `CLIENT_SECRET_${clientName.replace(/[^A-Za-z0-9]/g, "_")}`;
+}
+
+function readIssuerOrigin(value: unknown): string {
+  if (typeof value !== "string" || value === "") throw new PoolConfigError("ISSUER_ORIGIN is not set");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PoolConfigError("ISSUER_ORIGIN is not a URL");
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || value.replace(/\/$/, "") !== url.origin) {
+    throw new PoolConfigError("ISSUER_ORIGIN must be an http(s) origin with no path, like http://127.0.0.1:8789");
+  }
+  return url.origin;
+}
+
+/** Builds the pool from the template and the worker's environment. */
+export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
+  const region = env.AWS_REGION;
+  if (typeof region !== "string" || !REGION_PATTERN.test(region)) {
+    throw new PoolConfigError("AWS_REGION must be a region name like us-east-1");
+  }
+  const issuerOrigin = readIssuerOrigin(env.ISSUER_ORIGIN);
+  const definition = readPoolDefinition(templateText);
+  const poolId = await derivePoolId(region, definition.userPoolName);
+
+  const clientsById = new Map<string, PoolClient>();
+  for (const client of definition.clients) {
+    const clientId = await deriveClientId(poolId, client.clientName);
+    const configured = env[clientSecretVariable(client.clientName)];
+    const secret = client.generateSecret && typeof configured === "string" && configured !== "" ? configured : null;
+    if (client.generateSecret && secret === null) {
+      console.warn(JSON.stringify({
+        level: "warn",
+        event: "client_secret_missing",
+        client: client.clientName,
+        message: `${clientSecretVariable(client.clientName)} is not set: this client cannot get tokens (copy workers/cognito-local/.dev.vars.example to .dev.vars)`,
+      }));
+    }
+    clientsById.set(clientId, { ...client, clientId, secret });
+  }
+
+  return { region, poolId, issuer: `${issuerOrigin}/${poolId}`, scopes: definition.scopes, clientsById };
+}

@@ -1,0 +1,150 @@
+/**
+ * Reads, from a CloudFormation template, what an Amazon Cognito user pool would do
+ * for the client-credentials grant: its resource servers with their scopes, and its
+ * app clients with their allowed flows, scopes and access-token lifetime.
+ *
+ * Only the properties that change behaviour here are read; anything else in the
+ * template (MFA, recovery, domain) is left to the real Cognito. A template this
+ * module cannot understand is an error at startup, never a silently open pool.
+ * @module
+ */
+import { z } from "zod";
+import { parseCloudFormationYaml } from "./cloudformation-yaml";
+
+/** One app client as the token endpoint needs it. */
+export interface ClientDefinition {
+  /** Logical id of the `AWS::Cognito::UserPoolClient` resource in the template. */
+  logicalId: string;
+  clientName: string;
+  generateSecret: boolean;
+  /** True when `client_credentials` is allowed (both the flow and the OAuth switch). */
+  clientCredentialsAllowed: boolean;
+  allowedScopes: string[];
+  accessTokenValiditySeconds: number;
+}
+
+/** The user pool described by the template. */
+export interface PoolDefinition {
+  userPoolName: string;
+  /** Every `<resource server identifier>/<scope name>` the pool defines. */
+  scopes: string[];
+  clients: ClientDefinition[];
+}
+
+/** Raised when the template does not describe a pool cognito-local can run. */
+export class TemplateError extends Error {
+  readonly code = "TEMPLATE_INVALID";
+  override name = this.constructor.name;
+}
+
+// Cognito's own bounds for AccessTokenValidity: 5 minutes to 1 day.
+const MIN_ACCESS_TOKEN_VALIDITY_SECONDS = 5 * 60;
+const MAX_ACCESS_TOKEN_VALIDITY_SECONDS = 24 * 60 * 60;
+const DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS = 60 * 60;
+
+const UNIT_SECONDS = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
+
+// CloudFormation lets booleans and numbers be written as strings ("true", "1").
+const cfnBoolean = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
+const cfnNumber = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+
+const resourceSchema = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() });
+const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
+
+const userPoolProps = z.object({ UserPoolName: z.string().min(1) });
+
+const resourceServerProps = z.object({
+  Identifier: z.string().min(1),
+  Scopes: z.array(z.object({ ScopeName: z.string().min(1) })).default([]),
+});
+
+const clientProps = z.object({
+  ClientName: z.string().min(1),
+  GenerateSecret: cfnBoolean.default(false),
+  AllowedOAuthFlows: z.array(z.string()).default([]),
+  AllowedOAuthFlowsUserPoolClient: cfnBoolean.default(false),
+  AllowedOAuthScopes: z.array(z.string()).default([]),
+  AccessTokenValidity: cfnNumber.optional(),
+  TokenValidityUnits: z
+    .object({ AccessToken: z.enum(["seconds", "minutes", "hours", "days"]).default("hours") })
+    .optional(),
+});
+
+function parseProps<T>(schema: z.ZodType<T>, logicalId: string, props: unknown): T {
+  const result = schema.safeParse(props ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new TemplateError(
+      `resource ${logicalId}: ${issue?.path.join(".") || "Properties"}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return result.data;
+}
+
+function accessTokenValiditySeconds(logicalId: string, props: z.infer<typeof clientProps>): number {
+  if (props.AccessTokenValidity === undefined) return DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS;
+  const unit = props.TokenValidityUnits?.AccessToken ?? "hours";
+  const seconds = props.AccessTokenValidity * UNIT_SECONDS[unit];
+  if (seconds < MIN_ACCESS_TOKEN_VALIDITY_SECONDS || seconds > MAX_ACCESS_TOKEN_VALIDITY_SECONDS) {
+    throw new TemplateError(
+      `resource ${logicalId}: AccessTokenValidity must be between 5 minutes and 1 day, got ${seconds} s`,
+    );
+  }
+  return seconds;
+}
+
+/**
+ * Reads the pool out of a CloudFormation template's YAML text.
+ *
+ * @example
+ * const pool = readPoolDefinition(templateYaml);
+ * pool.clients.find((c) => c.clientName === "MyBFF")?.allowedScopes; // ["MyService/weather_read"]
+ */
+export function readPoolDefinition(templateText: string): PoolDefinition {
+  let parsed: unknown;
+  try {
+    parsed = parseCloudFormationYaml(templateText);
+  } catch (error) {
+    throw new TemplateError(`not valid YAML: ${(error as Error).message}`);
+  }
+  const template = templateSchema.safeParse(parsed);
+  if (!template.success) throw new TemplateError("no Resources section");
+
+  const byType = (type: string) =>
+    Object.entries(template.data.Resources).filter(([, resource]) => resource.Type === type);
+
+  const pools = byType("AWS::Cognito::UserPool");
+  if (pools.length !== 1) {
+    throw new TemplateError(`expected exactly one AWS::Cognito::UserPool, found ${pools.length}`);
+  }
+  const [poolId, pool] = pools[0]!;
+  const { UserPoolName: userPoolName } = parseProps(userPoolProps, poolId, pool.Properties);
+
+  const scopes = byType("AWS::Cognito::UserPoolResourceServer").flatMap(([logicalId, resource]) => {
+    const props = parseProps(resourceServerProps, logicalId, resource.Properties);
+    return props.Scopes.map((scope) => `${props.Identifier}/${scope.ScopeName}`);
+  });
+
+  const clients = byType("AWS::Cognito::UserPoolClient").map(([logicalId, resource]): ClientDefinition => {
+    const props = parseProps(clientProps, logicalId, resource.Properties);
+    const unknownScope = props.AllowedOAuthScopes.find((scope) => !scopes.includes(scope));
+    if (unknownScope !== undefined) {
+      throw new TemplateError(`resource ${logicalId}: AllowedOAuthScopes names ${unknownScope}, which no resource server defines`);
+    }
+    return {
+      logicalId,
+      clientName: props.ClientName,
+      generateSecret: props.GenerateSecret,
+      clientCredentialsAllowed:
+        props.AllowedOAuthFlowsUserPoolClient && props.AllowedOAuthFlows.includes("client_credentials"),
+      allowedScopes: props.AllowedOAuthScopes,
+      accessTokenValiditySeconds: accessTokenValiditySeconds(logicalId, props),
+    };
+  });
+
+  const names = clients.map((client) => client.clientName);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new TemplateError(`two app clients are named ${duplicate}`);
+
+  return { userPoolName, scopes, clients };
+}

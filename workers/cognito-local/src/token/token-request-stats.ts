@@ -1,0 +1,38 @@
+/**
+ * Counts token requests, so that tests and demos can see how many tokens a BFF
+ * really asked for. Kept in memory: a restart of cognito-local starts from zero.
+ * @module
+ */
+import type { OAuthErrorCode } from "./oauth-error";
+
+// Unknown client ids are not counted by id, so a misbehaving caller cannot grow the map.
+const MAX_COUNTED_CLIENTS = 100;
+
+export class TokenRequestStats {
+  private readonly issued = new Map<string, number>();
+  private readonly rejected = new Map<OAuthErrorCode, number>();
+
+  recordIssued(clientId: string): void {
+    if (this.issued.has(clientId) || this.issued.size < MAX_COUNTED_CLIENTS) {
+      this.issued.set(clientId, (this.issued.get(clientId) ?? 0) + 1);
+    }
+  }
+
+  recordRejected(code: OAuthErrorCode): void {
+    this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.issued.clear();
+    this.rejected.clear();
+  }
+
+  toJSON() {
+    const issued = Object.fromEntries(this.issued);
+    return {
+      tokensIssued: issued,
+      tokensIssuedTotal: Object.values(issued).reduce((sum, n) => sum + n, 0),
+      rejected: Object.fromEntries(this.rejected),
+    };
+  }
+}
