@@ -60,7 +60,10 @@ export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
     throw new PoolConfigError("AWS_REGION must be a region name like us-east-1");
   }
   const issuerOrigin = readIssuerOrigin(env.ISSUER_ORIGIN);
-  const definition = readPoolDefinition(templateText);
+  // Tests may run cognito-local on a variant of the template (extra clients, say);
+  // everyone else gets infra/cognito.yaml, bundled at build time.
+  const override = env.COGNITO_TEMPLATE_YAML;
+  const definition = readPoolDefinition(typeof override === "string" && override !== "" ? override : templateText);
   const poolId = await derivePoolId(region, definition.userPoolName);
 
   const clientsById = new Map<string, PoolClient>();

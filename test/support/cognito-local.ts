@@ -1,0 +1,86 @@
+// Runs the built cognito-local bundle in a real workerd through Miniflare, for
+// Node-side tests. The bundle comes from `wrangler deploy --dry-run` (vitest's
+// global setup), so what runs here is what `wrangler dev` runs.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+export const COGNITO_ORIGIN = "http://127.0.0.1:8789";
+export const TEMPLATE_PATH = join(ROOT, "infra", "cognito.yaml");
+/** The dev secret from workers/cognito-local/.dev.vars.example. */
+export const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
+  readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),
+)![1]!;
+
+export interface CognitoLocalOptions {
+  /** Keeps KV (the signing keys) in this folder, as wrangler dev keeps it in .wrangler/state. */
+  persistDir?: string;
+  /** Replaces infra/cognito.yaml, for clients the real template does not have. */
+  templateYaml?: string;
+  /** Extra variables: client secrets (CLIENT_SECRET_<name>) and the like. */
+  bindings?: Record<string, string>;
+}
+
+export interface CognitoLocal {
+  /** A path is sent to http://127.0.0.1:8789; a full URL as it is. */
+  fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
+  dispose(): Promise<void>;
+}
+
+export async function startCognitoLocal(options: CognitoLocalOptions = {}): Promise<CognitoLocal> {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(ROOT, ".build", "cognito-local", "index.js"),
+    modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
+    compatibilityDate: "2026-05-03",
+    kvNamespaces: ["COGNITO_STATE"],
+    kvPersist: options.persistDir ?? false,
+    bindings: {
+      AWS_REGION: "us-east-1",
+      ISSUER_ORIGIN: COGNITO_ORIGIN,
+      CLIENT_SECRET_MyBFF: DEV_SECRET,
+      ...(options.templateYaml ? { COGNITO_TEMPLATE_YAML: options.templateYaml } : {}),
+      ...options.bindings,
+    },
+  });
+  await mf.ready;
+  return {
+    fetch: async (pathOrUrl, init) => {
+      const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${COGNITO_ORIGIN}${pathOrUrl}`;
+      const response = await mf.dispatchFetch(url, init as never);
+      return response as unknown as Response;
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** The client-credentials form, as the reference post's curl sends it. */
+export function tokenForm(fields: Record<string, string>): RequestInit {
+  return {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
+
+export interface PoolInfo {
+  poolId: string;
+  issuer: string;
+  clients: Array<{ clientName: string; clientId: string }>;
+}
+
+export async function poolInfo(cognito: CognitoLocal): Promise<PoolInfo> {
+  return (await cognito.fetch("/_dev/pool")).json() as Promise<PoolInfo>;
+}
+
+export function clientIdOf(pool: PoolInfo, clientName: string): string {
+  const client = pool.clients.find((c) => c.clientName === clientName);
+  if (!client) throw new Error(`no client ${clientName} in the pool`);
+  return client.clientId;
+}
+
+export function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[index]!, "base64url").toString("utf8"));
+}

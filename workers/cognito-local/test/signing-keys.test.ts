@@ -1,0 +1,111 @@
+// cognito-local's signing keys: kept across restarts, published across rotations.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm, type CognitoLocal,
+} from "../../../test/support/cognito-local";
+
+const running: CognitoLocal[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.dispose()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(persistDir?: string) {
+  const cognito = await startCognitoLocal({ persistDir });
+  running.push(cognito);
+  return cognito;
+}
+
+async function token(cognito: CognitoLocal): Promise<string> {
+  const pool = await poolInfo(cognito);
+  const response = await cognito.fetch(
+    "/oauth2/token",
+    tokenForm({ grant_type: "client_credentials", client_id: clientIdOf(pool, "MyBFF"), client_secret: DEV_SECRET }),
+  );
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function jwks(cognito: CognitoLocal) {
+  const { poolId } = await poolInfo(cognito);
+  return (await (await cognito.fetch(`/${poolId}/.well-known/jwks.json`)).json()) as {
+    keys: Array<{ kid: string; kty: string; alg: string; use: string; n: string; e: string }>;
+  };
+}
+
+async function verifies(tokenText: string, keySet: Awaited<ReturnType<typeof jwks>>): Promise<boolean> {
+  try {
+    await jwtVerify(tokenText, createLocalJWKSet(keySet as never), { algorithms: ["RS256"] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("signing keys", () => {
+  it("publishes one RS256 key in Cognito's JWKS layout, with no private part", async () => {
+    const { keys } = await jwks(await start());
+    expect(keys).toHaveLength(1);
+    expect(Object.keys(keys[0]!).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
+    expect(keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig", e: "AQAB" });
+    expect(Buffer.from(keys[0]!.n, "base64url")).toHaveLength(256); // 2048-bit modulus
+  });
+
+  it("keeps its keys across a restart, so tokens issued before still verify", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cognito-local-"));
+    dirs.push(dir);
+    const first = await start(dir);
+    const before = await jwks(first);
+    const issuedBefore = await token(first);
+    await first.dispose();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await start(dir);
+    const after = await jwks(second);
+    expect(after.keys.map((k) => k.kid)).toEqual(before.keys.map((k) => k.kid));
+    expect(await verifies(issuedBefore, after)).toBe(true);
+    expect(decodeJwtPart(await token(second), 0).kid).toBe(before.keys[0]!.kid);
+  });
+
+  it("makes a new key on a fresh state, with a different kid", async () => {
+    const a = await jwks(await start());
+    const b = await jwks(await start());
+    expect(a.keys[0]!.kid).not.toBe(b.keys[0]!.kid);
+  });
+
+  it("rotation signs with a new key and keeps publishing the old one", async () => {
+    const cognito = await start();
+    const oldToken = await token(cognito);
+    const oldKid = decodeJwtPart(oldToken, 0).kid;
+
+    const rotated = (await (await cognito.fetch("/_dev/keys/rotate", { method: "POST" })).json()) as {
+      kid: string;
+      published: string[];
+    };
+    expect(rotated.kid).not.toBe(oldKid);
+    expect(rotated.published).toEqual([oldKid, rotated.kid]);
+
+    const keySet = await jwks(cognito);
+    expect(keySet.keys.map((k) => k.kid)).toEqual([oldKid, rotated.kid]);
+    const newToken = await token(cognito);
+    expect(decodeJwtPart(newToken, 0).kid).toBe(rotated.kid);
+    expect(await verifies(oldToken, keySet)).toBe(true);
+    expect(await verifies(newToken, keySet)).toBe(true);
+  });
+
+  it("rotation with dropPrevious unpublishes the old key at once", async () => {
+    const cognito = await start();
+    const oldToken = await token(cognito);
+    const rotated = (await (await cognito.fetch("/_dev/keys/rotate?dropPrevious=true", { method: "POST" })).json()) as {
+      kid: string;
+    };
+    const keySet = await jwks(cognito);
+    expect(keySet.keys.map((k) => k.kid)).toEqual([rotated.kid]);
+    expect(await verifies(oldToken, keySet)).toBe(false);
+    expect(await verifies(await token(cognito), keySet)).toBe(true);
+  });
+});

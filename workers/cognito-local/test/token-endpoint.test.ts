@@ -1,0 +1,280 @@
+// Conformance of cognito-local's token endpoint with Amazon Cognito's, for the
+// client-credentials grant: every error for its bad input, and the token's shape.
+import { readFileSync } from "node:fs";
+import { JwtVerifier } from "aws-jwt-verify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, TEMPLATE_PATH, tokenForm,
+  type CognitoLocal, type PoolInfo,
+} from "../../../test/support/cognito-local";
+
+// infra/cognito.yaml plus two clients the real template does not need: one without
+// the client-credentials flow, one allowed no scope of MyService.
+const TEMPLATE_WITH_EXTRA_CLIENTS = `${readFileSync(TEMPLATE_PATH, "utf8").replace(/\nOutputs:[\s\S]*$/, "\n")}
+  NoFlowClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      ClientName: NoFlow
+      GenerateSecret: true
+      AllowedOAuthFlows: [code]
+      AllowedOAuthFlowsUserPoolClient: true
+      AllowedOAuthScopes: [MyService/weather_read]
+      UserPoolId: !Ref MyServicesUserPool
+  OtherScopeServer:
+    Type: AWS::Cognito::UserPoolResourceServer
+    Properties:
+      Identifier: OtherService
+      Name: OtherService
+      Scopes:
+        - ScopeName: read
+          ScopeDescription: read
+      UserPoolId: !Ref MyServicesUserPool
+  OtherClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      ClientName: Other
+      GenerateSecret: true
+      AccessTokenValidity: 10
+      TokenValidityUnits: { AccessToken: minutes }
+      AllowedOAuthFlows: [client_credentials]
+      AllowedOAuthFlowsUserPoolClient: true
+      AllowedOAuthScopes: [OtherService/read]
+      UserPoolId: !Ref MyServicesUserPool
+`;
+
+let cognito: CognitoLocal;
+let pool: PoolInfo;
+let bffId: string;
+
+beforeAll(async () => {
+  cognito = await startCognitoLocal({
+    templateYaml: TEMPLATE_WITH_EXTRA_CLIENTS,
+    bindings: { CLIENT_SECRET_NoFlow: "no-flow-secret", CLIENT_SECRET_Other: "other-secret" },
+  });
+  pool = await poolInfo(cognito);
+  bffId = clientIdOf(pool, "MyBFF");
+});
+afterAll(() => cognito?.dispose());
+
+const post = (fields: Record<string, string>, init: RequestInit = {}) => {
+  const form = tokenForm(fields);
+  return cognito.fetch("/oauth2/token", { ...form, ...init, headers: { ...form.headers, ...init.headers } });
+};
+
+async function expectOAuthError(response: Response, error: string, status = 400) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = (await response.json()) as { error: string; error_description: string };
+  expect(body.error).toBe(error);
+  expect(JSON.stringify(body)).not.toContain(DEV_SECRET);
+}
+
+describe("POST /oauth2/token errors", () => {
+  it("refuses a wrong secret with invalid_client", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials", client_id: bffId, client_secret: `${DEV_SECRET}x` }),
+      "invalid_client",
+    );
+  });
+
+  it("refuses a missing secret with invalid_client", async () => {
+    await expectOAuthError(await post({ grant_type: "client_credentials", client_id: bffId }), "invalid_client");
+  });
+
+  it("refuses an unknown client with invalid_client", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials", client_id: "unknownclient0000000000000", client_secret: DEV_SECRET }),
+      "invalid_client",
+    );
+  });
+
+  it("refuses a missing client_id with invalid_client", async () => {
+    await expectOAuthError(await post({ grant_type: "client_credentials", client_secret: DEV_SECRET }), "invalid_client");
+  });
+
+  it("refuses a client without the client_credentials flow with unauthorized_client", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials", client_id: clientIdOf(pool, "NoFlow"), client_secret: "no-flow-secret" }),
+      "unauthorized_client",
+    );
+  });
+
+  it("refuses a scope the client is not allowed with invalid_scope", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET, scope: "OtherService/read" }),
+      "invalid_scope",
+    );
+  });
+
+  it("refuses a scope nobody defines with invalid_scope", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET, scope: "MyService/weather_write" }),
+      "invalid_scope",
+    );
+  });
+
+  it("refuses another grant type with unsupported_grant_type", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "password", client_id: bffId, client_secret: DEV_SECRET }),
+      "unsupported_grant_type",
+    );
+  });
+
+  it("refuses a missing grant_type with invalid_request", async () => {
+    await expectOAuthError(await post({ client_id: bffId, client_secret: DEV_SECRET }), "invalid_request");
+  });
+
+  it("refuses a repeated parameter with invalid_request", async () => {
+    const response = await cognito.fetch("/oauth2/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `grant_type=client_credentials&client_id=${bffId}&client_secret=${DEV_SECRET}&scope=a&scope=b`,
+    });
+    await expectOAuthError(response, "invalid_request");
+  });
+
+  it("refuses credentials both in the header and in the body with invalid_request", async () => {
+    await expectOAuthError(
+      await post(
+        { grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET },
+        { headers: { Authorization: `Basic ${btoa(`${bffId}:${DEV_SECRET}`)}` } },
+      ),
+      "invalid_request",
+    );
+  });
+
+  it("refuses malformed Basic credentials with invalid_client", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials" }, { headers: { Authorization: "Basic !!!not-base64" } }),
+      "invalid_client",
+    );
+  });
+
+  it("refuses GET with 405 and Allow: POST", async () => {
+    const response = await cognito.fetch("/oauth2/token");
+    expect(response.headers.get("Allow")).toBe("POST");
+    await expectOAuthError(response, "invalid_request", 405);
+  });
+
+  it("refuses a JSON body with invalid_request", async () => {
+    const response = await cognito.fetch("/oauth2/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET }),
+    });
+    await expectOAuthError(response, "invalid_request");
+  });
+
+  it("refuses an oversized body with invalid_request", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET, pad: "x".repeat(10_000) }),
+      "invalid_request",
+    );
+  });
+
+  it("counts rejected requests by error and issued tokens by client", async () => {
+    await cognito.fetch("/_dev/stats/reset", { method: "POST" });
+    await post({ grant_type: "client_credentials", client_id: bffId, client_secret: "wrong" });
+    await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET });
+    await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET });
+    const stats = (await (await cognito.fetch("/_dev/stats")).json()) as Record<string, unknown>;
+    expect(stats).toEqual({ tokensIssued: { [bffId]: 2 }, tokensIssuedTotal: 2, rejected: { invalid_client: 1 } });
+  });
+});
+
+describe("POST /oauth2/token success", () => {
+  async function tokenFrom(response: Response) {
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(["access_token", "expires_in", "token_type"]);
+    expect(body.token_type).toBe("Bearer");
+    return body as { access_token: string; expires_in: number };
+  }
+
+  it("authenticates with the secret in the body, as the reference post's curl does", async () => {
+    const body = await tokenFrom(await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET }));
+    expect(body.expires_in).toBe(3600);
+  });
+
+  it("authenticates with Authorization: Basic", async () => {
+    const credentials = Buffer.from(`${bffId}:${DEV_SECRET}`).toString("base64");
+    await tokenFrom(await post({ grant_type: "client_credentials" }, { headers: { Authorization: `Basic ${credentials}` } }));
+  });
+
+  it("issues a token with Cognito's header and exactly Cognito's client-credentials claims", async () => {
+    const { access_token: token } = await tokenFrom(
+      await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET }),
+    );
+    const header = decodeJwtPart(token, 0);
+    expect(Object.keys(header).sort()).toEqual(["alg", "kid"]);
+    expect(header.alg).toBe("RS256");
+
+    const claims = decodeJwtPart(token, 1);
+    expect(Object.keys(claims).sort()).toEqual(
+      ["auth_time", "client_id", "exp", "iat", "iss", "jti", "scope", "sub", "token_use", "version"],
+    );
+    expect(claims).toMatchObject({
+      sub: bffId,
+      client_id: bffId,
+      token_use: "access",
+      scope: "MyService/weather_read",
+      iss: pool.issuer,
+      version: 2,
+    });
+    expect(claims.exp).toBe((claims.iat as number) + 3600);
+    expect(claims.auth_time).toBe(claims.iat);
+    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+    expect(pool.poolId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(bffId).toMatch(/^[a-z0-9]{26}$/);
+  });
+
+  it("grants every allowed scope when none is asked for, and the lifetime the template sets", async () => {
+    const { access_token: token, expires_in } = await tokenFrom(
+      await post({ grant_type: "client_credentials", client_id: clientIdOf(pool, "Other"), client_secret: "other-secret" }),
+    );
+    expect(expires_in).toBe(600);
+    expect(decodeJwtPart(token, 1).scope).toBe("OtherService/read");
+  });
+
+  it("issues tokens that aws-jwt-verify accepts against the published JWKS", async () => {
+    const { access_token: token } = await tokenFrom(
+      await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET, scope: "MyService/weather_read" }),
+    );
+    const discovery = (await (await cognito.fetch(`/${pool.poolId}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
+    expect(discovery.issuer).toBe(pool.issuer);
+    expect(discovery.jwks_uri).toBe(`${pool.issuer}/.well-known/jwks.json`);
+
+    const jwks = await (await cognito.fetch(new URL(discovery.jwks_uri).pathname)).json();
+    const verifier = JwtVerifier.create({
+      issuer: discovery.issuer,
+      audience: null,
+      jwksUri: discovery.jwks_uri,
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== "access") throw new Error("not an access token");
+      },
+    });
+    verifier.cacheJwks(jwks as never);
+    const payload = await verifier.verify(token);
+    expect(payload.client_id).toBe(bffId);
+
+    const tampered = `${token.slice(0, -4)}${token.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+    await expect(verifier.verify(tampered)).rejects.toThrow();
+  });
+});
+
+describe("hosts", () => {
+  it("refuses a request whose host is not loopback", async () => {
+    const response = await cognito.fetch("http://cognito.example.com/_dev/pool");
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: string }).error).toBe("forbidden");
+  });
+
+  it("answers on 127.0.0.1 and localhost", async () => {
+    expect((await cognito.fetch("http://localhost:8789/_dev/pool")).status).toBe(200);
+    expect((await cognito.fetch("/_dev/pool")).status).toBe(200);
+  });
+});
