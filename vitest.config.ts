@@ -1,4 +1,6 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { cognitoLocalWorker, COGNITO_LOCAL_WORKER_NAME } from "./test/support/cognito-local-worker.ts";
 
 export default defineConfig({
   test: {
@@ -6,6 +8,15 @@ export default defineConfig({
     // Worker logs are shown for failing tests only.
     silent: "passed-only",
     projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { outboundService: COGNITO_LOCAL_WORKER_NAME, workers: [cognitoLocalWorker()] },
+          }),
+        ],
+        test: { name: "service", include: ["workers/service/test/**/*.test.ts"] },
+      },
       {
         test: {
           name: "cognito-local",

@@ -1,6 +1,7 @@
 // `npm run dev`: the whole system on this machine, with no AWS and no Cloudflare
 // account. Ports: COGNITO_PORT (8789), SERVICE_PORT (8787), BFF_PORT (8788).
-import { DEFAULT_PORTS, ensureDevVars, startStack } from "./local-stack.mjs";
+// DEV_PERSIST_TO moves the local state (KV, signing keys) out of .wrangler/state.
+import { DEFAULT_PORTS, ensureDevVars, readmeWalkthrough, startStack } from "./local-stack.mjs";
 
 const COLORS = { cognito: "\x1b[35m", service: "\x1b[36m", bff: "\x1b[33m" };
 const RESET = "\x1b[0m";
@@ -42,25 +43,19 @@ process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 try {
-  stack = await startStack({ ports, onLine: (worker, line) => console.log(`${prefix(worker)} ${line}`) });
+  stack = await startStack({ ports, persistTo: process.env.DEV_PERSIST_TO || undefined, onLine: (worker, line) => console.log(`${prefix(worker)} ${line}`) });
 } catch (error) {
   console.error(`\n${error.message}`);
   process.exit(1);
 }
 
 const { urls } = stack;
+const walkthrough = readmeWalkthrough(ports).replace(/^(?=.)/gm, "  ");
 console.log(`
 The stack is up: cognito-local ${urls.cognito}, MyService ${urls.service}, MyBFF ${urls.bff}
-Try it (Ctrl-C stops everything):
+Try it from another terminal (Ctrl-C here stops everything):
 
-  TOKEN=$(curl -s -X POST ${urls.tokenEndpoint} \\
-    -H 'Content-Type: application/x-www-form-urlencoded' \\
-    -d grant_type=client_credentials -d client_id=xe5xuz3azyo3g47nj1p5m3h2w6 \\
-    -d client_secret=local-dev-secret-not-for-production | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
-  curl -i ${urls.service}/weatherforecast                                  # 401
-  curl -s ${urls.service}/weatherforecast -H "Authorization: Bearer $TOKEN"  # 200
-  curl -s ${urls.bff}/weatherforecast                                      # 200
-`);
+${walkthrough}`);
 
 const { name, code } = await stack.exited;
 if (!stopping) {

@@ -44,6 +44,22 @@ function devPoolPath() {
   return match[1];
 }
 
+/**
+ * The README's walkthrough (the bash block between its walkthrough markers), with
+ * the default ports replaced by the given ones. `npm run dev` prints it and the
+ * stack test runs it, so the README cannot drift from what works.
+ */
+export function readmeWalkthrough(ports = DEFAULT_PORTS) {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
+  if (!section) throw new Error("README.md has no walkthrough block");
+  let script = section[1] ?? "";
+  for (const worker of Object.keys(DEFAULT_PORTS)) {
+    script = script.replaceAll(`127.0.0.1:${DEFAULT_PORTS[worker]}`, `127.0.0.1:${ports[worker]}`);
+  }
+  return script;
+}
+
 /** URLs of the stack for the given ports. */
 export function stackUrls(ports) {
   const cognito = `http://127.0.0.1:${ports.cognito}`;

@@ -46,7 +46,7 @@ export interface SigningKey {
 }
 
 const STORAGE_KEY = "signing-keys/v1";
-const RSA_ALGORITHM: RsaHashedKeyGenParams = {
+const RSA_ALGORITHM: SubtleCryptoGenerateKeyAlgorithm = {
   name: "RSASSA-PKCS1-v1_5",
   modulusLength: 2048,
   publicExponent: new Uint8Array([1, 0, 1]),

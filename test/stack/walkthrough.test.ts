@@ -1,0 +1,113 @@
+// The stack test: `npm run dev` comes up, and the README walkthrough, run word for
+// word in bash (ports moved so a running dev stack is left alone), gives the
+// answers the README promises. Ctrl-C then stops every process.
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readmeWalkthrough } from "../../scripts/local-stack.mjs";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const PORTS = { cognito: 18789, service: 18787, bff: 18788 };
+const run = promisify(execFile);
+
+let dev: ChildProcess;
+let output = "";
+let stateDir: string;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), "stack-test-"));
+  dev = spawn("npm", ["run", "dev"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      COGNITO_PORT: String(PORTS.cognito),
+      SERVICE_PORT: String(PORTS.service),
+      BFF_PORT: String(PORTS.bff),
+      DEV_PERSIST_TO: join(stateDir, "state"),
+      // A dev registry of its own, so the BFF binds to this stack's MyService.
+      WRANGLER_REGISTRY_PATH: join(stateDir, "registry"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  dev.stdout!.on("data", (chunk) => (output += chunk));
+  dev.stderr!.on("data", (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes("The stack is up")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    dev.on("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm run dev exited with ${code}:\n${output}`));
+    });
+  });
+});
+
+afterAll(async () => {
+  if (dev.exitCode === null) {
+    try {
+      process.kill(-dev.pid!, "SIGKILL");
+    } catch { /* already stopped */ }
+  }
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function portAnswers(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("npm run dev", () => {
+  it("prints the curl commands to try, with its ports", () => {
+    const printed = readmeWalkthrough(PORTS).replace(/^(?=.)/gm, "  ");
+    expect(printed).toContain(`127.0.0.1:${PORTS.bff}/weatherforecast`);
+    expect(output).toContain(printed);
+    expect(output).toMatch(/\[cognito\].*Ready on/);
+    expect(output).toMatch(/\[service\].*Ready on/);
+    expect(output).toMatch(/\[bff\].*Ready on/);
+  });
+
+  it("runs the README walkthrough as written", async () => {
+    const { stdout } = await run("bash", ["-euo", "pipefail", "-c", readmeWalkthrough(PORTS)], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
+    // curl -i without a token: the post's 401 with a Bearer challenge
+    expect(stdout).toMatch(/^HTTP\/1\.1 401 Unauthorized\r?$/m);
+    expect(stdout).toMatch(/^WWW-Authenticate: Bearer\r?$/im);
+
+    const arrays = stdout.match(/^\[\{.*\}\]$/gm) ?? [];
+    expect(arrays).toHaveLength(2);
+    const [fromService, fromBff] = arrays.map((line) => JSON.parse(line) as Array<Record<string, unknown>>);
+    expect(fromService).toHaveLength(5);
+    expect(Object.keys(fromService![0]!).sort()).toEqual(["date", "summary", "temperatureC", "temperatureF"]);
+    expect(fromBff).toHaveLength(5);
+    expect(Object.keys(fromBff![0]!).sort()).toEqual(["date", "summary", "temperatureC"]);
+  });
+
+  it("stops every worker on Ctrl-C", async () => {
+    const exited = new Promise((resolve) => dev.on("exit", resolve));
+    // A terminal's Ctrl-C signals the whole foreground process group.
+    process.kill(-dev.pid!, "SIGINT");
+    await exited;
+    const deadline = Date.now() + 15_000;
+    let answering = Object.values(PORTS);
+    while (answering.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      answering = (await Promise.all(answering.map(async (port) => ((await portAnswers(port)) ? port : null))))
+        .filter((port): port is number => port !== null);
+    }
+    expect(answering).toEqual([]);
+  });
+});

@@ -1,0 +1,26 @@
+// cognito-local as an auxiliary worker of the vitest-pool-workers projects. Tests
+// and the worker under test reach it by plain fetch() to http://127.0.0.1:8789:
+// the projects route their outbound requests to it (outboundService).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+export const COGNITO_LOCAL_WORKER_NAME = "cognito-local";
+
+export function cognitoLocalWorker() {
+  const devVars = readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8");
+  return {
+    name: COGNITO_LOCAL_WORKER_NAME,
+    modules: true,
+    scriptPath: join(ROOT, ".build/cognito-local/index.js"),
+    modulesRules: [{ type: "Text" as const, include: ["**/*.yaml"] }],
+    compatibilityDate: "2026-05-03",
+    kvNamespaces: ["COGNITO_STATE"],
+    bindings: {
+      AWS_REGION: "us-east-1",
+      ISSUER_ORIGIN: "http://127.0.0.1:8789",
+      CLIENT_SECRET_MyBFF: /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(devVars)![1]!,
+    },
+  };
+}
