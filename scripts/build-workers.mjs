@@ -10,7 +10,7 @@ export const BUILD_DIR = join(ROOT, ".build");
 
 const TARGETS = {
   "cognito-local": ["-c", "workers/cognito-local/wrangler.toml"],
-  service: [],
+  service: ["--env", ""],
   bff: ["--env", "bff"],
 };
 

@@ -97,7 +97,7 @@ function workerCommands(ports, persistTo) {
     {
       name: "service",
       port: ports.service,
-      args: ["--port", String(ports.service), "--var", `COGNITO_ISSUER:${urls.issuer}`],
+      args: ["--env", "", "--port", String(ports.service), "--var", `COGNITO_ISSUER:${urls.issuer}`],
     },
     {
       name: "bff",

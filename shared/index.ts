@@ -1,0 +1,17 @@
+/**
+ * The shared, WebCrypto-only library of this project: a Cognito access-token
+ * verifier (and the generic JWT verifier under it) and its Hono middleware.
+ * @module
+ */
+export * from "./errors";
+export * from "./jwt/algorithms";
+export * from "./jwt/jwt-verifier";
+export * from "./jwt/registered-claims";
+export * from "./jwks/remote-jwks";
+export * from "./cognito/cognito-access-token";
+export * from "./cognito/cognito-verifier";
+export * from "./log";
+export * from "./hono/bearer-token";
+export * from "./hono/auth-responses";
+export * from "./hono/cognito-auth";
+export * from "./hono/secured-route";

@@ -1,0 +1,191 @@
+/**
+ * A JSON Web Key Set fetched from the issuer and kept for the life of the isolate.
+ *
+ * Why not jose's `createRemoteJWKSet`: the verifier needs a key by `kid` without a
+ * second parse on the hot path, a cap on the response size, stale keys served when
+ * the endpoint fails, and a signal when keys disappear (to drop cached verdicts);
+ * jose offers the cooldown and the timeout but not these.
+ *
+ * Behaviour:
+ * - The set is fetched on first use. A known `kid` never causes a fetch.
+ * - An unknown `kid` causes at most one fetch per `cooldownMs`, whoever asks: a
+ *   flood of forged kids costs one JWKS request per cooldown, not one per request.
+ *   Concurrent callers share the fetch in flight.
+ * - After `maxAgeMs` the set is refreshed in the background (with `waitUntil`),
+ *   while the current keys keep serving.
+ * - A failed fetch (network, timeout, status, size, garbage) keeps the keys already
+ *   known (stale-if-error). With no keys at all, callers get {@link JwksUnavailableError}.
+ * @module
+ */
+import { JwksUnavailableError, VerifierConfigError } from "../errors";
+
+export interface RemoteJwksOptions {
+  /** Where the key set is served, e.g. `<issuer>/.well-known/jwks.json`. */
+  jwksUri: string;
+  /** Minimum time between two fetches caused by unknown kids. Default 30 s. */
+  cooldownMs?: number;
+  /** Abort a fetch after this long. Default 5 s. */
+  timeoutMs?: number;
+  /** Refuse responses larger than this. Default 64 KiB. */
+  maxResponseBytes?: number;
+  /** Refresh in the background once the set is this old. Default 10 minutes. */
+  maxAgeMs?: number;
+  /** The fetch to use; defaults to the global one. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Milliseconds since the epoch; for tests. */
+  now?: () => number;
+}
+
+/** A usable key from the set: a JWK with a `kid`. */
+export type KeyedJwk = JsonWebKey & { kid: string };
+
+export const JWKS_COOLDOWN_MS = 30_000;
+export const JWKS_TIMEOUT_MS = 5_000;
+export const JWKS_MAX_RESPONSE_BYTES = 64 * 1024;
+export const JWKS_MAX_AGE_MS = 10 * 60_000;
+// With no key known at all, a failed fetch is retried sooner than the cooldown: every
+// request fails until one succeeds, so waiting the full cooldown would cost availability.
+const RETRY_WITHOUT_KEYS_MS = 1_000;
+
+type KeysChangedListener = (removedKids: string[]) => void;
+
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get("Content-Length") ?? 0);
+  if (declared > maxBytes) throw new Error(`the JWKS response declares ${declared} bytes`);
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new Error(`the JWKS response is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function parseKeySet(text: string): Map<string, KeyedJwk> {
+  const parsed: unknown = JSON.parse(text);
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new Error("the JWKS has no keys array");
+  const byKid = new Map<string, KeyedJwk>();
+  for (const key of keys) {
+    if (typeof key !== "object" || key === null) continue;
+    const { kid, kty } = key as { kid?: unknown; kty?: unknown };
+    // A key without a kid cannot be chosen safely; a repeated kid is ambiguous: the first one wins.
+    if (typeof kid !== "string" || kid === "" || typeof kty !== "string" || byKid.has(kid)) continue;
+    byKid.set(kid, key as KeyedJwk);
+  }
+  if (byKid.size === 0) throw new Error("the JWKS has no usable key");
+  return byKid;
+}
+
+export class RemoteJwks {
+  readonly jwksUri: string;
+  private readonly cooldownMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly fetchImpl: (request: Request) => Promise<Response>;
+  private readonly now: () => number;
+
+  private keys: Map<string, KeyedJwk> | null = null;
+  private fetchedAt = Number.NEGATIVE_INFINITY;
+  private attemptedAt = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | null = null;
+  private readonly listeners: KeysChangedListener[] = [];
+  /** Fetches made so far, successful or not. */
+  fetchCount = 0;
+
+  constructor(options: RemoteJwksOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.jwksUri);
+    } catch {
+      throw new VerifierConfigError("jwksUri is not a URL");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new VerifierConfigError("jwksUri must be http(s)");
+    this.jwksUri = url.href;
+    this.cooldownMs = options.cooldownMs ?? JWKS_COOLDOWN_MS;
+    this.timeoutMs = options.timeoutMs ?? JWKS_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? JWKS_MAX_RESPONSE_BYTES;
+    this.maxAgeMs = options.maxAgeMs ?? JWKS_MAX_AGE_MS;
+    this.fetchImpl = options.fetch ?? ((request) => fetch(request));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Called with the kids that left the set after a refresh. */
+  onKeysRemoved(listener: KeysChangedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * The key with this kid, or `undefined` if the issuer does not publish it.
+   * @throws {JwksUnavailableError} when no key set could ever be fetched
+   */
+  async getKey(kid: string, waitUntil?: (promise: Promise<unknown>) => void): Promise<KeyedJwk | undefined> {
+    const now = this.now();
+    const known = this.keys?.get(kid);
+    if (known) {
+      if (now - this.fetchedAt > this.maxAgeMs && now - this.attemptedAt >= this.cooldownMs && !this.inflight) {
+        const refresh = this.refresh();
+        waitUntil?.(refresh);
+      }
+      return known;
+    }
+    if (this.inflight) {
+      await this.inflight;
+    } else {
+      const wait = this.keys ? this.cooldownMs : Math.min(this.cooldownMs, RETRY_WITHOUT_KEYS_MS);
+      if (now - this.attemptedAt >= wait) await this.refresh();
+    }
+    if (!this.keys) throw new JwksUnavailableError("the issuer's key set could not be fetched");
+    return this.keys.get(kid);
+  }
+
+  /** Fetches the set now, sharing a fetch already in flight. Never rejects. */
+  refresh(): Promise<void> {
+    this.inflight ??= this.fetchKeys().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.attemptedAt = this.now();
+    this.fetchCount++;
+    try {
+      const response = await this.fetchImpl(
+        new Request(this.jwksUri, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(this.timeoutMs) }),
+      );
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new Error(`the JWKS endpoint answered ${response.status}`);
+      }
+      const keys = parseKeySet(await readCapped(response, this.maxResponseBytes));
+      const removed = this.keys ? [...this.keys.keys()].filter((kid) => !keys.has(kid)) : [];
+      this.keys = keys;
+      this.fetchedAt = this.now();
+      if (removed.length > 0) for (const listener of this.listeners) listener(removed);
+    } catch (error) {
+      console.warn(JSON.stringify({
+        level: "warn",
+        event: "jwks_fetch_failed",
+        jwksUri: this.jwksUri,
+        keptKeys: this.keys?.size ?? 0,
+        reason: error instanceof Error ? error.message : String(error),
+      }));
+    }
+  }
+}

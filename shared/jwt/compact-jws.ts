@@ -1,0 +1,97 @@
+/**
+ * Splits a compact JWS (`header.payload.signature`) and reads its protected header,
+ * refusing everything a careful verifier should refuse before any cryptography:
+ * oversized input, anything but three base64url segments, a header that is not a
+ * JSON object, an algorithm outside the allowlist, and headers that would let the
+ * token choose its own key (`jwk`, `jku`, `x5u`, `x5c`) or demand extensions (`crit`).
+ * @module
+ */
+import { base64url } from "jose";
+import { TokenRejectedError } from "../errors";
+import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms";
+
+export interface ParsedJws {
+  alg: JwsAlgorithm;
+  kid: string;
+  /** The bytes the signature covers: ASCII of `header.payload`. */
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+  payloadSegment: string;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+// Header parameters that name keys or extensions; an access-token verifier with a
+// configured key set has no use for any of them, and each has been an attack vector.
+const FORBIDDEN_HEADERS = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "enc"];
+const ACCEPTED_TYP = new Set(["jwt", "at+jwt", "application/at+jwt", "application/jwt"]);
+// Longer than any kid a real JWKS uses (Cognito's are 44 characters): refused without a key lookup.
+const MAX_KID_LENGTH = 256;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+const ascii = new TextEncoder();
+
+function malformed(message: string): TokenRejectedError {
+  return new TokenRejectedError("TOKEN_MALFORMED", message);
+}
+
+/** Decodes a base64url segment holding a JSON object. */
+export function decodeJsonObject(segment: string, part: "header" | "payload"): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(base64url.decode(segment)));
+  } catch {
+    throw malformed(`the ${part} is not base64url-encoded JSON`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw malformed(`the ${part} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses the token's structure and header. Throws {@link TokenRejectedError}.
+ * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
+ */
+export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAlgorithm[], maxBytes: number): ParsedJws {
+  if (token.length > maxBytes) throw new TokenRejectedError("TOKEN_TOO_LARGE", `the token is longer than ${maxBytes} bytes`);
+  const first = token.indexOf(".");
+  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
+  if (second < 0 || token.indexOf(".", second + 1) >= 0) {
+    throw malformed("a compact JWS has exactly three segments");
+  }
+  const headerSegment = token.slice(0, first);
+  const payloadSegment = token.slice(first + 1, second);
+  const signatureSegment = token.slice(second + 1);
+  if (!BASE64URL.test(headerSegment)) throw malformed("the header segment is not base64url");
+
+  const header = decodeJsonObject(headerSegment, "header");
+  const { alg, kid, typ } = header;
+  if (!isSupportedAlgorithm(alg) || !allowedAlgorithms.includes(alg)) {
+    throw new TokenRejectedError("ALG_NOT_ALLOWED", "the token's algorithm is not allowed");
+  }
+  const forbidden = FORBIDDEN_HEADERS.find((name) => Object.hasOwn(header, name));
+  if (forbidden !== undefined) {
+    throw new TokenRejectedError("HEADER_UNSUPPORTED", `the header parameter ${forbidden} is not accepted`);
+  }
+  if (typ !== undefined && (typeof typ !== "string" || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
+    throw new TokenRejectedError("HEADER_UNSUPPORTED", "the header's typ is not a JWT type");
+  }
+  if (typeof kid !== "string" || kid === "") throw new TokenRejectedError("KID_MISSING", "the header has no kid");
+  if (kid.length > MAX_KID_LENGTH) throw new TokenRejectedError("KID_UNKNOWN", "the header's kid is not a known key");
+
+  if (!BASE64URL.test(payloadSegment)) throw malformed("the payload segment is not base64url");
+  if (!BASE64URL.test(signatureSegment)) throw malformed("the signature segment is not base64url");
+  let signature: Uint8Array;
+  try {
+    signature = base64url.decode(signatureSegment);
+  } catch {
+    throw malformed("the signature segment is not base64url");
+  }
+  return {
+    alg,
+    kid,
+    signingInput: ascii.encode(token.slice(0, second)),
+    signature,
+    payloadSegment,
+  };
+}

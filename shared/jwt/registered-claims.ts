@@ -1,0 +1,65 @@
+/**
+ * The registered claims every verification checks (RFC 7519 section 4.1): their
+ * JSON types first, then the issuer and the time window with a clock tolerance.
+ * @module
+ */
+import { TokenRejectedError } from "../errors";
+
+/** The claims that bound a token's validity in time. */
+export interface TimeWindow {
+  exp: number;
+  iat: number;
+  nbf?: number;
+}
+
+export interface RegisteredClaims extends TimeWindow {
+  iss: string;
+}
+
+function invalid(claim: string, message: string): TokenRejectedError {
+  return new TokenRejectedError("CLAIM_INVALID", message, { claim });
+}
+
+/** A NumericDate: a finite, non-negative JSON number (a string "1700000000" is refused). */
+export function readNumericDate(payload: Record<string, unknown>, claim: string, required: boolean): number | undefined {
+  const value = payload[claim];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw invalid(claim, `the ${claim} claim must be a NumericDate`);
+  }
+  return value;
+}
+
+/** A string claim; `undefined` is allowed only when the claim is optional. */
+export function readString(payload: Record<string, unknown>, claim: string, required: boolean): string | undefined {
+  const value = payload[claim];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== "string") throw invalid(claim, `the ${claim} claim must be a string`);
+  return value;
+}
+
+/** Reads `iss`, `exp`, `iat` (all required) and `nbf` (optional) and checks the issuer. */
+export function readRegisteredClaims(payload: Record<string, unknown>, expectedIssuer: string): RegisteredClaims {
+  const iss = readString(payload, "iss", true)!;
+  const exp = readNumericDate(payload, "exp", true)!;
+  const iat = readNumericDate(payload, "iat", true)!;
+  const nbf = readNumericDate(payload, "nbf", false);
+  if (iss !== expectedIssuer) throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from another issuer", { claim: "iss" });
+  return nbf === undefined ? { iss, exp, iat } : { iss, exp, iat, nbf };
+}
+
+/**
+ * Checks the time window at `nowSeconds`, allowing `toleranceSeconds` of clock skew
+ * in each direction. Cheap enough to run on every request, cached token or not.
+ */
+export function checkTimeWindow(claims: TimeWindow, nowSeconds: number, toleranceSeconds: number): void {
+  if (nowSeconds >= claims.exp + toleranceSeconds) {
+    throw new TokenRejectedError("TOKEN_EXPIRED", "the token has expired", { claim: "exp" });
+  }
+  if (claims.nbf !== undefined && nowSeconds + toleranceSeconds < claims.nbf) {
+    throw new TokenRejectedError("TOKEN_NOT_YET_VALID", "the token is not valid yet", { claim: "nbf" });
+  }
+  if (claims.iat > nowSeconds + toleranceSeconds) {
+    throw new TokenRejectedError("TOKEN_ISSUED_IN_FUTURE", "the token was issued in the future", { claim: "iat" });
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * MyService's application: the protected weather route, its OpenAPI document and
+ * the interactive docs page.
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { problem } from "../../../shared/hono/auth-responses";
+import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "../../../shared/hono/secured-route";
+import { logEvent } from "../../../shared/log";
+import { configured } from "./verifier";
+import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
+import { weatherForecast } from "./weather-forecast";
+
+export const app = new OpenAPIHono<{ Bindings: Env }>();
+
+app.openapi(
+  securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env as Env).verifier }),
+  (c) => c.json(weatherForecast(), 200),
+);
+
+app.openAPIRegistry.registerComponent(
+  "securitySchemes",
+  COGNITO_SECURITY_SCHEME,
+  // The document is built per request, but the scheme needs the token URL from the settings:
+  // registered with a placeholder here, replaced in the document below.
+  cognitoSecurityScheme("https://token-url.invalid/oauth2/token", { [WEATHER_READ_SCOPE]: "Read the weather forecast" }),
+);
+
+app.get("/openapi.json", (c) => {
+  const document = app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title: "MyService", version: "1.0.0", description: "The weather API of the reference post, behind Cognito access tokens." },
+  });
+  let tokenUrl: string;
+  try {
+    tokenUrl = configured(c.env).config.tokenUrl;
+  } catch (error) {
+    logEvent("error", "service_misconfigured", { reason: (error as Error).message });
+    return problem({ status: 500, title: "Internal Server Error", detail: "The service is misconfigured.", code: "misconfigured" });
+  }
+  const scheme = document.components?.securitySchemes?.[COGNITO_SECURITY_SCHEME] as { flows: { clientCredentials: { tokenUrl: string } } };
+  scheme.flows.clientCredentials.tokenUrl = tokenUrl;
+  return c.json(document);
+});
+
+app.notFound(() => problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" }));
+
+app.onError((error) => {
+  logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
+  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
+});
