@@ -18,6 +18,11 @@ export default defineConfig({
         test: { name: "service", include: ["workers/service/test/**/*.test.ts"] },
       },
       {
+        // The shared library alone, inside workerd: no worker, no network.
+        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-05-03" } })],
+        test: { name: "shared", include: ["test/shared/**/*.test.ts"] },
+      },
+      {
         test: {
           name: "cognito-local",
           include: ["workers/cognito-local/test/**/*.test.ts"],

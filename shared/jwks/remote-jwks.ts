@@ -138,10 +138,7 @@ export class RemoteJwks {
     const now = this.now();
     const known = this.keys?.get(kid);
     if (known) {
-      if (now - this.fetchedAt > this.maxAgeMs && now - this.attemptedAt >= this.cooldownMs && !this.inflight) {
-        const refresh = this.refresh();
-        waitUntil?.(refresh);
-      }
+      this.refreshIfStale(waitUntil, now);
       return known;
     }
     if (this.inflight) {
@@ -152,6 +149,16 @@ export class RemoteJwks {
     }
     if (!this.keys) throw new JwksUnavailableError("the issuer's key set could not be fetched");
     return this.keys.get(kid);
+  }
+
+  /**
+   * Starts a background refresh when the set is older than `maxAgeMs`; the caller
+   * goes on with the keys it has. Cheap enough for every request.
+   */
+  refreshIfStale(waitUntil?: (promise: Promise<unknown>) => void, now = this.now()): void {
+    if (this.keys && now - this.fetchedAt > this.maxAgeMs && now - this.attemptedAt >= this.cooldownMs && !this.inflight) {
+      waitUntil?.(this.refresh());
+    }
   }
 
   /** Fetches the set now, sharing a fetch already in flight. Never rejects. */

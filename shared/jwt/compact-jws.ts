@@ -30,6 +30,24 @@ const MAX_KID_LENGTH = 256;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const ascii = new TextEncoder();
 
+const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Base64url in its one canonical form: the alphabet, no padding, a possible length,
+ * and zero in the unused low bits of the last character. Otherwise two different
+ * strings decode to the same bytes, and a token could be altered (in its signature,
+ * which nothing signs) and still verify.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false;
+  const remainder = segment.length % 4;
+  if (remainder === 1) return false;
+  if (remainder === 0) return true;
+  const lastValue = BASE64URL_ALPHABET.indexOf(segment[segment.length - 1]!);
+  const unusedBits = remainder === 2 ? 4 : 2;
+  return (lastValue & ((1 << unusedBits) - 1)) === 0;
+}
+
 function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
 }
@@ -62,7 +80,7 @@ export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAl
   const headerSegment = token.slice(0, first);
   const payloadSegment = token.slice(first + 1, second);
   const signatureSegment = token.slice(second + 1);
-  if (!BASE64URL.test(headerSegment)) throw malformed("the header segment is not base64url");
+  if (!isCanonicalBase64url(headerSegment)) throw malformed("the header segment is not base64url");
 
   const header = decodeJsonObject(headerSegment, "header");
   const { alg, kid, typ } = header;
@@ -79,8 +97,8 @@ export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAl
   if (typeof kid !== "string" || kid === "") throw new TokenRejectedError("KID_MISSING", "the header has no kid");
   if (kid.length > MAX_KID_LENGTH) throw new TokenRejectedError("KID_UNKNOWN", "the header's kid is not a known key");
 
-  if (!BASE64URL.test(payloadSegment)) throw malformed("the payload segment is not base64url");
-  if (!BASE64URL.test(signatureSegment)) throw malformed("the signature segment is not base64url");
+  if (!isCanonicalBase64url(payloadSegment)) throw malformed("the payload segment is not base64url");
+  if (!isCanonicalBase64url(signatureSegment)) throw malformed("the signature segment is not base64url");
   let signature: Uint8Array;
   try {
     signature = base64url.decode(signatureSegment);

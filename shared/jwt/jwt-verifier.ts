@@ -139,6 +139,8 @@ export class JwtVerifier<T> {
     const cached = this.cache.get(token);
     if (cached !== undefined) {
       checkTimeWindow(cached, nowSeconds, this.toleranceSeconds);
+      // Cached verdicts must still learn of keys leaving the issuer's set.
+      this.jwks.refreshIfStale(options.waitUntil);
       return cached.claims;
     }
 

@@ -1,0 +1,234 @@
+// The shared Cognito access-token verifier, in workerd, against an independent
+// issuer (keys made with jose): every check refuses with its own code.
+import { SignJWT } from "jose";
+import { beforeEach, describe, expect, it } from "vitest";
+import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../../shared/cognito/cognito-verifier";
+import { TokenRejectedError, VerifierConfigError, type TokenRejectionCode } from "../../../shared/errors";
+import { b64url, makeKey, signRaw, TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../support/test-issuer";
+
+let issuer: TestIssuer;
+let verifier: CognitoAccessTokenVerifier;
+
+function createVerifier(options: Partial<CognitoVerifierOptions> = {}) {
+  return new CognitoAccessTokenVerifier({
+    issuer: issuer.issuer,
+    clientIds: [TEST_CLIENT_ID],
+    jwks: { fetch: issuer.fetch },
+    ...options,
+  });
+}
+
+beforeEach(async () => {
+  issuer = await TestIssuer.create();
+  verifier = createVerifier();
+});
+
+async function rejection(token: string, v = verifier): Promise<TokenRejectionCode> {
+  try {
+    await v.verify(token);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TokenRejectedError);
+    expect((error as Error).message).not.toContain(token);
+    return (error as TokenRejectedError).code;
+  }
+  throw new Error("the token was accepted");
+}
+
+describe("a valid token", () => {
+  it("is accepted, with its client and scopes", async () => {
+    const token = await verifier.verify(await issuer.sign());
+    expect(token.client_id).toBe(TEST_CLIENT_ID);
+    expect(token.token_use).toBe("access");
+    expect([...token.scopes]).toEqual([WEATHER_READ]);
+  });
+
+  it("splits a space-separated scope claim", async () => {
+    const token = await verifier.verify(await issuer.sign(issuer.claims({ scope: "a/b  MyService/weather_read c/d" })));
+    expect([...token.scopes]).toEqual(["a/b", WEATHER_READ, "c/d"]);
+  });
+
+  it("is accepted from any client of the pool with clientIds '*'", async () => {
+    const any = createVerifier({ clientIds: "*" });
+    const token = await any.verify(await issuer.sign(issuer.claims({ client_id: "someotherclient", sub: "someotherclient" })));
+    expect(token.client_id).toBe("someotherclient");
+  });
+});
+
+describe("structure", () => {
+  it("refuses a token over 8 KiB before parsing it", async () => {
+    const token = await issuer.sign(issuer.claims({ padding: "x".repeat(9000) }));
+    expect(await rejection(token)).toBe("TOKEN_TOO_LARGE");
+    expect(issuer.fetchCount).toBe(0);
+  });
+
+  it.each([
+    ["two segments", (t: string) => t.split(".").slice(0, 2).join(".")],
+    ["four segments", (t: string) => `${t}.AAAA`],
+    ["an empty payload", (t: string) => t.replace(/\.[^.]+\./, "..")],
+    ["an empty signature", (t: string) => t.replace(/\.[^.]+$/, ".")],
+    ["padding", (t: string) => `${t}==`],
+    ["whitespace inside", (t: string) => t.replace(".", ". ")],
+    ["standard base64 characters", (t: string) => t.replace(/\.([^.]{4})/, ".+/+/")],
+  ])("refuses %s as TOKEN_MALFORMED", async (_, mangle) => {
+    expect(await rejection(mangle(await issuer.sign()))).toBe("TOKEN_MALFORMED");
+  });
+
+  it("refuses a header that is not JSON", async () => {
+    const [, payload, signature] = (await issuer.sign()).split(".");
+    expect(await rejection(`${b64url("not json")}.${payload}.${signature}`)).toBe("TOKEN_MALFORMED");
+  });
+
+  it("refuses a header that is a JSON array", async () => {
+    const [, payload, signature] = (await issuer.sign()).split(".");
+    expect(await rejection(`${b64url('["RS256"]')}.${payload}.${signature}`)).toBe("TOKEN_MALFORMED");
+  });
+
+  it.each([["a JSON array", "[1,2]"], ["a number", "42"], ["not JSON", "{oops"]])(
+    "refuses a correctly signed payload that is %s",
+    async (_, payload) => {
+      expect(await rejection(await signRaw({ alg: "RS256", kid: issuer.key.kid }, payload, issuer.key))).toBe("TOKEN_MALFORMED");
+    },
+  );
+});
+
+describe("algorithm and header", () => {
+  it.each(["none", "None", "NONE"])("refuses alg %s", async (alg) => {
+    const [, payload] = (await issuer.sign()).split(".");
+    const token = `${b64url(JSON.stringify({ alg, kid: issuer.key.kid }))}.${payload}.`;
+    expect(await rejection(token)).toBe("ALG_NOT_ALLOWED");
+  });
+
+  it("refuses HS256 signed with the RSA public key as the HMAC secret", async () => {
+    const secret = new TextEncoder().encode(JSON.stringify(issuer.key.publicJwk));
+    const token = await new SignJWT(issuer.claims()).setProtectedHeader({ alg: "HS256", kid: issuer.key.kid }).sign(secret);
+    expect(await rejection(token)).toBe("ALG_NOT_ALLOWED");
+  });
+
+  it("refuses an algorithm outside the allowlist even when the signature is good", async () => {
+    const es = await makeKey("es-key", "ES256");
+    issuer.published.push(es.publicJwk);
+    expect(await rejection(await issuer.sign(issuer.claims(), { key: es }))).toBe("ALG_NOT_ALLOWED");
+  });
+
+  it.each(["jwk", "jku", "x5u", "x5c", "crit"])("refuses a token carrying a %s header", async (name) => {
+    const value = name === "crit" ? ["exp"] : name === "jwk" ? issuer.key.publicJwk : name === "x5c" ? ["MIIB"] : "https://attacker.example/keys";
+    const token = await signRaw({ alg: "RS256", kid: issuer.key.kid, [name]: value }, JSON.stringify(issuer.claims()), issuer.key);
+    expect(await rejection(token)).toBe("HEADER_UNSUPPORTED");
+  });
+
+  it("refuses a token without a kid", async () => {
+    const token = await signRaw({ alg: "RS256" }, JSON.stringify(issuer.claims()), issuer.key);
+    expect(await rejection(token)).toBe("KID_MISSING");
+  });
+
+  it.each([["a number", 7], ["an object", { a: 1 }], ["empty", ""]])("refuses a kid that is %s", async (_, kid) => {
+    const token = await signRaw({ alg: "RS256", kid }, JSON.stringify(issuer.claims()), issuer.key);
+    expect(await rejection(token)).toBe("KID_MISSING");
+  });
+
+  it("refuses a very long kid without fetching keys", async () => {
+    const token = await signRaw({ alg: "RS256", kid: "k".repeat(5000) }, JSON.stringify(issuer.claims()), issuer.key);
+    expect(await rejection(token)).toBe("KID_UNKNOWN");
+    expect(issuer.fetchCount).toBe(0);
+  });
+
+  it("refuses a kid the issuer does not publish", async () => {
+    const attacker = await makeKey("attacker-kid");
+    expect(await rejection(await issuer.sign(issuer.claims(), { key: attacker }))).toBe("KID_UNKNOWN");
+  });
+
+  it("refuses a token signed by another key under the issuer's kid", async () => {
+    const attacker = await makeKey(issuer.key.kid);
+    expect(await rejection(await issuer.sign(issuer.claims(), { key: attacker }))).toBe("SIGNATURE_INVALID");
+  });
+
+  it("refuses a token whose kid names a key published for another algorithm", async () => {
+    issuer.published[0] = { ...issuer.published[0]!, alg: "RS512" };
+    expect(await rejection(await issuer.sign())).toBe("KEY_MISMATCH");
+  });
+
+  it("refuses a token whose kid names a key published for encryption", async () => {
+    issuer.published[0] = { ...issuer.published[0]!, use: "enc" };
+    expect(await rejection(await issuer.sign())).toBe("KEY_MISMATCH");
+  });
+
+  it("refuses a token whose payload was changed after signing", async () => {
+    const [header, , signature] = (await issuer.sign()).split(".");
+    const forged = b64url(JSON.stringify(issuer.claims({ scope: "MyService/weather_read MyService/admin" })));
+    expect(await rejection(`${header}.${forged}.${signature}`)).toBe("SIGNATURE_INVALID");
+  });
+});
+
+describe("claims", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ["another pool's issuer", { iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool" }, "ISSUER_MISMATCH"],
+    ["the issuer with a trailing slash", { iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1/" }, "ISSUER_MISMATCH"],
+    ["the issuer over http", { iss: "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1" }, "ISSUER_MISMATCH"],
+    ["an id token", { token_use: "id" }, "TOKEN_USE_INVALID"],
+    ["no token_use", { token_use: undefined }, "TOKEN_USE_INVALID"],
+    ["a client that is not allowed", { client_id: "notallowedclient" }, "CLIENT_NOT_ALLOWED"],
+    ["exp as a string", { exp: String(now() + 3600) }, "CLAIM_INVALID"],
+    ["iat as a string", { iat: String(now()) }, "CLAIM_INVALID"],
+    ["no exp", { exp: undefined }, "CLAIM_INVALID"],
+    ["no iat", { iat: undefined }, "CLAIM_INVALID"],
+    ["an issuer that is not a string", { iss: ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"] }, "CLAIM_INVALID"],
+    ["a scope that is an array", { scope: [WEATHER_READ] }, "CLAIM_INVALID"],
+    ["a client_id that is a number", { client_id: 12345 }, "CLAIM_INVALID"],
+    ["no client_id", { client_id: undefined }, "CLAIM_INVALID"],
+    ["an expired token", { exp: now() - 60 }, "TOKEN_EXPIRED"],
+    ["nbf in the future", { nbf: now() + 60 }, "TOKEN_NOT_YET_VALID"],
+    ["iat far in the future", { iat: now() + 3600 }, "TOKEN_ISSUED_IN_FUTURE"],
+  ] as const)("refuses %s", async (_, overrides, code) => {
+    expect(await rejection(await issuer.sign(issuer.claims(overrides)))).toBe(code);
+  });
+
+  it("allows the configured clock tolerance on exp, and not a second more", async () => {
+    const fixed = 1_800_000_000;
+    const at = (seconds: number) => createVerifier({ clockToleranceSeconds: 5, now: () => seconds * 1000 });
+    const token = await issuer.sign(issuer.claims({ iat: fixed - 100, exp: fixed }));
+    await expect(at(fixed + 4).verify(token)).resolves.toBeDefined();
+    expect(await rejection(token, at(fixed + 5))).toBe("TOKEN_EXPIRED");
+  });
+
+  it("allows the configured clock tolerance on nbf and iat", async () => {
+    const fixed = 1_800_000_000;
+    const token = await issuer.sign(issuer.claims({ iat: fixed + 5, nbf: fixed + 5, exp: fixed + 3600 }));
+    await expect(createVerifier({ now: () => fixed * 1000 }).verify(token)).resolves.toBeDefined();
+    expect(await rejection(token, createVerifier({ now: () => (fixed - 1) * 1000 }))).toBe("TOKEN_NOT_YET_VALID");
+  });
+
+  it("does not let a __proto__ claim change the token", async () => {
+    const payload = JSON.stringify(issuer.claims()).replace(/}$/, ',"__proto__":{"token_use":"id","isAdmin":true}}');
+    const token = await verifier.verify(await signRaw({ alg: "RS256", kid: issuer.key.kid }, payload, issuer.key));
+    expect(token.token_use).toBe("access");
+    expect((token as unknown as { isAdmin?: boolean }).isAdmin).toBeUndefined();
+  });
+});
+
+describe("configuration", () => {
+  it.each([
+    ["no issuer", { issuer: "" }, "issuer"],
+    ["an http issuer on a public host", { issuer: "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X" }, "issuer"],
+    ["an issuer with a trailing slash", { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X/" }, "issuer"],
+    ["no client ids", { clientIds: [] }, "clientIds"],
+    ["client ids left out", { clientIds: undefined }, "clientIds"],
+    ["HS256", { algorithms: ["HS256"] }, "algorithms"],
+    ["none", { algorithms: ["none"] }, "algorithms"],
+    ["a tolerance over 300 s", { clockToleranceSeconds: 301 }, "clockToleranceSeconds"],
+  ])("refuses %s when created", (_, options, option) => {
+    let thrown: unknown;
+    try {
+      createVerifier(options as Partial<CognitoVerifierOptions>);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(VerifierConfigError);
+    expect((thrown as VerifierConfigError).option).toBe(option);
+  });
+
+  it("accepts an http issuer on loopback (cognito-local)", () => {
+    expect(() => createVerifier({ issuer: "http://127.0.0.1:8789/us-east-1_toFGiuX5i" })).not.toThrow();
+  });
+});
