@@ -8,9 +8,11 @@
  *
  * Behaviour:
  * - The set is fetched on first use. A known `kid` never causes a fetch.
- * - An unknown `kid` causes at most one fetch per `cooldownMs`, whoever asks: a
- *   flood of forged kids costs one JWKS request per cooldown, not one per request.
- *   Concurrent callers share the fetch in flight.
+ * - An unknown `kid` causes a fetch, and a fetch that does not find the kid it was
+ *   made for starts a cooldown: no other unknown kid causes a fetch for `cooldownMs`.
+ *   A flood of forged kids thus costs one JWKS request per cooldown, while a key the
+ *   issuer has just rotated in is picked up by the first token signed with it (a
+ *   productive fetch starts no cooldown). Concurrent callers share the fetch in flight.
  * - After `maxAgeMs` the set is refreshed in the background (with `waitUntil`),
  *   while the current keys keep serving.
  * - A failed fetch (network, timeout, status, size, garbage) keeps the keys already
@@ -103,6 +105,8 @@ export class RemoteJwks {
   private keys: Map<string, KeyedJwk> | null = null;
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private attemptedAt = Number.NEGATIVE_INFINITY;
+  /** When a fetch last failed to find the kid it was made for: the start of the cooldown. */
+  private fruitlessFetchAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
   private readonly listeners: KeysChangedListener[] = [];
   /** Fetches made so far, successful or not. */
@@ -141,14 +145,20 @@ export class RemoteJwks {
       this.refreshIfStale(waitUntil, now);
       return known;
     }
+    let fetched = true;
     if (this.inflight) {
       await this.inflight;
+    } else if (!this.keys) {
+      if (now - this.attemptedAt >= Math.min(this.cooldownMs, RETRY_WITHOUT_KEYS_MS)) await this.refresh();
+    } else if (now - this.fruitlessFetchAt >= this.cooldownMs) {
+      await this.refresh();
     } else {
-      const wait = this.keys ? this.cooldownMs : Math.min(this.cooldownMs, RETRY_WITHOUT_KEYS_MS);
-      if (now - this.attemptedAt >= wait) await this.refresh();
+      fetched = false;
     }
     if (!this.keys) throw new JwksUnavailableError("the issuer's key set could not be fetched");
-    return this.keys.get(kid);
+    const found = this.keys.get(kid);
+    if (found === undefined && fetched) this.fruitlessFetchAt = Math.max(this.fruitlessFetchAt, now);
+    return found;
   }
 
   /**

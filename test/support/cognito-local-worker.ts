@@ -1,8 +1,10 @@
 // cognito-local as an auxiliary worker of the vitest-pool-workers projects. Tests
 // and the worker under test reach it by plain fetch() to http://127.0.0.1:8789:
-// the projects route their outbound requests to it (outboundService).
+// the projects route their outbound requests to it (outboundService). It runs the
+// template with extra clients (see template-variants.ts); MyBFF's client is unchanged.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -21,6 +23,8 @@ export function cognitoLocalWorker() {
       AWS_REGION: "us-east-1",
       ISSUER_ORIGIN: "http://127.0.0.1:8789",
       CLIENT_SECRET_MyBFF: /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(devVars)![1]!,
+      ...EXTRA_CLIENT_SECRETS,
+      COGNITO_TEMPLATE_YAML: templateWithExtraClients(),
     },
   };
 }

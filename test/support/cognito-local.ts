@@ -8,7 +8,6 @@ import { Miniflare } from "miniflare";
 const ROOT = join(import.meta.dirname, "..", "..");
 
 export const COGNITO_ORIGIN = "http://127.0.0.1:8789";
-export const TEMPLATE_PATH = join(ROOT, "infra", "cognito.yaml");
 /** The dev secret from workers/cognito-local/.dev.vars.example. */
 export const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
   readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),

@@ -42,8 +42,9 @@ app.all("/oauth2/token", () =>
 );
 
 app.get("/:poolId/.well-known/jwks.json", async (c) => {
-  const { pool, keys, now } = c.var.local;
+  const { pool, keys, stats, now } = c.var.local;
   if (c.req.param("poolId") !== pool.poolId) return c.notFound();
+  stats.recordJwksRequest();
   return c.json({ keys: await keys.publishedKeys(now()) });
 });
 

@@ -1,46 +1,12 @@
 // Conformance of cognito-local's token endpoint with Amazon Cognito's, for the
 // client-credentials grant: every error for its bad input, and the token's shape.
-import { readFileSync } from "node:fs";
 import { JwtVerifier } from "aws-jwt-verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, TEMPLATE_PATH, tokenForm,
+  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm,
   type CognitoLocal, type PoolInfo,
 } from "../../../test/support/cognito-local";
-
-// infra/cognito.yaml plus two clients the real template does not need: one without
-// the client-credentials flow, one allowed no scope of MyService.
-const TEMPLATE_WITH_EXTRA_CLIENTS = `${readFileSync(TEMPLATE_PATH, "utf8").replace(/\nOutputs:[\s\S]*$/, "\n")}
-  NoFlowClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties:
-      ClientName: NoFlow
-      GenerateSecret: true
-      AllowedOAuthFlows: [code]
-      AllowedOAuthFlowsUserPoolClient: true
-      AllowedOAuthScopes: [MyService/weather_read]
-      UserPoolId: !Ref MyServicesUserPool
-  OtherScopeServer:
-    Type: AWS::Cognito::UserPoolResourceServer
-    Properties:
-      Identifier: OtherService
-      Name: OtherService
-      Scopes:
-        - ScopeName: read
-          ScopeDescription: read
-      UserPoolId: !Ref MyServicesUserPool
-  OtherClient:
-    Type: AWS::Cognito::UserPoolClient
-    Properties:
-      ClientName: Other
-      GenerateSecret: true
-      AccessTokenValidity: 10
-      TokenValidityUnits: { AccessToken: minutes }
-      AllowedOAuthFlows: [client_credentials]
-      AllowedOAuthFlowsUserPoolClient: true
-      AllowedOAuthScopes: [OtherService/read]
-      UserPoolId: !Ref MyServicesUserPool
-`;
+import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "../../../test/support/template-variants";
 
 let cognito: CognitoLocal;
 let pool: PoolInfo;
@@ -48,8 +14,8 @@ let bffId: string;
 
 beforeAll(async () => {
   cognito = await startCognitoLocal({
-    templateYaml: TEMPLATE_WITH_EXTRA_CLIENTS,
-    bindings: { CLIENT_SECRET_NoFlow: "no-flow-secret", CLIENT_SECRET_Other: "other-secret" },
+    templateYaml: templateWithExtraClients(),
+    bindings: EXTRA_CLIENT_SECRETS,
   });
   pool = await poolInfo(cognito);
   bffId = clientIdOf(pool, "MyBFF");
@@ -178,7 +144,7 @@ describe("POST /oauth2/token errors", () => {
     await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET });
     await post({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET });
     const stats = (await (await cognito.fetch("/_dev/stats")).json()) as Record<string, unknown>;
-    expect(stats).toEqual({ tokensIssued: { [bffId]: 2 }, tokensIssuedTotal: 2, rejected: { invalid_client: 1 } });
+    expect(stats).toEqual({ tokensIssued: { [bffId]: 2 }, tokensIssuedTotal: 2, rejected: { invalid_client: 1 }, jwksRequests: 0 });
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Operations the real Cognito does not have, for tests and demos:
  *   POST /_dev/keys/rotate[?dropPrevious=true]  new signing key; old ones kept for a grace period or dropped
- *   GET  /_dev/stats                            token requests issued per client and rejected per error
+ *   GET  /_dev/stats                            tokens issued per client, rejections per error, JWKS downloads
  *   POST /_dev/stats/reset                      counters back to zero
  *   GET  /_dev/pool                             the pool's derived ids, issuer and scopes (no secrets)
  * @module

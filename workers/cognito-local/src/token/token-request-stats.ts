@@ -1,6 +1,7 @@
 /**
- * Counts token requests, so that tests and demos can see how many tokens a BFF
- * really asked for. Kept in memory: a restart of cognito-local starts from zero.
+ * Counts token requests and JWKS downloads, so that tests and demos can see how
+ * many tokens a BFF really asked for and how often verifiers fetched keys. Kept
+ * in memory: a restart of cognito-local starts from zero.
  * @module
  */
 import type { OAuthErrorCode } from "./oauth-error";
@@ -11,6 +12,11 @@ const MAX_COUNTED_CLIENTS = 100;
 export class TokenRequestStats {
   private readonly issued = new Map<string, number>();
   private readonly rejected = new Map<OAuthErrorCode, number>();
+  private jwksRequests = 0;
+
+  recordJwksRequest(): void {
+    this.jwksRequests++;
+  }
 
   recordIssued(clientId: string): void {
     if (this.issued.has(clientId) || this.issued.size < MAX_COUNTED_CLIENTS) {
@@ -25,6 +31,7 @@ export class TokenRequestStats {
   reset(): void {
     this.issued.clear();
     this.rejected.clear();
+    this.jwksRequests = 0;
   }
 
   toJSON() {
@@ -33,6 +40,7 @@ export class TokenRequestStats {
       tokensIssued: issued,
       tokensIssuedTotal: Object.values(issued).reduce((sum, n) => sum + n, 0),
       rejected: Object.fromEntries(this.rejected),
+      jwksRequests: this.jwksRequests,
     };
   }
 }

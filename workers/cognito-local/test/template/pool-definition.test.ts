@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readPoolDefinition, TemplateError } from "../../src/template/pool-definition";
-import { TEMPLATE_PATH } from "../../../../test/support/cognito-local";
+import { TEMPLATE_PATH } from "../../../../test/support/template-variants";
 
 const template = readFileSync(TEMPLATE_PATH, "utf8");
 

@@ -1,0 +1,49 @@
+// Calls to cognito-local from tests running inside workerd (the pool routes
+// fetches to http://127.0.0.1:8789 to the cognito-local auxiliary worker).
+
+export const COGNITO = "http://127.0.0.1:8789";
+export const BFF_CLIENT_SECRET = "local-dev-secret-not-for-production";
+export const OTHER_CLIENT_SECRET = "other-secret";
+
+interface PoolInfo {
+  poolId: string;
+  issuer: string;
+  clients: Array<{ clientName: string; clientId: string }>;
+}
+
+let pool: Promise<PoolInfo> | undefined;
+
+export function poolInfo(): Promise<PoolInfo> {
+  pool ??= fetch(`${COGNITO}/_dev/pool`).then((r) => r.json() as Promise<PoolInfo>);
+  return pool;
+}
+
+export async function clientId(clientName: string): Promise<string> {
+  const client = (await poolInfo()).clients.find((c) => c.clientName === clientName);
+  if (!client) throw new Error(`cognito-local has no client ${clientName}`);
+  return client.clientId;
+}
+
+/** A token from cognito-local's token endpoint, as a client would get it. */
+export async function tokenFor(clientName = "MyBFF", secret = BFF_CLIENT_SECRET): Promise<string> {
+  const response = await fetch(`${COGNITO}/oauth2/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: await clientId(clientName), client_secret: secret }),
+  });
+  if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+export async function rotateKeys(dropPrevious = false): Promise<string> {
+  const response = await fetch(`${COGNITO}/_dev/keys/rotate?dropPrevious=${dropPrevious}`, { method: "POST" });
+  return ((await response.json()) as { kid: string }).kid;
+}
+
+export async function stats(): Promise<{ tokensIssuedTotal: number; jwksRequests: number }> {
+  return (await fetch(`${COGNITO}/_dev/stats`)).json() as Promise<{ tokensIssuedTotal: number; jwksRequests: number }>;
+}
+
+export function kidOf(token: string): string {
+  return (JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
+}
