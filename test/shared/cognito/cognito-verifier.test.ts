@@ -4,7 +4,7 @@ import { SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../../shared/cognito/cognito-verifier";
 import { TokenRejectedError, VerifierConfigError, type TokenRejectionCode } from "../../../shared/errors";
-import { b64url, makeKey, signRaw, TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../support/test-issuer";
+import { b64url, makeKey, signRaw, TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
 let verifier: CognitoAccessTokenVerifier;

@@ -7,7 +7,7 @@ import { VerifierConfigError } from "../../../shared/errors";
 import { readBearerToken } from "../../../shared/hono/bearer-token";
 import { cognitoAuth } from "../../../shared/hono/cognito-auth";
 import { securedRoute } from "../../../shared/hono/secured-route";
-import { TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../support/test-issuer";
+import { TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
 let app: OpenAPIHono;

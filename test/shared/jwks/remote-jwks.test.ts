@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
 import { JwksUnavailableError, TokenRejectedError } from "../../../shared/errors";
-import { makeKey, TEST_CLIENT_ID, TestIssuer } from "../../support/test-issuer";
+import { makeKey, TEST_CLIENT_ID, TestIssuer } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
 let clock: number;

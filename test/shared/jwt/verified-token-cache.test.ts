@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
 import { TokenRejectedError } from "../../../shared/errors";
 import { VerifiedTokenCache } from "../../../shared/jwt/verified-token-cache";
-import { TEST_CLIENT_ID, TestIssuer } from "../../support/test-issuer";
+import { TEST_CLIENT_ID, TestIssuer } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
 let clock: number;

@@ -2,7 +2,7 @@
 import { env, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import app from "../src/index";
-import { rotateKeys, stats, tokenFor, OTHER_CLIENT_SECRET, kidOf } from "../../../test/support/cognito-local-client";
+import { rotateKeys, stats, tokenFor, OTHER_CLIENT_SECRET, kidOf } from "../../../test/workerd/cognito-local-client";
 
 const URL_ = "http://myservice/weatherforecast";
 const get = (headers: Record<string, string> = {}, url = URL_) => SELF.fetch(url, { headers });

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import app from "../src/index";
-import { tokenFor } from "../../../test/support/cognito-local-client";
+import { tokenFor } from "../../../test/workerd/cognito-local-client";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,7 +2,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SUMMARIES, toFahrenheit, weatherForecast } from "../src/weather-forecast";
-import { tokenFor } from "../../../test/support/cognito-local-client";
+import { tokenFor } from "../../../test/workerd/cognito-local-client";
 
 describe("GET /weatherforecast", () => {
   it("answers five records for today+1 .. today+5 to a token with the scope", async () => {
