@@ -121,7 +121,8 @@ export async function startStack(options = {}) {
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
   const workers = workerCommands(ports, options.persistTo);
   for (const worker of workers) worker.args.push("--inspector-port", String(await freePort()));
-  const children = workers.map((worker) => {
+  const children = [];
+  const spawnWorker = (worker) => {
     const child = spawn(process.execPath, [wrangler, ...worker.args], {
       cwd: ROOT,
       env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1", ...options.env },
@@ -144,8 +145,16 @@ export async function startStack(options = {}) {
       child.stderr.on("data", onData);
       child.on("exit", (code) => reject(new Error(`${worker.name} (wrangler dev) exited with code ${code} before it was ready`)));
     });
-    return { ...worker, child, ready };
-  });
+    children.push({ ...worker, child, ready });
+    return ready;
+  };
+  // MyBFF starts once MyService is up: its service binding then finds MyService in
+  // the dev registry at once, instead of failing its first requests while it connects.
+  const startInOrder = async () => {
+    const [bff, ...upstream] = [workers.find((w) => w.name === "bff"), ...workers.filter((w) => w.name !== "bff")];
+    await Promise.all(upstream.map(spawnWorker));
+    await spawnWorker(bff);
+  };
 
   const stop = async () => {
     await Promise.all(children.map(({ child }) => new Promise((resolve) => {
@@ -166,7 +175,7 @@ export async function startStack(options = {}) {
   let timer;
   try {
     await Promise.race([
-      Promise.all(children.map((c) => c.ready)),
+      startInOrder(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the stack was not ready within ${timeoutMs} ms`)), timeoutMs);
       }),

@@ -88,7 +88,7 @@ describe("npm run dev", () => {
     expect(stdout).toMatch(/^WWW-Authenticate: Bearer\r?$/im);
 
     const arrays = stdout.match(/^\[\{.*\}\]$/gm) ?? [];
-    expect(arrays).toHaveLength(2);
+    expect(arrays, `the walkthrough printed:\n${stdout}\nnpm run dev printed:\n${output}`).toHaveLength(2);
     const [fromService, fromBff] = arrays.map((line) => JSON.parse(line) as Array<Record<string, unknown>>);
     expect(fromService).toHaveLength(5);
     expect(Object.keys(fromService![0]!).sort()).toEqual(["date", "summary", "temperatureC", "temperatureF"]);
