@@ -1,6 +1,7 @@
 /**
- * Errors of the shared verifier. Each failure has a stable `code` that logs,
- * metrics and tests can rely on; messages never contain the token.
+ * Errors of the shared library (the verifier and the token client). Each failure
+ * has a stable `code` that logs, metrics and tests can rely on; messages never
+ * contain a token or a secret.
  * @module
  */
 
@@ -23,13 +24,13 @@ export type TokenRejectionCode =
   | "TOKEN_ISSUED_IN_FUTURE";
 
 /** Base of every error this library throws. */
-export abstract class VerifierError extends Error {
+export abstract class EdgeAuthError extends Error {
   abstract readonly code: string;
   override name = this.constructor.name;
 }
 
 /** The token is not acceptable. Maps to HTTP 401 `invalid_token`. */
-export class TokenRejectedError extends VerifierError {
+export class TokenRejectedError extends EdgeAuthError {
   /** The claim that failed, for claim checks. */
   readonly claim?: string;
 
@@ -44,12 +45,12 @@ export class TokenRejectedError extends VerifierError {
 }
 
 /** No key set could be obtained and none is known: nothing can be verified. Maps to HTTP 503. */
-export class JwksUnavailableError extends VerifierError {
+export class JwksUnavailableError extends EdgeAuthError {
   readonly code = "JWKS_UNAVAILABLE";
 }
 
 /** The verifier was configured wrongly. Thrown when it is created, never per request. */
-export class VerifierConfigError extends VerifierError {
+export class VerifierConfigError extends EdgeAuthError {
   readonly code = "CONFIG_INVALID";
 
   /** @param option the option at fault (`issuer`, `clientIds`, ...), so callers can name their own setting */
@@ -58,5 +59,39 @@ export class VerifierConfigError extends VerifierError {
     readonly option?: string,
   ) {
     super(message);
+  }
+}
+
+/** Why no token could be obtained from the token endpoint. Stable codes. */
+export type TokenRequestFailureCode =
+  | "TOKEN_ENDPOINT_UNREACHABLE"
+  | "TOKEN_ENDPOINT_TIMEOUT"
+  | "TOKEN_ENDPOINT_UNAVAILABLE"
+  | "TOKEN_RESPONSE_INVALID"
+  | "TOKEN_REQUEST_REJECTED";
+
+/** The token endpoint did not give a token. */
+export class TokenRequestError extends EdgeAuthError {
+  /** The OAuth `error` of a 4xx answer (`invalid_client`, ...), when there was one. */
+  readonly oauthError?: string;
+  /** HTTP status of the answer, when there was one. */
+  readonly status?: number;
+  /** Seconds the endpoint asked to wait (`Retry-After`), when it did. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    readonly code: TokenRequestFailureCode,
+    message: string,
+    options: { oauthError?: string; status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.oauthError = options.oauthError;
+    this.status = options.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /** Worth trying again: the endpoint was unreachable, overloaded or failing. A rejection is not. */
+  get retryable(): boolean {
+    return this.code === "TOKEN_ENDPOINT_UNREACHABLE" || this.code === "TOKEN_ENDPOINT_UNAVAILABLE";
   }
 }

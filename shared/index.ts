@@ -15,3 +15,7 @@ export * from "./hono/bearer-token";
 export * from "./hono/auth-responses";
 export * from "./hono/cognito-auth";
 export * from "./hono/secured-route";
+export * from "./client-credentials/request-token";
+export * from "./client-credentials/request-token-with-retries";
+export * from "./client-credentials/encrypted-token-store";
+export * from "./client-credentials/client-credentials-token-cache";

@@ -1,0 +1,47 @@
+/**
+ * Token requests retried a bounded number of times when the endpoint is
+ * unreachable, overloaded (429) or failing (5xx), with exponential backoff, jitter
+ * and `Retry-After` honoured, all within one deadline. Rejections (`invalid_client`
+ * and other 4xx) and timeouts are not retried: the first is a configuration
+ * problem, and a timeout has already spent the caller's patience.
+ * @module
+ */
+import { TokenRequestError } from "../errors";
+import { requestToken, type IssuedToken, type TokenEndpointOptions } from "./request-token";
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 3. */
+  maxAttempts?: number;
+  /** First backoff; doubled each time, randomized to 50-100 %. Default 200 ms. */
+  baseDelayMs?: number;
+  /** No wait longer than this, `Retry-After` included; a longer `Retry-After` ends the retries. Default 2 s. */
+  maxDelayMs?: number;
+}
+
+export const TOKEN_REQUEST_MAX_ATTEMPTS = 3;
+export const TOKEN_RETRY_BASE_DELAY_MS = 200;
+export const TOKEN_RETRY_MAX_DELAY_MS = 2_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function requestTokenWithRetries(
+  options: TokenEndpointOptions,
+  retry: RetryOptions = {},
+  clock: { now?: () => number; random?: () => number } = {},
+): Promise<IssuedToken> {
+  const maxAttempts = retry.maxAttempts ?? TOKEN_REQUEST_MAX_ATTEMPTS;
+  const baseDelayMs = retry.baseDelayMs ?? TOKEN_RETRY_BASE_DELAY_MS;
+  const maxDelayMs = retry.maxDelayMs ?? TOKEN_RETRY_MAX_DELAY_MS;
+  const random = clock.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestToken(options, clock.now);
+    } catch (error) {
+      if (!(error instanceof TokenRequestError) || !error.retryable || attempt >= maxAttempts) throw error;
+      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+      const asked = (error.retryAfterSeconds ?? 0) * 1000;
+      if (asked > maxDelayMs) throw error; // the endpoint asks for longer than we may wait
+      await sleep(Math.max(backoff, asked));
+    }
+  }
+}

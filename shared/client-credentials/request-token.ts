@@ -1,0 +1,132 @@
+/**
+ * One client-credentials token request (RFC 6749 section 4.4) to a token endpoint
+ * such as Cognito's `/oauth2/token`, with the answer checked before it is trusted.
+ * @module
+ */
+import { TokenRequestError } from "../errors";
+
+export interface TokenEndpointOptions {
+  /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret: string;
+  /** Scopes to ask for; an empty list asks for none (Cognito then grants every allowed scope). */
+  scopes: readonly string[];
+  /** `basic` (default): `Authorization: Basic`; `body`: `client_id`/`client_secret` in the form. */
+  clientAuthentication?: "basic" | "body";
+  /** Abort one request after this long. Default 5 s. */
+  timeoutMs?: number;
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  /** Milliseconds since the epoch. */
+  obtainedAt: number;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export const TOKEN_REQUEST_TIMEOUT_MS = 5_000;
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+
+/** RFC 6749 2.3.1: id and secret are form-urlencoded, then joined and base64-encoded. */
+function basicCredentials(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
+  const bytes = new TextEncoder().encode(`${encode(clientId)}:${encode(clientSecret)}`);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+function buildRequest(options: TokenEndpointOptions, timeoutMs: number): Request {
+  const form = new URLSearchParams({ grant_type: "client_credentials" });
+  if (options.scopes.length > 0) form.set("scope", options.scopes.join(" "));
+  const headers: Record<string, string> = {
+    "Content-Type": "application/x-www-form-urlencoded",
+    Accept: "application/json",
+  };
+  if ((options.clientAuthentication ?? "basic") === "basic") {
+    headers.Authorization = basicCredentials(options.clientId, options.clientSecret);
+  } else {
+    form.set("client_id", options.clientId);
+    form.set("client_secret", options.clientSecret);
+  }
+  return new Request(options.tokenEndpoint, {
+    method: "POST",
+    headers,
+    body: form.toString(),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+/** `Retry-After` as seconds (a number of seconds or an HTTP date), or undefined. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.length > MAX_TOKEN_RESPONSE_BYTES) throw new Error("the answer is too large");
+  return JSON.parse(text);
+}
+
+function invalid(message: string, status: number, cause?: unknown): TokenRequestError {
+  return new TokenRequestError("TOKEN_RESPONSE_INVALID", message, { status, cause });
+}
+
+/**
+ * Asks the token endpoint for a token, once.
+ * @throws {TokenRequestError} with a stable code; never holds the secret or a token
+ */
+export async function requestToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
+  const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
+  const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS;
+  const obtainedAt = now();
+  let response: Response;
+  try {
+    response = await fetchImpl(buildRequest(options, timeoutMs));
+  } catch (cause) {
+    const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
+    throw timedOut
+      ? new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `the token endpoint did not answer within ${timeoutMs} ms`, { cause })
+      : new TokenRequestError("TOKEN_ENDPOINT_UNREACHABLE", "the token endpoint could not be reached", { cause });
+  }
+
+  const status = response.status;
+  if (status === 429 || status >= 500) {
+    await response.body?.cancel();
+    throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `the token endpoint answered ${status}`, {
+      status,
+      retryAfterSeconds: parseRetryAfter(response.headers.get("Retry-After"), now()),
+    });
+  }
+
+  let body: unknown;
+  try {
+    body = await readJson(response);
+  } catch (cause) {
+    throw invalid(`the token endpoint answered ${status} with a body that is not JSON`, status, cause);
+  }
+  if (status !== 200) {
+    const oauthError = (body as { error?: unknown } | null)?.error;
+    const code = typeof oauthError === "string" && /^[\x20-\x7e]{1,64}$/.test(oauthError) ? oauthError : "unknown";
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `the token endpoint refused the request: ${code}`, {
+      status,
+      oauthError: code,
+    });
+  }
+
+  const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = (body ?? {}) as Record<string, unknown>;
+  if (typeof accessToken !== "string" || accessToken === "") throw invalid("the answer has no access_token", status);
+  if (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+    throw invalid("the answer's expires_in is not a positive number", status);
+  }
+  if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") {
+    throw invalid("the answer's token_type is not Bearer", status);
+  }
+  return { accessToken, obtainedAt, expiresAt: obtainedAt + expiresIn * 1000 };
+}
