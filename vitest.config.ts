@@ -19,7 +19,7 @@ export default defineConfig({
       },
       {
         // The shared library alone, inside workerd: no worker, no network.
-        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-05-03" } })],
+        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-05-03", kvNamespaces: ["TEST_KV"] } })],
         test: { name: "shared", include: ["test/shared/**/*.test.ts"] },
       },
       {

@@ -1,0 +1,53 @@
+// A token endpoint whose behaviour a test sets: it issues opaque tokens with the
+// lifetime asked, or fails the way real endpoints fail. Given to the token client
+// as its `fetch`, it counts requests and records how the client authenticated.
+
+export type TokenEndpointBehaviour =
+  | "ok" | "down" | "hang" | "500" | "429" | "garbage" | "invalid_client" | "no_token" | "mac_token";
+
+export class FakeTokenEndpoint {
+  calls = 0;
+  issued: string[] = [];
+  lastRequest: { authorization: string | null; form: URLSearchParams } | null = null;
+  behaviour: TokenEndpointBehaviour = "ok";
+  /** Behaviours for the next calls, before `behaviour` applies again. */
+  queue: TokenEndpointBehaviour[] = [];
+  retryAfter = "1";
+  expiresIn = 3600;
+
+  readonly fetch = async (request: Request): Promise<Response> => {
+    this.calls++;
+    this.lastRequest = { authorization: request.headers.get("Authorization"), form: new URLSearchParams(await request.text()) };
+    const behaviour = this.queue.shift() ?? this.behaviour;
+    switch (behaviour) {
+      case "down":
+        throw new TypeError("Network connection lost.");
+      case "hang":
+        return new Promise((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+      case "500":
+        return new Response("internal error", { status: 500 });
+      case "429":
+        return new Response('{"error":"too_many_requests"}', { status: 429, headers: { "Retry-After": this.retryAfter } });
+      case "garbage":
+        return new Response("<html>oops</html>", { status: 200 });
+      case "invalid_client":
+        return Response.json({ error: "invalid_client" }, { status: 400 });
+      case "no_token":
+        return Response.json({ expires_in: 3600, token_type: "Bearer" });
+      case "mac_token":
+        return Response.json({ access_token: "abc", expires_in: 3600, token_type: "mac" });
+      default: {
+        const token = `token-${this.calls}-${crypto.randomUUID()}`;
+        this.issued.push(token);
+        return Response.json({ access_token: token, expires_in: this.expiresIn, token_type: "Bearer" });
+      }
+    }
+  };
+}
+
+/** A KV namespace that fails: every call throws, or never answers. */
+export function brokenKv(mode: "throw" | "hang"): KVNamespace {
+  const fail = () =>
+    mode === "throw" ? Promise.reject(new Error("KV GET failed: 500 Internal Server Error")) : new Promise<never>(() => {});
+  return { get: fail, put: fail, delete: fail, list: fail, getWithMetadata: fail } as unknown as KVNamespace;
+}
