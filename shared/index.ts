@@ -19,3 +19,5 @@ export * from "./client-credentials/request-token";
 export * from "./client-credentials/request-token-with-retries";
 export * from "./client-credentials/encrypted-token-store";
 export * from "./client-credentials/client-credentials-token-cache";
+export * from "./hono/problem";
+export * from "./once-per-env";

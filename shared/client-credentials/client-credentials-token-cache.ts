@@ -133,6 +133,7 @@ export class ClientCredentialsTokenCache {
         this.renewal = this.renew(held).finally(() => (this.renewal = null));
         options.waitUntil(this.renewal);
       }
+      logEvent("debug", "token_cache_hit", { tier: "memory", client: this.options.clientId });
       return held.accessToken;
     }
     this.lookup ??= this.obtain().finally(() => (this.lookup = null));

@@ -6,24 +6,9 @@
  * @module
  */
 
+import { problem } from "./problem";
+
 type ChallengeError = "invalid_request" | "invalid_token" | "insufficient_scope";
-
-interface ProblemOptions {
-  status: number;
-  title: string;
-  detail: string;
-  /** Stable machine-readable code, an extension member of the problem. */
-  code: string;
-  headers?: Record<string, string>;
-}
-
-/** An RFC 9457 problem response. */
-export function problem({ status, title, detail, code, headers = {} }: ProblemOptions): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title, status, detail, code }), {
-    status,
-    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },
-  });
-}
 
 function challenge(error?: ChallengeError, params: Record<string, string> = {}): string {
   if (error === undefined) return "Bearer";

@@ -4,7 +4,8 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { problem } from "../../../shared/hono/auth-responses";
+import { misconfigured } from "../../../shared/hono/auth-responses";
+import { problem } from "../../../shared/hono/problem";
 import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "../../../shared/hono/secured-route";
 import { logEvent } from "../../../shared/log";
 import { configured } from "./verifier";
@@ -36,7 +37,7 @@ app.get("/openapi.json", (c) => {
     tokenUrl = configured(c.env).config.tokenUrl;
   } catch (error) {
     logEvent("error", "service_misconfigured", { reason: (error as Error).message });
-    return problem({ status: 500, title: "Internal Server Error", detail: "The service is misconfigured.", code: "misconfigured" });
+    return misconfigured();
   }
   const scheme = document.components?.securitySchemes?.[COGNITO_SECURITY_SCHEME] as { flows: { clientCredentials: { tokenUrl: string } } };
   scheme.flows.clientCredentials.tokenUrl = tokenUrl;

@@ -5,6 +5,7 @@
  */
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
 import { VerifierConfigError } from "../../../shared/errors";
+import { oncePerEnv } from "../../../shared/once-per-env";
 import { readServiceConfig, ServiceConfigError, type ServiceConfig } from "./config";
 
 const SETTING_FOR_OPTION: Record<string, string> = {
@@ -13,35 +14,18 @@ const SETTING_FOR_OPTION: Record<string, string> = {
   clockToleranceSeconds: "CLOCK_TOLERANCE_SECONDS",
 };
 
-function settingFor(option: string | undefined): string {
-  return (option && SETTING_FOR_OPTION[option]) ?? "settings";
-}
-
-interface Configured {
-  config: ServiceConfig;
-  verifier: CognitoAccessTokenVerifier;
-}
-
-// Keyed by the env object: tests run workers with other settings in the same isolate.
-const byEnv = new WeakMap<object, Configured | Error>();
-
-/** The settings and verifier for this env; throws the configuration error, every time. */
-export function configured(env: Env): Configured {
-  let entry = byEnv.get(env);
-  if (entry === undefined) {
-    try {
-      const config = readServiceConfig(env);
-      const verifier = new CognitoAccessTokenVerifier({
-        issuer: config.issuer,
-        clientIds: config.clientIds,
-        clockToleranceSeconds: config.clockToleranceSeconds,
-      });
-      entry = { config, verifier };
-    } catch (error) {
-      entry = error instanceof VerifierConfigError ? new ServiceConfigError(`${settingFor(error.option)}: ${error.message}`) : (error as Error);
-    }
-    byEnv.set(env, entry);
+/** The settings and verifier for this env; throws the configuration error, naming the variable. */
+export const configured = oncePerEnv((env: Env): { config: ServiceConfig; verifier: CognitoAccessTokenVerifier } => {
+  const config = readServiceConfig(env);
+  try {
+    const verifier = new CognitoAccessTokenVerifier({
+      issuer: config.issuer,
+      clientIds: config.clientIds,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+    });
+    return { config, verifier };
+  } catch (error) {
+    if (!(error instanceof VerifierConfigError)) throw error;
+    throw new ServiceConfigError(`${(error.option && SETTING_FOR_OPTION[error.option]) ?? "settings"}: ${error.message}`);
   }
-  if (entry instanceof Error) throw entry;
-  return entry;
-}
+});

@@ -4,13 +4,10 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponse as problem } from "../../../../shared/hono/openapi-problem";
 import { SUMMARIES } from "../weather-forecast";
 
 export const WEATHER_READ_SCOPE = "MyService/weather_read";
-
-const problemSchema = z
-  .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string() })
-  .openapi("Problem");
 
 export const weatherForecastSchema = z
   .object({
@@ -20,11 +17,6 @@ export const weatherForecastSchema = z
     temperatureF: z.number().int().openapi({ example: 73 }),
   })
   .openapi("WeatherForecast");
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: problemSchema } },
-});
 
 export const weatherForecastRoute = createRoute({
   method: "get",

@@ -1,0 +1,99 @@
+/**
+ * MyBFF's application: `GET /weatherforecast` through MyService with a Cognito
+ * token, its OpenAPI document and docs page. Failures are clean problems: never a
+ * 500 with details, never a token or the secret in an answer or a log line.
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { TokenRequestError } from "../../../shared/errors";
+import { misconfigured } from "../../../shared/hono/auth-responses";
+import { problem } from "../../../shared/hono/problem";
+import { logEvent } from "../../../shared/log";
+import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
+import { weatherForecastRoute } from "./routes/weather-forecast";
+import { bffRuntime, type BffEnv } from "./runtime";
+
+export const app = new OpenAPIHono<{ Bindings: BffEnv }>();
+
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/** Ends the request with a problem answer (handled by onError, as hono does). */
+function fail(status: 502 | 503 | 504 | 500, res: Response): never {
+  throw new HTTPException(status, { res });
+}
+
+function tokenUnavailable(error: TokenRequestError): never {
+  const retryAfter = Math.max(1, error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+  return fail(503, problem({
+    status: 503,
+    title: "Service Unavailable",
+    detail: "The weather service cannot be reached right now.",
+    code: "token_unavailable",
+    headers: { "Retry-After": String(retryAfter) },
+  }));
+}
+
+function upstreamFailed(failure: UpstreamFailure): never {
+  if (failure.kind === "status" && failure.status === 403) {
+    logEvent("error", "my_service_forbidden", {
+      reason: "MyService refused the token's scopes: check TOKEN_SCOPES and the app client's AllowedOAuthScopes",
+    });
+  } else {
+    logEvent("error", "my_service_failed", { kind: failure.kind, status: failure.kind === "status" ? failure.status : undefined });
+  }
+  if (failure.kind === "timeout") {
+    fail(504, problem({ status: 504, title: "Gateway Timeout", detail: "The weather service did not answer in time.", code: "upstream_timeout" }));
+  }
+  fail(502, problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" }));
+}
+
+function waitUntilOf(c: Context): (promise: Promise<unknown>) => void {
+  return (promise) => c.executionCtx.waitUntil(promise);
+}
+
+app.openapi(weatherForecastRoute, async (c) => {
+  let runtime: ReturnType<typeof bffRuntime>;
+  try {
+    runtime = bffRuntime(c.env);
+  } catch (error) {
+    logEvent("error", "bff_misconfigured", { reason: (error as Error).message });
+    fail(500, misconfigured());
+  }
+  const { config, tokens } = runtime;
+  const target = { binding: c.env.MY_SERVICE, baseUrl: config.myServiceUrl, timeoutMs: config.myServiceTimeoutMs };
+  try {
+    const token = await tokens.getToken({ waitUntil: waitUntilOf(c) });
+    let result = await fetchWeatherForecast(target, token);
+    if (!result.ok && result.kind === "status" && result.status === 401) {
+      // The token was refused (a key dropped by a rotation, a revoked token): get a
+      // fresh one and try once more. Never more than once.
+      logEvent("warn", "my_service_refused_token", { action: "retry_with_new_token" });
+      await tokens.invalidate(token);
+      result = await fetchWeatherForecast(target, await tokens.getToken({ waitUntil: waitUntilOf(c) }));
+    }
+    if (!result.ok) upstreamFailed(result);
+    return c.json(result.forecast, 200);
+  } catch (error) {
+    if (error instanceof TokenRequestError) tokenUnavailable(error);
+    throw error;
+  }
+});
+
+app.get("/openapi.json", (c) =>
+  c.json(
+    app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: "MyBFF", version: "1.0.0", description: "The backend-for-frontend of the reference post." },
+    }),
+  ),
+);
+
+app.notFound(() => problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" }));
+
+app.onError((error) => {
+  if (error instanceof HTTPException) return error.getResponse();
+  logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
+  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
+});

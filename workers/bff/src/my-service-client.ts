@@ -1,0 +1,67 @@
+/**
+ * The typed client of MyService's `GET /weatherforecast`, as the post's BFF has:
+ * through the `MY_SERVICE` service binding when there is one (no public hop), else
+ * over HTTP to `MY_SERVICE_URL`; with a timeout; the answer validated with zod.
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+
+/** What the BFF returns: the post's record type has no `temperatureF`. */
+export const bffForecastSchema = z
+  .object({
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).openapi({ example: "2024-02-10" }),
+    temperatureC: z.number().int().openapi({ example: 23 }),
+    summary: z.string().openapi({ example: "Mild" }),
+  })
+  .openapi("WeatherForecast");
+
+export type BffForecast = z.infer<typeof bffForecastSchema>;
+
+const upstreamSchema = z.array(bffForecastSchema).length(5);
+
+export type UpstreamFailure =
+  | { kind: "unreachable" }
+  | { kind: "timeout" }
+  | { kind: "status"; status: number }
+  | { kind: "invalid_body" };
+
+export type UpstreamResult = { ok: true; forecast: BffForecast[] } | ({ ok: false } & UpstreamFailure);
+
+export interface MyServiceTarget {
+  binding?: Fetcher;
+  baseUrl: string | null;
+  timeoutMs: number;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export async function fetchWeatherForecast(target: MyServiceTarget, accessToken: string): Promise<UpstreamResult> {
+  // With a binding the host is not used for routing; it only has to be a valid URL.
+  const url = new URL("/weatherforecast", target.binding ? "https://myservice.internal" : target.baseUrl!);
+  const request = new Request(url, {
+    headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
+    signal: AbortSignal.timeout(target.timeoutMs),
+  });
+  let response: Response;
+  try {
+    response = await (target.binding ? target.binding.fetch(request) : fetch(request));
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return { ok: false, kind: timedOut ? "timeout" : "unreachable" };
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return { ok: false, kind: "status", status: response.status };
+  }
+  try {
+    const text = await response.text();
+    if (text.length > MAX_BODY_BYTES) return { ok: false, kind: "invalid_body" };
+    const parsed = upstreamSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return { ok: false, kind: "invalid_body" };
+    // Only the three fields of the record: temperatureF and anything else stay behind.
+    return { ok: true, forecast: parsed.data.map(({ date, temperatureC, summary }) => ({ date, temperatureC, summary })) };
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return { ok: false, kind: timedOut ? "timeout" : "invalid_body" };
+  }
+}
