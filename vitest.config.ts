@@ -31,6 +31,15 @@ export default defineConfig({
       },
       {
         test: {
+          // MyBFF with the rest of the system in one Miniflare: several isolates, faults.
+          name: "bff",
+          include: ["workers/bff/test/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
           environment: "node",

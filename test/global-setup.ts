@@ -1,7 +1,8 @@
-// Runs once before every test project: builds the workers that tests start from a
-// bundle (cognito-local for Miniflare and as the pool's auxiliary worker).
+// Runs once before every test project: bundles the workers that tests start from a
+// bundle (Miniflare and the pool's auxiliary workers run pre-built JS), exactly as
+// `wrangler deploy` would, and puts the docs assets in place.
 import { buildWorker } from "../scripts/build-workers.mjs";
 
 export default function setup(): void {
-  buildWorker("cognito-local");
+  for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
 }

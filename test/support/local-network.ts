@@ -1,0 +1,160 @@
+// The whole system in one Miniflare (real workerd), for Node-side tests that need
+// several workers and faults on demand: cognito-local, MyService, N MyBFF isolates
+// sharing one KV namespace, a "faults" worker that misbehaves by path, and a
+// loopback router that plays the network (port 8789 -> cognito-local, 8787 ->
+// MyService, 8790 -> faults, anything else -> connection refused).
+import { join } from "node:path";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { DEV_SECRET } from "./cognito-local";
+import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const COMPATIBILITY_DATE = "2026-05-03";
+export const TOKEN_CACHE_NAMESPACE = "mybff-token-cache-local";
+
+const ROUTER = `
+export default {
+  async fetch(request, env) {
+    const { hostname, port } = new URL(request.url);
+    const routes = { "8789": env.COGNITO, "8787": env.MY_SERVICE, "8790": env.FAULTS };
+    const target = (hostname === "127.0.0.1" || hostname === "localhost") ? routes[port] : undefined;
+    if (!target) throw new Error("connection refused: " + hostname + ":" + port);
+    return target.fetch(request);
+  },
+};`;
+
+const FAULTS = `
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const hits = {};
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    const [, target, mode] = url.pathname.split("/");
+    if (target === "hits") return Response.json(hits);
+    hits[target + "/" + mode] = (hits[target + "/" + mode] ?? 0) + 1;
+    switch (mode) {
+      case "500": return new Response("internal error: stack trace at Foo.bar (secret.js:1)", { status: 500 });
+      case "503": return new Response("unavailable", { status: 503 });
+      case "429": return new Response('{"error":"slow_down"}', { status: 429, headers: { "Retry-After": url.searchParams.get("retryAfter") ?? "30" } });
+      case "garbage": return new Response("<html>not json</html>", { status: 200, headers: { "Content-Type": "text/html" } });
+      case "wrong-shape": return Response.json([{ date: "tomorrow" }]);
+      case "invalid_client": return Response.json({ error: "invalid_client" }, { status: 400 });
+      case "401": return new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+      case "403": return new Response(null, { status: 403, headers: { "WWW-Authenticate": 'Bearer error="insufficient_scope"' } });
+      case "slow": await sleep(30000); return new Response("late");
+    }
+    return new Response("unknown fault", { status: 404 });
+  },
+};`;
+
+function wranglerVars(environment: string): Record<string, string> {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"), environment);
+  return Object.fromEntries(
+    Object.entries(workerOptions.bindings ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+export interface LocalNetworkOptions {
+  /** How many MyBFF isolates (workers bff-1 .. bff-N), all bound to one KV namespace. */
+  bffCount?: number;
+  /** Settings of every MyBFF, over wrangler.toml's [env.bff.vars]; `null` removes one. */
+  bffVars?: Record<string, string | null>;
+  /** Give MyBFF the MY_SERVICE service binding (default) or only MY_SERVICE_URL. */
+  serviceBinding?: boolean;
+}
+
+export interface LocalNetwork {
+  bff(index?: number): { fetch(path: string, init?: RequestInit): Promise<Response> };
+  cognito(path: string, init?: RequestInit): Promise<Response>;
+  faultHits(): Promise<Record<string, number>>;
+  tokenRequests(): Promise<number>;
+  /** Every line the workers wrote to stdout and stderr so far. */
+  logs: string[];
+  dispose(): Promise<void>;
+}
+
+export async function startLocalNetwork(options: LocalNetworkOptions = {}): Promise<LocalNetwork> {
+  const bffCount = options.bffCount ?? 1;
+  const bffVars: Record<string, string> = { ...wranglerVars("bff"), AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_SECRET };
+  for (const [name, value] of Object.entries(options.bffVars ?? {})) {
+    if (value === null) delete bffVars[name];
+    else bffVars[name] = value;
+  }
+  const bffWorkers: WorkerOptions[] = Array.from({ length: bffCount }, (_, i) => ({
+    name: `bff-${i + 1}`,
+    modules: true,
+    scriptPath: join(ROOT, ".build/bff/index.js"),
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: bffVars,
+    kvNamespaces: { TOKEN_CACHE: TOKEN_CACHE_NAMESPACE },
+    serviceBindings: options.serviceBinding === false ? {} : { MY_SERVICE: "myservice" },
+    outboundService: "router",
+  }));
+  const logs: string[] = [];
+  const collect = (stream: NodeJS.ReadableStream) => {
+    let buffered = "";
+    stream.on("data", (chunk) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop()!;
+      logs.push(...lines.filter((line) => line.trim() !== ""));
+    });
+  };
+  const mf = new Miniflare({
+    handleRuntimeStdio: (stdout, stderr) => {
+      collect(stdout);
+      collect(stderr);
+    },
+    workers: [
+      ...bffWorkers,
+      {
+        name: "cognito-local",
+        modules: true,
+        scriptPath: join(ROOT, ".build/cognito-local/index.js"),
+        modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        kvNamespaces: ["COGNITO_STATE"],
+        bindings: {
+          AWS_REGION: "us-east-1",
+          ISSUER_ORIGIN: "http://127.0.0.1:8789",
+          CLIENT_SECRET_MyBFF: DEV_SECRET,
+          ...EXTRA_CLIENT_SECRETS,
+          COGNITO_TEMPLATE_YAML: templateWithExtraClients(),
+        },
+      },
+      {
+        name: "myservice",
+        modules: true,
+        scriptPath: join(ROOT, ".build/service/index.js"),
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: wranglerVars(""),
+        outboundService: "router",
+      },
+      {
+        name: "router",
+        modules: true,
+        script: ROUTER,
+        compatibilityDate: COMPATIBILITY_DATE,
+        serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice", FAULTS: "faults" },
+      },
+      { name: "faults", modules: true, script: FAULTS, compatibilityDate: COMPATIBILITY_DATE },
+    ],
+  });
+  await mf.ready;
+
+  const call = async (worker: string, url: string, init?: RequestInit) => {
+    const fetcher = await mf.getWorker(worker);
+    return (await fetcher.fetch(url, init as never)) as unknown as Response;
+  };
+  return {
+    bff: (index = 1) => ({ fetch: (path, init) => call(`bff-${index}`, `http://127.0.0.1:8788${path}`, init) }),
+    cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, init),
+    faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
+    tokenRequests: async () =>
+      ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number })
+        .tokensIssuedTotal,
+    logs,
+    dispose: () => mf.dispose(),
+  };
+}
