@@ -6,11 +6,11 @@
  *   requests makes one KV read and at most one token request.
  * - A token is never handed out within `safetyMarginSeconds` (at least 60) of its
  *   expiry, which also covers KV's up-to-60 s propagation between locations.
- * - Past a random point between 75 % and 85 % of its lifetime (AWS's advice is to
- *   renew at about 75 %; the jitter keeps isolates from renewing together), one
- *   request renews it in the background with `waitUntil` while requests go on with
- *   the current token. The renewal first looks in KV, where another isolate may
- *   already have put a newer token.
+ * - Past a random point between 75 % and 85 % of its usable lifetime (the lifetime
+ *   less the safety margin; AWS's advice is to renew at about 75 %; the jitter keeps
+ *   isolates from renewing together), one request renews it in the background with
+ *   `waitUntil` while requests go on with the current token. The renewal first looks
+ *   in KV, where another isolate may already have put a newer token.
  * - KV failures and slowness (over `kvTimeoutMs`) are logged and fall back to
  *   memory and the token endpoint: they never fail a request.
  * @module
@@ -157,11 +157,11 @@ export class ClientCredentialsTokenCache {
   }
 
   private hold(token: IssuedToken): HeldToken {
-    const lifetime = token.expiresAt - token.obtainedAt;
+    // Fractions of the usable lifetime (up to the safety margin), so that even a
+    // 5-minute token leaves a renewal window of about a minute before it is unusable.
+    const usableLifetime = token.expiresAt - this.marginMs - token.obtainedAt;
     const renewFraction = RENEW_AFTER_FRACTION + this.random() * RENEW_JITTER_FRACTION;
-    // Never later than the safety margin allows, for short-lived tokens.
-    const renewAt = Math.min(token.obtainedAt + lifetime * renewFraction, token.expiresAt - this.marginMs);
-    this.held = { ...token, renewAt };
+    this.held = { ...token, renewAt: token.obtainedAt + usableLifetime * renewFraction };
     return this.held;
   }
 

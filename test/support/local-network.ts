@@ -67,6 +67,10 @@ export interface LocalNetworkOptions {
 export interface LocalNetwork {
   bff(index?: number): { fetch(path: string, init?: RequestInit): Promise<Response> };
   cognito(path: string, init?: RequestInit): Promise<Response>;
+  /** MyService, called directly (as a client other than the BFF would). */
+  service(path: string, init?: RequestInit): Promise<Response>;
+  /** The TOKEN_CACHE namespace the MyBFF isolates share. */
+  tokenCache(): Promise<KVNamespace>;
   faultHits(): Promise<Record<string, number>>;
   tokenRequests(): Promise<number>;
   /** Every line the workers wrote to stdout and stderr so far. */
@@ -150,6 +154,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
   return {
     bff: (index = 1) => ({ fetch: (path, init) => call(`bff-${index}`, `http://127.0.0.1:8788${path}`, init) }),
     cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, init),
+    service: (path, init) => call("myservice", `http://127.0.0.1:8787${path}`, init),
+    tokenCache: async () => (await mf.getKVNamespace("TOKEN_CACHE", "bff-1")) as unknown as KVNamespace,
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     tokenRequests: async () =>
       ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number })

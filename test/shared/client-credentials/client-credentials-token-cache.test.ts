@@ -107,14 +107,15 @@ describe("what is in KV", () => {
 });
 
 describe("renewing ahead of expiry", () => {
-  it("renews in the background past 75-85 % of the lifetime, while requests keep the current token", async () => {
+  it("renews in the background past 75-85 % of the usable lifetime, while requests keep the current token", async () => {
     const cache = isolate({ random: () => 0 });
     const first = await cache.getToken();
     const bg = background();
-    clock += 2_600_000; // 72 %: not yet
+    const usable = 3600_000 - 60_000;
+    clock += usable * 0.74; // not yet
     expect(await cache.getToken(bg)).toBe(first);
     expect(bg.pending).toHaveLength(0);
-    clock += 100_000; // 75 %
+    clock += usable * 0.01; // 75 %
     expect(await cache.getToken(bg)).toBe(first);
     expect(await cache.getToken(bg)).toBe(first);
     expect(bg.pending).toHaveLength(1); // one renewal, whatever the number of requests
@@ -123,13 +124,13 @@ describe("renewing ahead of expiry", () => {
     expect(await cache.getToken(bg)).toBe(endpoint.issued[1]);
   });
 
-  it("spreads isolates' renewal points over 75-85 % of the lifetime", async () => {
+  it("spreads isolates' renewal points over 75-85 % of the usable lifetime", async () => {
     const early = isolate({ random: () => 0 });
     const late = isolate({ random: () => 0.999 });
     await early.getToken();
     await late.getToken();
     const bg = background();
-    clock += 3600_000 * 0.8;
+    clock += (3600_000 - 60_000) * 0.8;
     await late.getToken(bg);
     expect(bg.pending).toHaveLength(0);
     await early.getToken(bg);
@@ -151,6 +152,25 @@ describe("renewing ahead of expiry", () => {
     await bg.settle();
     expect(endpoint.calls).toBe(2);
     expect(await b.getToken()).toBe(endpoint.issued[1]);
+  });
+
+  it("over three lifetimes of short tokens, renews in the background and never hands out one near expiry", async () => {
+    endpoint.expiresIn = 300; // Cognito's shortest lifetime: 5 minutes
+    const cache = isolate();
+    const bg = background();
+    const start = clock;
+    const expiryOf = new Map<string, number>();
+    while (clock < start + 3 * 300_000) {
+      const token = await cache.getToken(bg);
+      if (!expiryOf.has(token)) expiryOf.set(token, clock + 300_000);
+      expect(expiryOf.get(token)! - clock).toBeGreaterThanOrEqual(60_000);
+      await bg.settle();
+      clock += 10_000;
+    }
+    // One token per lifetime or so, every one of them obtained ahead of need.
+    expect(endpoint.calls).toBeGreaterThanOrEqual(3);
+    expect(endpoint.calls).toBeLessThanOrEqual(5);
+    expect(logs.filter((line) => line.includes('"token_cache_miss"'))).toHaveLength(1);
   });
 
   it("never hands out a token within 60 s of its expiry", async () => {

@@ -37,7 +37,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export async function fetchWeatherForecast(target: MyServiceTarget, accessToken: string): Promise<UpstreamResult> {
   // With a binding the host is not used for routing; it only has to be a valid URL.
-  const url = new URL("/weatherforecast", target.binding ? "https://myservice.internal" : target.baseUrl!);
+  // A base URL may carry a path prefix (https://api.example.com/myservice): append to it.
+  const base = target.binding ? "https://myservice.internal" : target.baseUrl!;
+  const url = `${base.replace(/\/+$/, "")}/weatherforecast`;
   const request = new Request(url, {
     headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
     signal: AbortSignal.timeout(target.timeoutMs),
