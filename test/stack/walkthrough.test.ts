@@ -88,8 +88,12 @@ describe("npm run dev", () => {
     expect(stdout).toMatch(/^WWW-Authenticate: Bearer\r?$/im);
 
     const arrays = stdout.match(/^\[\{.*\}\]$/gm) ?? [];
-    expect(arrays, `the walkthrough printed:\n${stdout}\nnpm run dev printed:\n${output}`).toHaveLength(2);
-    const [fromService, fromBff] = arrays.map((line) => JSON.parse(line) as Array<Record<string, unknown>>);
+    expect(arrays, `the walkthrough printed:\n${stdout}\nnpm run dev printed:\n${output}`).toHaveLength(3);
+    const [fromService, fromBff, fromBffAgain] = arrays.map((line) => JSON.parse(line) as Array<Record<string, unknown>>);
+    expect(fromBffAgain).toHaveLength(5);
+    // The second MyBFF call cost no token request: the walkthrough's own token and MyBFF's one.
+    const stats = JSON.parse(stdout.match(/^\{"tokensIssued".*$/m)![0]) as { tokensIssuedTotal: number };
+    expect(stats.tokensIssuedTotal).toBe(2);
     expect(fromService).toHaveLength(5);
     expect(Object.keys(fromService![0]!).sort()).toEqual(["date", "summary", "temperatureC", "temperatureF"]);
     expect(fromBff).toHaveLength(5);
