@@ -4,6 +4,7 @@
 // loopback router that plays the network (port 8789 -> cognito-local, 8787 ->
 // MyService, 8790 -> faults, anything else -> connection refused).
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { DEV_SECRET } from "./cognito-local";
@@ -106,7 +107,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     });
   };
   const mf = new Miniflare({
-    handleRuntimeStdio: (stdout, stderr) => {
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       collect(stdout);
       collect(stderr);
     },
