@@ -71,7 +71,7 @@ export interface LocalNetwork {
   /** MyService, called directly (as a client other than the BFF would). */
   service(path: string, init?: RequestInit): Promise<Response>;
   /** The TOKEN_CACHE namespace the MyBFF isolates share. */
-  tokenCache(): Promise<KVNamespace>;
+  tokenCache(): ReturnType<Miniflare["getKVNamespace"]>;
   faultHits(): Promise<Record<string, number>>;
   tokenRequests(): Promise<number>;
   /** Every line the workers wrote to stdout and stderr so far. */
@@ -156,7 +156,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     bff: (index = 1) => ({ fetch: (path, init) => call(`bff-${index}`, `http://127.0.0.1:8788${path}`, init) }),
     cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, init),
     service: (path, init) => call("myservice", `http://127.0.0.1:8787${path}`, init),
-    tokenCache: async () => (await mf.getKVNamespace("TOKEN_CACHE", "bff-1")) as unknown as KVNamespace,
+    tokenCache: () => mf.getKVNamespace("TOKEN_CACHE", "bff-1"),
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     tokenRequests: async () =>
       ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number })

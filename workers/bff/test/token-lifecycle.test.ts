@@ -53,7 +53,7 @@ describe("what is in KV", () => {
     const kv = await network.tokenCache();
     const { keys } = await kv.list();
     expect(keys).toHaveLength(1);
-    const value = (await kv.get(keys[0]!.name))!;
+    const value = (await kv.get(keys[0]!.name, "text"))!;
     expect(`${keys[0]!.name}${value}`).not.toContain(DEV_SECRET);
     expect(value).not.toMatch(/eyJ/); // no JWT, no base64 of a JSON object
     for (const candidate of [value, ...value.split(".")]) {
