@@ -17,7 +17,8 @@ export class FakeTokenEndpoint {
 
   readonly fetch = async (request: Request): Promise<Response> => {
     this.calls++;
-    this.lastRequest = { authorization: request.headers.get("Authorization"), form: new URLSearchParams(await request.text()) };
+    const body = new TextDecoder().decode(await request.arrayBuffer());
+    this.lastRequest = { authorization: request.headers.get("Authorization"), form: new URLSearchParams(body) };
     const behaviour = this.queue.shift() ?? this.behaviour;
     switch (behaviour) {
       case "down":
