@@ -9,6 +9,7 @@
 import { base64url } from "jose";
 import { TokenRejectedError } from "../errors";
 import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms";
+import { hasDuplicateKeys } from "./duplicate-keys";
 
 export interface ParsedJws {
   alg: JwsAlgorithm;
@@ -52,17 +53,20 @@ function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
 }
 
-/** Decodes a base64url segment holding a JSON object. */
+/** Decodes a base64url segment holding a JSON object with no repeated member name. */
 export function decodeJsonObject(segment: string, part: "header" | "payload"): Record<string, unknown> {
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(base64url.decode(segment)));
+    text = utf8.decode(base64url.decode(segment));
+    value = JSON.parse(text);
   } catch {
     throw malformed(`the ${part} is not base64url-encoded JSON`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw malformed(`the ${part} is not a JSON object`);
   }
+  if (hasDuplicateKeys(text)) throw malformed(`the ${part} names a member twice`);
   return value as Record<string, unknown>;
 }
 

@@ -199,6 +199,14 @@ describe("claims", () => {
     expect(await rejection(token, createVerifier({ now: () => (fixed - 1) * 1000 }))).toBe("TOKEN_NOT_YET_VALID");
   });
 
+  it.each([
+    ["the claim that counts last", '"token_use":"id","token_use":"access"'],
+    ["the claim that counts first", '"token_use":"access","token_use":"id"'],
+  ])("refuses a payload that names a claim twice (%s)", async (_, pair) => {
+    const payload = JSON.stringify(issuer.claims({ token_use: undefined })).replace(/}$/, `,${pair}}`);
+    expect(await rejection(await signRaw({ alg: "RS256", kid: issuer.key.kid }, payload, issuer.key))).toBe("TOKEN_MALFORMED");
+  });
+
   it("does not let a __proto__ claim change the token", async () => {
     const payload = JSON.stringify(issuer.claims()).replace(/}$/, ',"__proto__":{"token_use":"id","isAdmin":true}}');
     const token = await verifier.verify(await signRaw({ alg: "RS256", kid: issuer.key.kid }, payload, issuer.key));
