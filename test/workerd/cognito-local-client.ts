@@ -47,3 +47,14 @@ export async function stats(): Promise<{ tokensIssuedTotal: number; jwksRequests
 export function kidOf(token: string): string {
   return (JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
 }
+
+/** A token signed with the pool's active key over exactly this header and payload text. */
+export async function signWithPoolKey(payload: string, header?: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${COGNITO}/_dev/sign`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ payload, header }),
+  });
+  if (response.status !== 200) throw new Error(`/_dev/sign answered ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
