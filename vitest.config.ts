@@ -19,7 +19,15 @@ export default defineConfig({
       },
       {
         // The shared library alone, inside workerd: no worker, no network.
-        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-05-03", kvNamespaces: ["TEST_KV"] } })],
+        plugins: [
+          cloudflareTest({
+            miniflare: {
+              compatibilityDate: "2026-05-03",
+              kvNamespaces: ["TEST_KV"],
+              bindings: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" },
+            },
+          }),
+        ],
         test: { name: "shared", include: ["test/shared/**/*.test.ts"] },
       },
       {
