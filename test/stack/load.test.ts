@@ -1,0 +1,23 @@
+// A short load run through the real local stack (wrangler dev): no error, no non-2xx,
+// one token request, and forged tokens that cost no 5xx and few JWKS downloads.
+// Latency is recorded, not asserted: `npm run reliability` runs it at full size.
+import { describe, expect, it } from "vitest";
+import { runLoad } from "../../scripts/reliability/load.mjs";
+
+describe("load on the local stack", () => {
+  it("serves every request, with one token request and bounded JWKS downloads", async () => {
+    const result = await runLoad({ durationSeconds: 3, connections: 10 });
+    console.log(JSON.stringify(result));
+    expect(result.bff.requests).toBeGreaterThan(100);
+    expect(result.bff.non2xx).toBe(0);
+    expect(result.bff.errors).toBe(0);
+    expect(result.bff.tokenRequests).toBe(1);
+    expect(result.service.requests).toBeGreaterThan(100);
+    expect(result.service.non2xx).toBe(0);
+    expect(result.service.errors).toBe(0);
+    expect(result.forged.requests).toBeGreaterThan(100);
+    expect(result.forged.statusCodes).toEqual({ 401: result.forged.requests });
+    expect(result.forged.jwksRequests).toBeLessThanOrEqual(1);
+    expect(result.leaks).toBe(0);
+  }, 120_000);
+});
