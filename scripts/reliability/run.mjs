@@ -80,7 +80,7 @@ size (500 fuzz cases per property, 3-second load runs).
 | forged or invalid requests accepted (attack corpus + fuzzing) | ${families.reduce((n, f) => n + (f.cases - f.asExpected), 0) + (fuzz.length - passed(fuzz))} (must be 0) |
 | 5xx answers to hostile input (corpus, fuzzing, forged-token load run) | ${load.forged.serverErrors + (fuzz.length - passed(fuzz))} (must be 0) |
 | requests lost under load (non-2xx or errors, valid tokens) | ${load.bff.non2xx + load.bff.errors + load.service.non2xx + load.service.errors} (must be 0) |
-| fault scenarios survived | ${passed(faults)} of ${faults.length} |
+| fault, rotation and degradation tests passed | ${passed(faults)} of ${faults.length} |
 | token requests for ${load.bff.requests.toLocaleString("en")} MyBFF requests | ${load.bff.tokenRequests} |
 | JWKS downloads during ${load.forged.requests.toLocaleString("en")} forged-token requests | ${load.forged.jwksRequests} |
 | secrets or tokens found in ${load.logLinesScanned.toLocaleString("en")} log lines of the stack | ${load.leaks} |
