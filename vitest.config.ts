@@ -48,19 +48,13 @@ export default defineConfig({
       },
       {
         test: {
-          name: "browser",
-          include: ["test/browser/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-        },
-      },
-      {
-        test: {
+          // Each file starts the real stack (three wrangler dev processes): one file at a
+          // time, so that a 2-core machine is not running nine of them at once.
           name: "stack",
-          include: ["test/stack/**/*.test.ts"],
+          include: ["test/stack/**/*.test.ts", "test/browser/**/*.test.ts"],
           environment: "node",
-          testTimeout: 120_000,
+          fileParallelism: false,
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

@@ -1,7 +1,7 @@
 // Bundles workers with `wrangler deploy --dry-run`, exactly as a deploy would,
 // without uploading. Used by the tests (Miniflare and the pool need cognito-local
 // as pre-built JS) and by CI (a broken bundle of a deployable worker fails it).
-// Usage: node scripts/build-workers.mjs [cognito-local] [service] [bff]
+// Usage: node scripts/build-workers.mjs [cognito-local] [service] [bff] [bench]
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT, WRANGLER_ENV } from "./local-stack.mjs";
@@ -12,6 +12,7 @@ const TARGETS = {
   "cognito-local": ["-c", "workers/cognito-local/wrangler.toml"],
   service: ["--env", ""],
   bff: ["--env", "bff"],
+  bench: ["-c", "bench/worker/wrangler.toml"],
 };
 
 /** Builds one worker into .build/<name>/ and returns that folder. */

@@ -85,7 +85,7 @@ function freePort() {
   });
 }
 
-function workerCommands(ports, persistTo) {
+function workerCommands(ports, persistTo, extraVars = {}) {
   const urls = stackUrls(ports);
   const common = ["--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])];
   return [
@@ -108,18 +108,22 @@ function workerCommands(ports, persistTo) {
         "--var", `MY_SERVICE_URL:${urls.service}`,
       ],
     },
-  ].map((worker) => ({ ...worker, args: ["dev", ...worker.args, ...common] }));
+  ].map((worker) => ({
+    ...worker,
+    args: ["dev", ...worker.args, ...common, ...Object.entries(extraVars[worker.name] ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
+  }));
 }
 
 /**
  * Starts the stack. Resolves once every worker has said it is ready.
  * @param {{ ports?: Partial<typeof DEFAULT_PORTS>, persistTo?: string, env?: Record<string,string>,
+ *           extraVars?: Record<string, Record<string, string>>,
  *           onLine?: (worker: string, line: string) => void, readyTimeoutMs?: number }} options
  */
 export async function startStack(options = {}) {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  const workers = workerCommands(ports, options.persistTo);
+  const workers = workerCommands(ports, options.persistTo, options.extraVars);
   for (const worker of workers) worker.args.push("--inspector-port", String(await freePort()));
   const children = [];
   const spawnWorker = (worker) => {
@@ -129,6 +133,7 @@ export async function startStack(options = {}) {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // own process group, so stopping it also stops workerd
     });
+    const recent = [];
     const ready = new Promise((resolve, reject) => {
       let buffered = "";
       const onData = (chunk) => {
@@ -137,13 +142,19 @@ export async function startStack(options = {}) {
         while ((newline = buffered.indexOf("\n")) >= 0) {
           const line = buffered.slice(0, newline).replace(/\s+$/, "");
           buffered = buffered.slice(newline + 1);
-          if (line) options.onLine?.(worker.name, line);
+          if (line) {
+            options.onLine?.(worker.name, line);
+            recent.push(line);
+            if (recent.length > 15) recent.shift();
+          }
           if (line.includes("Ready on")) resolve();
         }
       };
       child.stdout.on("data", onData);
       child.stderr.on("data", onData);
-      child.on("exit", (code) => reject(new Error(`${worker.name} (wrangler dev) exited with code ${code} before it was ready`)));
+      child.on("exit", (code) =>
+        reject(new Error(`${worker.name} (wrangler dev) exited with code ${code} before it was ready; its last lines:\n${recent.join("\n")}`)),
+      );
     });
     children.push({ ...worker, child, ready });
     return ready;

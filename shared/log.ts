@@ -6,7 +6,18 @@
 
 export type LogFields = Record<string, string | number | boolean | null | undefined | readonly string[]>;
 
-export function logEvent(level: "debug" | "info" | "warn" | "error", event: string, fields: LogFields = {}): void {
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+let threshold: LogLevel = "info";
+
+/** Lines below this level are dropped. Default `info`: per-request debug lines cost log volume. */
+export function setLogLevel(level: unknown): void {
+  if (typeof level === "string" && level in RANK) threshold = level as LogLevel;
+}
+
+export function logEvent(level: LogLevel, event: string, fields: LogFields = {}): void {
+  if (RANK[level] < RANK[threshold]) return;
   const line = JSON.stringify({ level, event, ...fields });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);

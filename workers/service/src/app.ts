@@ -4,6 +4,7 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
 import { misconfigured } from "../../../shared/hono/auth-responses";
 import { problem } from "../../../shared/hono/problem";
 import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "../../../shared/hono/secured-route";
@@ -18,6 +19,16 @@ app.openapi(
   securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env as Env).verifier }),
   (c) => c.json(weatherForecast(), 200),
 );
+
+// The same handler with no authorization, for `npm run bench` only: it answers only
+// when BENCH_UNAUTHENTICATED_ROUTE is "true" (set by the benchmark on its local
+// stack, never in wrangler.toml), and is left out of the OpenAPI document.
+app.openapi({ ...weatherForecastRoute, path: "/bench/weatherforecast-unauthenticated", security: [], hide: true }, (c) => {
+  if ((c.env as { BENCH_UNAUTHENTICATED_ROUTE?: string }).BENCH_UNAUTHENTICATED_ROUTE !== "true") {
+    throw new HTTPException(404, { res: notFound() });
+  }
+  return c.json(weatherForecast(), 200);
+});
 
 app.openAPIRegistry.registerComponent(
   "securitySchemes",
@@ -44,9 +55,14 @@ app.get("/openapi.json", (c) => {
   return c.json(document);
 });
 
-app.notFound(() => problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" }));
+function notFound(): Response {
+  return problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" });
+}
+
+app.notFound(notFound);
 
 app.onError((error) => {
+  if (error instanceof HTTPException) return error.getResponse();
   logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
   return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
 });

@@ -48,3 +48,19 @@ describe("GET /openapi.json", () => {
     expect(document.components.schemas.WeatherForecast).toBeDefined();
   });
 });
+
+describe("the benchmark's unauthenticated route", () => {
+  it("does not exist unless BENCH_UNAUTHENTICATED_ROUTE is true", async () => {
+    const url = "http://myservice/bench/weatherforecast-unauthenticated";
+    expect((await app.fetch(new Request(url), env)).status).toBe(404);
+    expect((await app.fetch(new Request(url), { ...env, BENCH_UNAUTHENTICATED_ROUTE: "yes" })).status).toBe(404);
+    const on = await app.fetch(new Request(url), { ...env, BENCH_UNAUTHENTICATED_ROUTE: "true" });
+    expect(on.status).toBe(200);
+    expect(await on.json()).toHaveLength(5);
+  });
+
+  it("is not in the OpenAPI document", async () => {
+    const document = await (await app.fetch(new Request("http://myservice/openapi.json"), env)).json();
+    expect(Object.keys((document as { paths: object }).paths)).toEqual(["/weatherforecast"]);
+  });
+});

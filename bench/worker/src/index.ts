@@ -1,0 +1,78 @@
+/**
+ * The benchmark worker. Timing happens outside: workerd does not advance its clock
+ * during pure computation, so the driver times a request that runs N verifications
+ * against one that runs none, from Node.
+ *   POST /setup?tokens=N        keys, N distinct tokens, the verifiers
+ *   GET  /run?impl=X&mode=repeated|distinct&n=N
+ *   GET  /economy?isolates=K&requests=N&hours=H
+ * @module
+ */
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { tokenEconomy } from "./token-economy";
+import { buildVerifiers, signedBytes, type Implementation, type Verify } from "./verifiers";
+
+interface BenchEnv {
+  BENCH_KV: KVNamespace;
+}
+
+const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BenchPool";
+const CLIENT_ID = "4benchclient0000000000000a";
+
+let state: { verifiers: Record<Implementation, Verify>; repeated: string; distinct: string[]; cursor: Map<string, number> } | null = null;
+
+async function setup(count: number): Promise<Response> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const kid = "bench-key-1";
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" }] };
+  const sign = async (i: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      sub: CLIENT_ID, token_use: "access", scope: "MyService/weather_read", auth_time: now, iss: ISSUER,
+      exp: now + 3600, iat: now, version: 2, jti: `${crypto.randomUUID()}-${i}`, client_id: CLIENT_ID,
+    })
+      .setProtectedHeader({ kid, alg: "RS256" })
+      .sign(privateKey);
+  };
+  const repeated = await sign(-1);
+  const distinct: string[] = [];
+  for (let i = 0; i < count; i++) distinct.push(await sign(i));
+  const decoded = new Map([repeated, ...distinct].map((token) => [token, signedBytes(token)]));
+  const verifiers = await buildVerifiers({ issuer: ISSUER, clientId: CLIENT_ID, jwks, publicKey }, repeated, decoded);
+  state = { verifiers, repeated, distinct, cursor: new Map() };
+  return Response.json({ tokens: distinct.length, tokenBytes: repeated.length });
+}
+
+async function run(url: URL): Promise<Response> {
+  if (!state) return new Response("call /setup first", { status: 409 });
+  const impl = url.searchParams.get("impl") as Implementation;
+  const verify = state.verifiers[impl];
+  if (!verify) return new Response("unknown impl", { status: 400 });
+  const n = Number(url.searchParams.get("n"));
+  const mode = url.searchParams.get("mode");
+  if (mode === "repeated") {
+    for (let i = 0; i < n; i++) await verify(state.repeated);
+  } else {
+    // Tokens the verifier has not seen: each implementation walks the pool with its own
+    // cursor. The pool holds at least twice n plus the verified-token cache's 1,000
+    // entries, so a token comes back only after it has left that cache.
+    if (state.distinct.length < 2 * n + 1000) return new Response("set up more tokens", { status: 409 });
+    let start = state.cursor.get(impl) ?? 0;
+    if (start + n > state.distinct.length) start = 0;
+    state.cursor.set(impl, start + n);
+    for (let i = 0; i < n; i++) await verify(state.distinct[start + i]!);
+  }
+  return Response.json({ impl, mode, n });
+}
+
+export default {
+  async fetch(request: Request, env: BenchEnv): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/setup") return setup(Number(url.searchParams.get("tokens") ?? 1000));
+    if (url.pathname === "/run") return run(url);
+    if (url.pathname === "/economy") {
+      const q = (name: string) => Number(url.searchParams.get(name));
+      return Response.json(await tokenEconomy(env.BENCH_KV, q("isolates"), q("requests"), q("hours")));
+    }
+    return new Response("not found", { status: 404 });
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * The verifiers compared, each set up as its users would, on the same keys and the
+ * same Cognito-shaped RS256 tokens, with keys already in memory.
+ * @module
+ */
+import { JwtVerifier as AwsJwtVerifier } from "aws-jwt-verify";
+import { Jwt } from "hono/utils/jwt";
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
+import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
+
+export type Implementation = "ours" | "aws-jwt-verify" | "hono" | "jose" | "floor";
+
+export interface Fixture {
+  issuer: string;
+  clientId: string;
+  jwks: JSONWebKeySet;
+  publicKey: CryptoKey;
+}
+
+export type Verify = (token: string) => Promise<unknown>;
+
+const b64 = (segment: string) => Uint8Array.from(atob(segment.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+
+/** The bytes the floor verifies, decoded ahead of time: the floor is the signature check alone. */
+export function signedBytes(token: string): { data: Uint8Array; signature: Uint8Array } {
+  const dot = token.lastIndexOf(".");
+  return { data: new TextEncoder().encode(token.slice(0, dot)), signature: b64(token.slice(dot + 1)) };
+}
+
+/** Builds every implementation's verify function; the keys are loaded before this returns. */
+export async function buildVerifiers(
+  fixture: Fixture,
+  warmToken: string,
+  decoded: Map<string, { data: Uint8Array; signature: Uint8Array }>,
+): Promise<Record<Implementation, Verify>> {
+  const ours = new CognitoAccessTokenVerifier({
+    issuer: fixture.issuer,
+    clientIds: [fixture.clientId],
+    jwks: { fetch: async () => Response.json(fixture.jwks) },
+  });
+  const aws = AwsJwtVerifier.create({
+    issuer: fixture.issuer,
+    audience: null,
+    jwksUri: `${fixture.issuer}/.well-known/jwks.json`,
+    customJwtCheck: ({ payload }) => {
+      if (payload.token_use !== "access") throw new Error("not an access token");
+    },
+  });
+  aws.cacheJwks(fixture.jwks as never);
+  const localJwks = createLocalJWKSet(fixture.jwks);
+  const keys = fixture.jwks.keys as never;
+
+  const verifiers: Record<Implementation, Verify> = {
+    ours: (token) => ours.verify(token),
+    "aws-jwt-verify": (token) => aws.verify(token),
+    hono: (token) => Jwt.verifyWithJwks(token, { keys, allowedAlgorithms: ["RS256"], verification: { iss: fixture.issuer } }),
+    jose: (token) => jwtVerify(token, localJwks, { issuer: fixture.issuer, algorithms: ["RS256"] }),
+    // The floor: one RSASSA-PKCS1-v1_5 SHA-256 verification of the same bytes with an
+    // imported key, the bytes decoded ahead of time. No verifier can do less.
+    floor: async (token) => {
+      const { data, signature } = decoded.get(token)!;
+      if (!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", fixture.publicKey, signature, data))) throw new Error("bad signature");
+    },
+  };
+  // Load keys (ours fetches its JWKS once) and check every implementation accepts the token.
+  for (const verify of Object.values(verifiers)) await verify(warmToken);
+  return verifiers;
+}
