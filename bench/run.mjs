@@ -63,7 +63,8 @@ async function verificationCost(quick) {
       }
     }
     const rows = IMPLEMENTATIONS.map((c) => ({ ...c, microseconds: round(median(samples.get(c.label)), 2) }));
-    const economy = await (await worker.fetch(`http://bench/economy?isolates=8&requests=${quick ? 600 : 4000}&hours=3`)).json();
+    /** @type {{ isolates: number, requests: number, simulatedHours: number, tokenRequests: { shared: number, perIsolate: number, none: number } }} */
+    const economy = /** @type {any} */ (await (await worker.fetch(`http://bench/economy?isolates=8&requests=${quick ? 600 : 4000}&hours=3`)).json());
     return { rows, rounds, n, economy };
   } finally {
     await mf.dispose();

@@ -70,22 +70,35 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   return value as Record<string, unknown>;
 }
 
-/**
- * Parses the token's structure and header. Throws {@link TokenRejectedError}.
- * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
- */
-export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAlgorithm[], maxBytes: number): ParsedJws {
-  if (token.length > maxBytes) throw new TokenRejectedError("TOKEN_TOO_LARGE", `the token is longer than ${maxBytes} bytes`);
-  const first = token.indexOf(".");
-  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
-  if (second < 0 || token.indexOf(".", second + 1) >= 0) {
-    throw malformed("a compact JWS has exactly three segments");
-  }
-  const headerSegment = token.slice(0, first);
-  const payloadSegment = token.slice(first + 1, second);
-  const signatureSegment = token.slice(second + 1);
-  if (!isCanonicalBase64url(headerSegment)) throw malformed("the header segment is not base64url");
+/** A header that passed every check, remembered by its exact segment. */
+interface AcceptedHeader {
+  alg: JwsAlgorithm;
+  kid: string;
+}
 
+/**
+ * Remembers headers that passed, by their exact base64url segment: an issuer signs
+ * every token under the same few headers, so parsing one (base64, UTF-8, JSON,
+ * the duplicate and header checks) once per key is enough. Bounded, and only
+ * headers that passed every check enter it, so hostile input cannot use it.
+ */
+export class HeaderCache {
+  private readonly entries = new Map<string, AcceptedHeader>();
+
+  constructor(private readonly maxEntries = 32) {}
+
+  get(segment: string): AcceptedHeader | undefined {
+    return this.entries.get(segment);
+  }
+
+  set(segment: string, header: AcceptedHeader): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(segment, header);
+  }
+}
+
+function checkHeader(headerSegment: string, allowedAlgorithms: readonly JwsAlgorithm[]): AcceptedHeader {
+  if (!isCanonicalBase64url(headerSegment)) throw malformed("the header segment is not base64url");
   const header = decodeJsonObject(headerSegment, "header");
   const { alg, kid, typ } = header;
   if (!isSupportedAlgorithm(alg) || !allowedAlgorithms.includes(alg)) {
@@ -100,6 +113,35 @@ export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAl
   }
   if (typeof kid !== "string" || kid === "") throw new TokenRejectedError("KID_MISSING", "the header has no kid");
   if (kid.length > MAX_KID_LENGTH) throw new TokenRejectedError("KID_UNKNOWN", "the header's kid is not a known key");
+  return { alg, kid };
+}
+
+/**
+ * Parses the token's structure and header. Throws {@link TokenRejectedError}.
+ * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
+ * @param headers the verifier's cache of accepted headers (its allowlist never changes)
+ */
+export function parseCompactJws(
+  token: string,
+  allowedAlgorithms: readonly JwsAlgorithm[],
+  maxBytes: number,
+  headers?: HeaderCache,
+): ParsedJws {
+  if (token.length > maxBytes) throw new TokenRejectedError("TOKEN_TOO_LARGE", `the token is longer than ${maxBytes} bytes`);
+  const first = token.indexOf(".");
+  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
+  if (second < 0 || token.indexOf(".", second + 1) >= 0) {
+    throw malformed("a compact JWS has exactly three segments");
+  }
+  const headerSegment = token.slice(0, first);
+  const payloadSegment = token.slice(first + 1, second);
+  const signatureSegment = token.slice(second + 1);
+
+  let header = headers?.get(headerSegment);
+  if (header === undefined) {
+    header = checkHeader(headerSegment, allowedAlgorithms);
+    headers?.set(headerSegment, header);
+  }
 
   if (!isCanonicalBase64url(payloadSegment)) throw malformed("the payload segment is not base64url");
   if (!isCanonicalBase64url(signatureSegment)) throw malformed("the signature segment is not base64url");
@@ -110,8 +152,8 @@ export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAl
     throw malformed("the signature segment is not base64url");
   }
   return {
-    alg,
-    kid,
+    alg: header.alg,
+    kid: header.kid,
     signingInput: ascii.encode(token.slice(0, second)),
     signature,
     payloadSegment,

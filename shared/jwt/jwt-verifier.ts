@@ -11,7 +11,7 @@ import { importJWK } from "jose";
 import { TokenRejectedError, VerifierConfigError } from "../errors";
 import { RemoteJwks, type KeyedJwk, type RemoteJwksOptions } from "../jwks/remote-jwks";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms";
-import { decodeJsonObject, parseCompactJws } from "./compact-jws";
+import { decodeJsonObject, HeaderCache, parseCompactJws } from "./compact-jws";
 import { checkTimeWindow, readRegisteredClaims, type RegisteredClaims } from "./registered-claims";
 import { VerifiedTokenCache } from "./verified-token-cache";
 
@@ -105,6 +105,9 @@ export class JwtVerifier<T> {
   private readonly now: () => number;
   private readonly cache: VerifiedTokenCache<T>;
   private readonly importedKeys = new Map<string, Promise<CryptoKey>>();
+  /** Keys already imported and checked, by `alg:kid`: the hot path takes them without awaiting. */
+  private readonly readyKeys = new Map<string, CryptoKey>();
+  private readonly headers = new HeaderCache();
 
   /** @throws {VerifierConfigError} when an option is missing or invalid */
   constructor(options: JwtVerifierOptions<T>) {
@@ -123,8 +126,10 @@ export class JwtVerifier<T> {
     });
     this.jwks.onKeysRemoved((kids) => {
       this.cache.forgetKeys(kids);
-      for (const cacheKey of this.importedKeys.keys()) {
-        if (kids.includes(cacheKey.slice(cacheKey.indexOf(":") + 1))) this.importedKeys.delete(cacheKey);
+      for (const cache of [this.importedKeys, this.readyKeys]) {
+        for (const cacheKey of cache.keys()) {
+          if (kids.includes(cacheKey.slice(cacheKey.indexOf(":") + 1))) cache.delete(cacheKey);
+        }
       }
     });
   }
@@ -144,8 +149,13 @@ export class JwtVerifier<T> {
       return cached.claims;
     }
 
-    const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes);
-    const key = await this.keyFor(jws.kid, jws.alg, options);
+    const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes, this.headers);
+    let key = this.readyKeys.get(`${jws.alg}:${jws.kid}`);
+    if (key === undefined) {
+      key = await this.keyFor(jws.kid, jws.alg, options);
+    } else {
+      this.jwks.refreshIfStale(options.waitUntil);
+    }
     const valid = await crypto.subtle.verify(algorithmParameters(jws.alg).verifyParams, key, jws.signature, jws.signingInput);
     if (!valid) throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
 
@@ -174,7 +184,9 @@ export class JwtVerifier<T> {
       imported.catch(() => this.importedKeys.delete(cacheKey));
     }
     try {
-      return await imported;
+      const key = await imported;
+      this.readyKeys.set(cacheKey, key);
+      return key;
     } catch (cause) {
       throw new TokenRejectedError("KEY_MISMATCH", "the key named by kid cannot be imported", { cause });
     }

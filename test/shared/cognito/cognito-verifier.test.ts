@@ -159,6 +159,18 @@ describe("algorithm and header", () => {
   });
 });
 
+describe("the accepted-header cache", () => {
+  it("still checks every header that differs from one it accepted, however slightly", async () => {
+    await verifier.verify(await issuer.sign());
+    for (const extra of [{ jku: "https://attacker.example/jwks" }, { crit: ["b64"] }, { typ: "JOSE+JSON" }]) {
+      const token = await signRaw({ kid: issuer.key.kid, alg: "RS256", ...extra }, JSON.stringify(issuer.claims()), issuer.key);
+      expect(await rejection(token)).toBe("HEADER_UNSUPPORTED");
+    }
+    const attacker = await makeKey(issuer.key.kid);
+    expect(await rejection(await issuer.sign(issuer.claims(), { key: attacker }))).toBe("SIGNATURE_INVALID");
+  });
+});
+
 describe("claims", () => {
   const now = () => Math.floor(Date.now() / 1000);
 
