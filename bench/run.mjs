@@ -50,9 +50,9 @@ async function verificationCost(quick) {
       if (!response.ok) throw new Error(`${path}: ${response.status}`);
       return performance.now() - started;
     };
-    const n = quick ? 200 : 1000;
+    const n = quick ? 200 : 2000;
     await call(`/setup?tokens=${2 * n + 1000}`);
-    const rounds = quick ? 3 : 9;
+    const rounds = quick ? 3 : 21;
     const samples = new Map(IMPLEMENTATIONS.map((c) => [c.label, []]));
     for (let r = 0; r < rounds; r++) {
       for (const c of IMPLEMENTATIONS) {
@@ -99,8 +99,8 @@ async function http(quick) {
         client_secret: /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"))[1],
       }),
     })).json()).access_token;
+    await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" }); // count MyBFF's token requests only
     await fetch(`${urls.bff}/weatherforecast`); // warm: the BFF's token is cached from here on
-    await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" });
     const auth = { Authorization: `Bearer ${token}` };
     const pairs = [
       ["MyService /weatherforecast, valid token", `${urls.service}/weatherforecast`, auth],
@@ -183,7 +183,7 @@ function report(results) {
     ["repeated token: at least 20x the throughput of jose", ratio(v["jose/distinct"], v["ours/repeated"]), 20, ">="],
     ["distinct tokens: within 1.3x of the bare crypto.subtle.verify floor", ratio(v["ours/distinct"], floor), 1.3, "<="],
     ["authorized GET /weatherforecast: at least 0.97x the req/s without auth", ratio(authRps, openRps), 0.97, ">="],
-    ["token requests during the HTTP run (MyBFF warm)", results.http.bffTokenRequestsDuringLoad, 0, "<="],
+    ["MyBFF token requests for the whole HTTP run (warm-up included)", results.http.bffTokenRequestsDuringLoad, 1, "<="],
     ...results.coldStart.map((c) => [`${c.worker} bundle under 300 KiB gzip`, c.gzipKiB, 300, "<="]),
   ].map(([what, value, target, op]) => ({ what, value, target, met: op === ">=" ? value >= target : value <= target }));
   return { targets, table: { v, floor } };
@@ -230,7 +230,11 @@ ${row(["run", "req/s (median)", "p50 ms", "p99 ms", "non-2xx", "req/s of each ro
 ${row(["---", "---", "---", "---", "---", "---"])}
 ${results.http.rows.map((r) => row([r.label, r.rps, r.p50, r.p99, r.non2xx + r.errors, r.runs.join(", ")])).join("\n")}
 
-Token requests at cognito-local during the HTTP runs: ${results.http.bffTokenRequestsDuringLoad} (MyBFF's token was cached before).
+MyBFF's token requests at cognito-local for the whole HTTP run, its warm-up included:
+${results.http.bffTokenRequestsDuringLoad}. MyBFF reaches MyService through its service binding, which \`wrangler dev\`
+carries across processes through its dev registry: locally that hop costs far more
+than the in-process call a deployed binding is, so the MyBFF row measures the local
+stack more than the BFF.
 
 ## 3. Token economy
 
@@ -242,7 +246,20 @@ ${row(["worker", "bundle raw KiB", "bundle gzip KiB", "first answer ms (workerd 
 ${row(["---", "---", "---", "---"])}
 ${results.coldStart.map((c) => row([c.worker, c.rawKiB, c.gzipKiB, c.firstAnswerMs])).join("\n")}
 
-Swagger UI (/docs) is served as static assets and is not in the bundles.
+Swagger UI (/docs) is served as static assets and is not in the bundles. Most of each
+bundle is @hono/zod-openapi and zod (the OpenAPI document and the response schemas).
+
+## What bounds the distinct-token figure
+
+The floor is \`crypto.subtle.verify\` on bytes decoded ahead of time; a verifier also
+has to split the token, decode its signature and signing input, and then decode the
+payload (base64url, strict UTF-8, JSON), refuse duplicate member names, check the
+claims' types, the issuer, \`token_use\`, the client and the time window, and
+remember the verdict. Accepted headers are cached by their segment and imported keys
+are taken without awaiting, so what remains is mostly the payload's decoding and
+checks; in this machine's noise that is roughly 5 to 15 µs over the floor. The
+repeated-token path (the BFF case, where the same token arrives for an hour) skips
+all of it.
 `;
   function e(r) {
     const x = r.verification.economy;

@@ -66,7 +66,7 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw malformed(`the ${part} is not a JSON object`);
   }
-  if (hasDuplicateKeys(text)) throw malformed(`the ${part} names a member twice`);
+  if (hasDuplicateKeys(text, value)) throw malformed(`the ${part} names a member twice`);
   return value as Record<string, unknown>;
 }
 

@@ -1,44 +1,47 @@
 /**
- * Finds a member name that appears twice in one JSON object, at any depth.
+ * Tells whether a JSON text names a member twice in one object, at any depth.
  *
  * `JSON.parse` keeps the last of two equal names, so `{"token_use":"id",
  * "token_use":"access"}` reads as an access token while another parser may read an
  * id token. RFC 7515 lets a JWS implementation either reject such input or take the
- * last; this verifier rejects it. The scan runs on text `JSON.parse` has already
- * accepted, so it only has to follow strings and nesting.
+ * last; this verifier rejects it.
+ *
+ * How, cheaply: every member name of the text is a string token followed by a colon.
+ * Counting those (one native regular-expression pass) and comparing with the members
+ * `JSON.parse` produced (it drops the repeats) finds any repeat, escaped spellings
+ * included (`"a"` and `"\u0061"` parse to one member).
  * @module
  */
 
-/** True when some object in this valid JSON text names a member twice. */
-export function hasDuplicateKeys(json: string): boolean {
-  // One entry per open container: the names seen (objects) or null (arrays).
-  const stack: Array<Set<string> | null> = [];
-  let expectingKey = false;
-  for (let i = 0; i < json.length; i++) {
-    const ch = json.charCodeAt(i);
-    if (ch === 0x22 /* " */) {
-      let end = i + 1;
-      while (json.charCodeAt(end) !== 0x22) end += json.charCodeAt(end) === 0x5c /* \ */ ? 2 : 1;
-      const top = stack[stack.length - 1];
-      if (expectingKey && top) {
-        // Names are compared decoded: "a" and "\u0061" are the same name.
-        const raw = json.slice(i + 1, end);
-        const name = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (top.has(name)) return true;
-        top.add(name);
-        expectingKey = false;
-      }
-      i = end;
-    } else if (ch === 0x7b /* { */) {
-      stack.push(new Set());
-      expectingKey = true;
-    } else if (ch === 0x5b /* [ */) {
-      stack.push(null);
-    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
-      stack.pop();
-    } else if (ch === 0x2c /* , */) {
-      expectingKey = stack[stack.length - 1] != null;
-    }
+// Every string token, with a capture when a colon follows it (a member name).
+const STRING_TOKEN = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
+
+function countNames(json: string): number {
+  let names = 0;
+  STRING_TOKEN.lastIndex = 0;
+  for (let match = STRING_TOKEN.exec(json); match !== null; match = STRING_TOKEN.exec(json)) {
+    if (match[1] !== undefined) names++;
   }
-  return false;
+  return names;
+}
+
+function countMembers(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let members = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) members += countMembers(item);
+    return members;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) members += 1 + countMembers((value as Record<string, unknown>)[key]);
+  }
+  return members;
+}
+
+/**
+ * True when some object in `json` names a member twice.
+ * @param parsed `JSON.parse(json)`, already computed by the caller
+ */
+export function hasDuplicateKeys(json: string, parsed: unknown = JSON.parse(json)): boolean {
+  return countNames(json) !== countMembers(parsed);
 }
