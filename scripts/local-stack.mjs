@@ -167,8 +167,7 @@ export async function startStack(options = {}) {
     await spawnWorker(bff);
   };
 
-  const stop = async () => {
-    await Promise.all(children.map(({ child }) => new Promise((resolve) => {
+  const stopChildren = (list) => Promise.all(list.map(({ child }) => new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", resolve);
       try {
@@ -180,7 +179,9 @@ export async function startStack(options = {}) {
         try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
       }, 5000).unref();
     })));
-  };
+  const stop = () => stopChildren(children);
+  /** Stops one worker (cognito, service or bff), as if it went down. */
+  const stopWorker = (name) => stopChildren(children.filter((c) => c.name === name));
 
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   let timer;
@@ -198,5 +199,5 @@ export async function startStack(options = {}) {
     clearTimeout(timer);
   }
   const exited = Promise.race(children.map(({ name, child }) => new Promise((resolve) => child.on("exit", (code) => resolve({ name, code })))));
-  return { ports, urls: stackUrls(ports), stop, exited };
+  return { ports, urls: stackUrls(ports), stop, stopWorker, exited };
 }
