@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { devServiceVars } from "./scripts/dev-settings.mjs";
 import { cognitoLocalWorker, COGNITO_LOCAL_WORKER_NAME } from "./test/support/cognito-local-worker.ts";
 
 export default defineConfig({
@@ -12,7 +13,12 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { outboundService: COGNITO_LOCAL_WORKER_NAME, workers: [cognitoLocalWorker()] },
+            miniflare: {
+              // The local stack's settings, whatever wrangler.toml holds (see scripts/dev-settings.mjs).
+              bindings: devServiceVars("http://127.0.0.1:8789"),
+              outboundService: COGNITO_LOCAL_WORKER_NAME,
+              workers: [cognitoLocalWorker()],
+            },
           }),
         ],
         test: { name: "service", include: ["workers/service/test/**/*.test.ts"] },
@@ -36,6 +42,9 @@ export default defineConfig({
           include: ["workers/cognito-local/test/**/*.test.ts"],
           environment: "node",
         },
+      },
+      {
+        test: { name: "tools", include: ["test/deploy/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
       },
       {
         test: {

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEV_POOL_ID, devBffVars, devServiceVars } from "./dev-settings.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -37,13 +38,6 @@ export function ensureDevVars() {
   return created;
 }
 
-/** The dev pool id, read from the issuer that wrangler.toml gives MyService. */
-function devPoolPath() {
-  const match = /^COGNITO_ISSUER\s*=\s*"https?:\/\/[^/"]+(\/[^"]+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
-  if (!match) throw new Error("wrangler.toml: COGNITO_ISSUER not found");
-  return match[1];
-}
-
 /**
  * The README's walkthrough (the bash block between its walkthrough markers), with
  * the default ports replaced by the given ones. `npm run dev` prints it and the
@@ -65,7 +59,7 @@ export function stackUrls(ports) {
   const cognito = `http://127.0.0.1:${ports.cognito}`;
   return {
     cognito,
-    issuer: `${cognito}${devPoolPath()}`,
+    issuer: `${cognito}/${DEV_POOL_ID}`,
     tokenEndpoint: `${cognito}/oauth2/token`,
     service: `http://127.0.0.1:${ports.service}`,
     bff: `http://127.0.0.1:${ports.bff}`,
@@ -88,25 +82,24 @@ function freePort() {
 function workerCommands(ports, persistTo, extraVars = {}) {
   const urls = stackUrls(ports);
   const common = ["--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])];
+  // Every setting that differs from production is given on the command line, so the
+  // stack runs whatever wrangler.toml holds (local values, or yours after npm run configure).
+  const vars = (settings) => Object.entries(settings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   return [
     {
       name: "cognito",
       port: ports.cognito,
-      args: ["-c", "workers/cognito-local/wrangler.toml", "--port", String(ports.cognito), "--var", `ISSUER_ORIGIN:${urls.cognito}`],
+      args: ["-c", "workers/cognito-local/wrangler.toml", "--port", String(ports.cognito), ...vars({ ISSUER_ORIGIN: urls.cognito })],
     },
     {
       name: "service",
       port: ports.service,
-      args: ["--env", "", "--port", String(ports.service), "--var", `COGNITO_ISSUER:${urls.issuer}`],
+      args: ["--env", "", "--port", String(ports.service), ...vars(devServiceVars(urls.cognito))],
     },
     {
       name: "bff",
       port: ports.bff,
-      args: [
-        "--env", "bff", "--port", String(ports.bff),
-        "--var", `AUTH_SERVER_TOKEN_ENDPOINT_URL:${urls.tokenEndpoint}`,
-        "--var", `MY_SERVICE_URL:${urls.service}`,
-      ],
+      args: ["--env", "bff", "--port", String(ports.bff), ...vars(devBffVars(urls.cognito, urls.service))],
     },
   ].map((worker) => ({
     ...worker,
@@ -124,10 +117,10 @@ export async function startStack(options = {}) {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
   const workers = workerCommands(ports, options.persistTo, options.extraVars);
-  for (const worker of workers) worker.args.push("--inspector-port", String(await freePort()));
   const children = [];
-  const spawnWorker = (worker) => {
-    const child = spawn(process.execPath, [wrangler, ...worker.args], {
+  const spawnOnce = async (worker) => {
+    const inspectorPort = String(await freePort());
+    const child = spawn(process.execPath, [wrangler, ...worker.args, "--inspector-port", inspectorPort], {
       cwd: ROOT,
       env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -158,6 +151,20 @@ export async function startStack(options = {}) {
     });
     children.push({ ...worker, child, ready });
     return ready;
+  };
+  // A port found free can be taken by another program before wrangler binds it (the
+  // inspector's, when tests start workers side by side): a worker that exits before it
+  // is ready is started again, twice at most.
+  const spawnWorker = async (worker) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await spawnOnce(worker);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        const failed = children.findIndex((c) => c.name === worker.name && c.child.exitCode !== null);
+        if (failed >= 0) children.splice(failed, 1);
+      }
+    }
   };
   // MyBFF starts once MyService is up: its service binding then finds MyService in
   // the dev registry at once, instead of failing its first requests while it connects.

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEV_CLIENT_ID, DEV_POOL_ID } from "../../scripts/dev-settings.mjs";
 import { readmeWalkthrough } from "../../scripts/local-stack.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -98,6 +99,15 @@ describe("npm run dev", () => {
     expect(Object.keys(fromService![0]!).sort()).toEqual(["date", "summary", "temperatureC", "temperatureF"]);
     expect(fromBff).toHaveLength(5);
     expect(Object.keys(fromBff![0]!).sort()).toEqual(["date", "summary", "temperatureC"]);
+  });
+
+  it("gives the workers the ids cognito-local derives from infra/cognito.yaml", async () => {
+    const pool = (await (await fetch(`http://127.0.0.1:${PORTS.cognito}/_dev/pool`)).json()) as {
+      poolId: string;
+      clients: Array<{ clientName: string; clientId: string }>;
+    };
+    expect(pool.poolId).toBe(DEV_POOL_ID);
+    expect(pool.clients.find((c) => c.clientName === "MyBFF")?.clientId).toBe(DEV_CLIENT_ID);
   });
 
   it("stops every worker on Ctrl-C", async () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
 import { DEV_SECRET } from "./cognito-local";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants";
 
@@ -81,7 +82,11 @@ export interface LocalNetwork {
 
 export async function startLocalNetwork(options: LocalNetworkOptions = {}): Promise<LocalNetwork> {
   const bffCount = options.bffCount ?? 1;
-  const bffVars: Record<string, string> = { ...wranglerVars("bff"), AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_SECRET };
+  const bffVars: Record<string, string> = {
+    ...wranglerVars("bff"),
+    ...devBffVars("http://127.0.0.1:8789", "http://127.0.0.1:8787"),
+    AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_SECRET,
+  };
   for (const [name, value] of Object.entries(options.bffVars ?? {})) {
     if (value === null) delete bffVars[name];
     else bffVars[name] = value;
@@ -133,7 +138,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
         modules: true,
         scriptPath: join(ROOT, ".build/service/index.js"),
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: wranglerVars(""),
+        bindings: { ...wranglerVars(""), ...devServiceVars("http://127.0.0.1:8789") },
         outboundService: "router",
       },
       {

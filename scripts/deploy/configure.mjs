@@ -1,0 +1,104 @@
+// `npm run configure -- --stack-outputs <file|-> --client <file> [--kv-namespace-id <id>]`
+// Wires a deployed infra/cognito.yaml to the workers: the stack outputs (the JSON
+// `aws cloudformation describe-stacks` prints) give the issuer, the token URL and
+// MyBFF's client id, written into wrangler.toml; the app client (the JSON
+// `aws cognito-idp describe-user-pool-client` prints) gives the secret, set with
+// `wrangler secret put --env bff`, or, when that cannot run (not logged in), the
+// exact command to run is printed. The secret is never written to a file or printed.
+// Options: --config <path> (default wrangler.toml), --no-secret (leave the secret alone).
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
+import { writeSettings } from "./wrangler-toml.mjs";
+
+const SECRET_COMMAND = "npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET --env bff";
+
+function readJson(path, what) {
+  const text = readFileSync(path === "-" ? 0 : path, "utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${what} is not JSON (${path})`);
+  }
+}
+
+/** The outputs of infra/cognito.yaml's stack, from `aws cloudformation describe-stacks` output. */
+export function stackOutputs(describeStacks) {
+  const outputs = describeStacks?.Stacks?.[0]?.Outputs;
+  if (!Array.isArray(outputs)) throw new Error("the stack outputs have no Stacks[0].Outputs: pass the output of aws cloudformation describe-stacks");
+  const byKey = Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue]));
+  for (const key of ["IssuerUrl", "TokenEndpointUrl", "MyBFFClientId"]) {
+    if (typeof byKey[key] !== "string" || byKey[key] === "") throw new Error(`the stack outputs have no ${key}: is this the stack of infra/cognito.yaml?`);
+  }
+  return byKey;
+}
+
+/** The settings wrangler.toml gets from the stack outputs (and the KV namespace id, when given). */
+export function settingsFor(outputs, kvNamespaceId) {
+  if (kvNamespaceId !== undefined && !/^[0-9a-f]{32}$/.test(kvNamespaceId)) {
+    throw new Error("--kv-namespace-id must be the 32-hex-digit id `npx wrangler kv namespace create` printed");
+  }
+  return {
+    "vars.COGNITO_ISSUER": outputs.IssuerUrl,
+    "vars.COGNITO_ALLOWED_CLIENT_IDS": outputs.MyBFFClientId,
+    "vars.COGNITO_TOKEN_URL": outputs.TokenEndpointUrl,
+    "env.bff.vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": outputs.TokenEndpointUrl,
+    "env.bff.vars.AUTH_SERVER_MYBFF_CLIENT_ID": outputs.MyBFFClientId,
+    ...(kvNamespaceId ? { "env.bff.kv_namespaces.id": kvNamespaceId } : {}),
+  };
+}
+
+/** The client secret from `aws cognito-idp describe-user-pool-client` output, checked against the stack's client. */
+export function clientSecret(describeClient, clientId) {
+  const client = describeClient?.UserPoolClient;
+  if (!client) throw new Error("the client file has no UserPoolClient: pass the output of aws cognito-idp describe-user-pool-client");
+  if (client.ClientId !== clientId) throw new Error(`the client file describes ${client.ClientId}, not the stack's MyBFF client ${clientId}`);
+  if (typeof client.ClientSecret !== "string" || client.ClientSecret === "") throw new Error("the client has no ClientSecret (GenerateSecret: true?)");
+  return client.ClientSecret;
+}
+
+function putSecret(secret, configPath) {
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "secret", "put", "AUTH_SERVER_MYBFF_CLIENT_SECRET", "--env", "bff", "-c", configPath],
+    { cwd: ROOT, input: secret, env: { ...process.env, ...WRANGLER_ENV }, encoding: "utf8" },
+  );
+  return result.status === 0;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const { values } = parseArgs({
+    options: {
+      "stack-outputs": { type: "string" },
+      client: { type: "string" },
+      "kv-namespace-id": { type: "string" },
+      config: { type: "string", default: join(ROOT, "wrangler.toml") },
+      "no-secret": { type: "boolean", default: false },
+    },
+  });
+  try {
+    if (!values["stack-outputs"]) throw new Error("--stack-outputs <file|-> is required (aws cloudformation describe-stacks --stack-name <name>)");
+    const outputs = stackOutputs(readJson(values["stack-outputs"], "the stack outputs"));
+    const settings = settingsFor(outputs, values["kv-namespace-id"]);
+    // Every input is checked before anything is written: a bad file changes nothing.
+    let secret = null;
+    if (!values["no-secret"]) {
+      if (!values.client) throw new Error("--client <file> is required for the secret (aws cognito-idp describe-user-pool-client ...), or pass --no-secret");
+      secret = clientSecret(readJson(values.client, "the client"), outputs.MyBFFClientId);
+    }
+    writeSettings(values.config, settings);
+    for (const [key, value] of Object.entries(settings)) console.log(`set ${key} = "${value}"`);
+    if (!values["kv-namespace-id"]) {
+      console.log("KV namespace id unchanged: create one with `npx wrangler kv namespace create TOKEN_CACHE` and pass --kv-namespace-id <id>");
+    }
+    if (secret !== null) {
+      if (putSecret(secret, values.config)) console.log("set the secret AUTH_SERVER_MYBFF_CLIENT_SECRET of mybff");
+      else console.log(`could not set the secret (not logged in?): run \`npx wrangler login\`, then \`${SECRET_COMMAND}\` and paste the ClientSecret of the client file`);
+    }
+  } catch (error) {
+    console.error(`npm run configure: ${error.message}`);
+    process.exit(2);
+  }
+}

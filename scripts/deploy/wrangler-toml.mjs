@@ -1,0 +1,49 @@
+// Reads and rewrites the few settings of wrangler.toml that differ between the local
+// stack and a real deployment, line by line, so that the file keeps its comments and
+// layout (a TOML library would rewrite the whole file).
+import { readFileSync, writeFileSync } from "node:fs";
+
+/** The table a line belongs to: "" (top level), "vars", "env.bff.vars", "env.bff.kv_namespaces", ... */
+function tables(lines) {
+  let table = "";
+  return lines.map((line) => {
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$/.exec(line);
+    if (header) table = header[1];
+    return table;
+  });
+}
+
+const ASSIGNMENT = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)"([^"]*)"(.*)$/;
+
+/** The string settings of wrangler.toml, as { "vars.COGNITO_ISSUER": "...", "env.bff.kv_namespaces.id": "..." }. */
+export function readSettings(path) {
+  const lines = readFileSync(path, "utf8").split("\n");
+  const table = tables(lines);
+  const settings = {};
+  lines.forEach((line, i) => {
+    const match = ASSIGNMENT.exec(line);
+    if (match) settings[`${table[i] ? `${table[i]}.` : ""}${match[2]}`] = match[4];
+  });
+  return settings;
+}
+
+/**
+ * Sets string settings in place; every one must already be in the file.
+ * @param {Record<string, string>} values keys as readSettings gives them
+ */
+export function writeSettings(path, values) {
+  const lines = readFileSync(path, "utf8").split("\n");
+  const table = tables(lines);
+  const pending = new Set(Object.keys(values));
+  const updated = lines.map((line, i) => {
+    const match = ASSIGNMENT.exec(line);
+    if (!match) return line;
+    const key = `${table[i] ? `${table[i]}.` : ""}${match[2]}`;
+    if (!(key in values)) return line;
+    if (/["\\\n]/.test(values[key])) throw new Error(`${key}: the value holds a character TOML strings would need escaped`);
+    pending.delete(key);
+    return `${match[1]}${match[2]}${match[3]}"${values[key]}"${match[5]}`;
+  });
+  if (pending.size > 0) throw new Error(`wrangler.toml has no ${[...pending].join(", ")}`);
+  writeFileSync(path, updated.join("\n"));
+}

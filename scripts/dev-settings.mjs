@@ -1,0 +1,26 @@
+// The settings of the local stack, in one place: `npm run dev`, the tests and the
+// deploy check all use these, so that wrangler.toml can hold production values
+// (after `npm run configure`) and the local stack still talks to cognito-local.
+// The ids are cognito-local's, derived from infra/cognito.yaml (README, "cognito-local");
+// the stack test checks they still match what cognito-local derives.
+
+export const DEV_POOL_ID = "us-east-1_toFGiuX5i";
+export const DEV_CLIENT_ID = "xe5xuz3azyo3g47nj1p5m3h2w6";
+
+/** MyService's settings against a cognito-local served at `cognitoOrigin`. */
+export function devServiceVars(cognitoOrigin) {
+  return {
+    COGNITO_ISSUER: `${cognitoOrigin}/${DEV_POOL_ID}`,
+    COGNITO_ALLOWED_CLIENT_IDS: DEV_CLIENT_ID,
+    COGNITO_TOKEN_URL: `${cognitoOrigin}/oauth2/token`,
+  };
+}
+
+/** MyBFF's settings against a cognito-local at `cognitoOrigin` and MyService at `serviceUrl`. */
+export function devBffVars(cognitoOrigin, serviceUrl) {
+  return {
+    AUTH_SERVER_TOKEN_ENDPOINT_URL: `${cognitoOrigin}/oauth2/token`,
+    AUTH_SERVER_MYBFF_CLIENT_ID: DEV_CLIENT_ID,
+    MY_SERVICE_URL: serviceUrl,
+  };
+}
