@@ -83,7 +83,7 @@ function load(url, headers, seconds) {
 async function http(quick) {
   const stateDir = mkdtempSync(join(tmpdir(), "bench-"));
   const stack = await startStack({
-    ports: { cognito: 48789, service: 48787, bff: 48788 },
+    ports: { cognito: 20789, service: 20787, bff: 20788 },
     persistTo: join(stateDir, "state"),
     env: { WRANGLER_REGISTRY_PATH: join(stateDir, "registry") },
     extraVars: { service: { BENCH_UNAUTHENTICATED_ROUTE: "true" } },

@@ -12,6 +12,8 @@ import { DEV_POOL_ID, devBffVars, devServiceVars } from "./dev-settings.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
+// Tests and benchmarks use other ports below 32768: ports in Linux's ephemeral range
+// (32768-60999) may be taken at any moment by another program's connections.
 export const DEFAULT_PORTS = { cognito: 8789, service: 8787, bff: 8788 };
 
 /** Environment for every wrangler run: no telemetry, no Cloudflare API calls. */
@@ -162,7 +164,7 @@ export async function startStack(options = {}) {
       } catch (error) {
         if (attempt >= 3) throw error;
         const failed = children.findIndex((c) => c.name === worker.name && c.child.exitCode !== null);
-        if (failed >= 0) children.splice(failed, 1);
+        if (failed >= 0) await stopChildren(children.splice(failed, 1)); // its workerd may outlive it
       }
     }
   };

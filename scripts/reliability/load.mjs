@@ -48,7 +48,7 @@ const b64url = (text) => Buffer.from(text).toString("base64url");
 /**
  * @param {{ durationSeconds: number, connections: number, ports?: object }} options
  */
-export async function runLoad({ durationSeconds, connections, ports = { cognito: 38789, service: 38787, bff: 38788 } }) {
+export async function runLoad({ durationSeconds, connections, ports = { cognito: 19789, service: 19787, bff: 19788 } }) {
   const stateDir = mkdtempSync(join(tmpdir(), "load-"));
   const logs = [];
   const stack = await startStack({
