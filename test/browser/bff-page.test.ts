@@ -1,36 +1,29 @@
 // MyBFF's page in a real browser: five days as a table and an SVG chart, no token
 // anywhere in what the browser sees, and a clear message (with a retry) once
 // MyService is stopped. Screenshots go to test-results/.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack } from "../../scripts/local-stack.mjs";
 import { launchChromium } from "../support/browser";
+import { startTestStack, type Stack } from "../support/test-stack";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const PORTS = { cognito: 29789, service: 29787, bff: 29788 };
 
-let stack: Awaited<ReturnType<typeof startStack>>;
+let stack: Stack;
+let dispose: (() => Promise<void>) | undefined;
 let browser: Browser;
-let stateDir: string;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), "bff-page-"));
-  stack = await startStack({
-    ports: PORTS,
-    persistTo: join(stateDir, "state"),
-    env: { WRANGLER_REGISTRY_PATH: join(stateDir, "registry") },
-  });
+  ({ stack, dispose } = await startTestStack(PORTS));
   browser = await launchChromium();
   mkdirSync(join(ROOT, "test-results"), { recursive: true });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 describe("MyBFF's page", () => {

@@ -1,35 +1,28 @@
 // MyService's /docs in a real browser: Swagger UI renders from the worker's own
 // assets (no CDN: every request the page makes stays on 127.0.0.1), shows the
 // operation with its lock, and a screenshot is kept in test-results/.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack } from "../../scripts/local-stack.mjs";
 import { launchChromium } from "../support/browser";
+import { startTestStack, type Stack } from "../support/test-stack";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const PORTS = { cognito: 28789, service: 28787, bff: 28788 };
 
-let stack: Awaited<ReturnType<typeof startStack>>;
+let stack: Stack;
+let dispose: (() => Promise<void>) | undefined;
 let browser: Browser;
-let stateDir: string;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), "browser-test-"));
-  stack = await startStack({
-    ports: PORTS,
-    persistTo: join(stateDir, "state"),
-    env: { WRANGLER_REGISTRY_PATH: join(stateDir, "registry") },
-  });
+  ({ stack, dispose } = await startTestStack(PORTS));
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 describe("MyService /docs", () => {
