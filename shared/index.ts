@@ -21,3 +21,4 @@ export * from "./client-credentials/encrypted-token-store";
 export * from "./client-credentials/client-credentials-token-cache";
 export * from "./hono/problem";
 export * from "./once-per-env";
+export * from "./hono/wait-until";

@@ -13,6 +13,7 @@ import {
   insufficientScope, invalidRequest, invalidToken, keysUnavailable, misconfigured, missingCredentials,
 } from "./auth-responses";
 import { readBearerToken } from "./bearer-token";
+import { waitUntilOf } from "./wait-until";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -98,13 +99,4 @@ export function cognitoAuth(options: CognitoAuthOptions): MiddlewareHandler {
     c.set("cognitoToken", token);
     await next();
   };
-}
-
-function waitUntilOf(c: Context): ((promise: Promise<unknown>) => void) | undefined {
-  try {
-    const ctx = c.executionCtx;
-    return (promise) => ctx.waitUntil(promise);
-  } catch {
-    return undefined; // no ExecutionContext outside the Workers runtime (unit tests with app.request)
-  }
 }

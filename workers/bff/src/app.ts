@@ -5,11 +5,11 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { TokenRequestError } from "../../../shared/errors";
 import { misconfigured } from "../../../shared/hono/auth-responses";
 import { problem } from "../../../shared/hono/problem";
+import { waitUntilOf } from "../../../shared/hono/wait-until";
 import { logEvent } from "../../../shared/log";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
 import { weatherForecastRoute } from "./routes/weather-forecast";
@@ -47,10 +47,6 @@ function upstreamFailed(failure: UpstreamFailure): never {
     fail(504, problem({ status: 504, title: "Gateway Timeout", detail: "The weather service did not answer in time.", code: "upstream_timeout" }));
   }
   fail(502, problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" }));
-}
-
-function waitUntilOf(c: Context): (promise: Promise<unknown>) => void {
-  return (promise) => c.executionCtx.waitUntil(promise);
 }
 
 app.openapi(weatherForecastRoute, async (c) => {

@@ -18,6 +18,10 @@ describe("token sharing between isolates", () => {
   it("spreads 1,000 requests over 4 isolates for one token request", async () => {
     network = await startLocalNetwork({ bffCount: 4 });
     expect((await network.bff(1).fetch("/weatherforecast")).status).toBe(200);
+    // The other isolates start after the first write has landed (on a loaded machine a
+    // KV write can outlast the cache's 1 s KV timeout and finish in the background).
+    const kv = await network.tokenCache();
+    await expect.poll(async () => (await kv.list()).keys.length, { timeout: 10_000 }).toBe(1);
     let ok = 0;
     for (let batch = 0; batch < 20; batch++) {
       const responses = await Promise.all(
