@@ -22,3 +22,4 @@ export * from "./client-credentials/client-credentials-token-cache";
 export * from "./hono/problem";
 export * from "./once-per-env";
 export * from "./hono/wait-until";
+export * from "./is-timeout";

@@ -4,6 +4,7 @@
  * @module
  */
 import { TokenRequestError } from "../errors";
+import { isTimeout } from "../is-timeout";
 
 export interface TokenEndpointOptions {
   /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
@@ -90,8 +91,7 @@ export async function requestToken(options: TokenEndpointOptions, now: () => num
   try {
     response = await fetchImpl(buildRequest(options, timeoutMs));
   } catch (cause) {
-    const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
-    throw timedOut
+    throw isTimeout(cause)
       ? new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `the token endpoint did not answer within ${timeoutMs} ms`, { cause })
       : new TokenRequestError("TOKEN_ENDPOINT_UNREACHABLE", "the token endpoint could not be reached", { cause });
   }

@@ -3,6 +3,8 @@
  * `application/problem+json` with a stable `code`, and never a stack trace.
  * @module
  */
+import { HTTPException } from "hono/http-exception";
+import { logEvent } from "../log";
 
 export interface ProblemOptions {
   status: number;
@@ -21,3 +23,19 @@ export function problem({ status, title, detail, code, headers = {} }: ProblemOp
   });
 }
 
+
+/** The 404 of every worker. */
+export function notFoundProblem(): Response {
+  return problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" });
+}
+
+/**
+ * The `onError` of every worker: an `HTTPException` carries its own answer; anything
+ * else is logged by name and code (never its message, which might hold input) and
+ * answered with a bare 500 problem.
+ */
+export function answerError(error: Error): Response {
+  if (error instanceof HTTPException) return error.getResponse();
+  logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
+  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
+}

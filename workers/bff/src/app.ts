@@ -8,7 +8,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { TokenRequestError } from "../../../shared/errors";
 import { misconfigured } from "../../../shared/hono/auth-responses";
-import { problem } from "../../../shared/hono/problem";
+import { answerError, notFoundProblem, problem } from "../../../shared/hono/problem";
 import { waitUntilOf } from "../../../shared/hono/wait-until";
 import { logEvent } from "../../../shared/log";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
@@ -86,10 +86,5 @@ app.get("/openapi.json", (c) =>
   ),
 );
 
-app.notFound(() => problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" }));
-
-app.onError((error) => {
-  if (error instanceof HTTPException) return error.getResponse();
-  logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
-  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
-});
+app.notFound(notFoundProblem);
+app.onError(answerError);

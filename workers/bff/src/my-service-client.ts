@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import { isTimeout } from "../../../shared/is-timeout";
 
 /** What the BFF returns: the post's record type has no `temperatureF`. */
 export const bffForecastSchema = z
@@ -48,8 +49,7 @@ export async function fetchWeatherForecast(target: MyServiceTarget, accessToken:
   try {
     response = await (target.binding ? target.binding.fetch(request) : fetch(request));
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return { ok: false, kind: timedOut ? "timeout" : "unreachable" };
+    return { ok: false, kind: isTimeout(error) ? "timeout" : "unreachable" };
   }
   if (response.status !== 200) {
     await response.body?.cancel();
@@ -63,7 +63,6 @@ export async function fetchWeatherForecast(target: MyServiceTarget, accessToken:
     // Only the three fields of the record: temperatureF and anything else stay behind.
     return { ok: true, forecast: parsed.data.map(({ date, temperatureC, summary }) => ({ date, temperatureC, summary })) };
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return { ok: false, kind: timedOut ? "timeout" : "invalid_body" };
+    return { ok: false, kind: isTimeout(error) ? "timeout" : "invalid_body" };
   }
 }

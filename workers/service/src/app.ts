@@ -6,7 +6,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { misconfigured } from "../../../shared/hono/auth-responses";
-import { problem } from "../../../shared/hono/problem";
+import { answerError, notFoundProblem } from "../../../shared/hono/problem";
 import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "../../../shared/hono/secured-route";
 import { logEvent } from "../../../shared/log";
 import { configured } from "./verifier";
@@ -25,7 +25,7 @@ app.openapi(
 // stack, never in wrangler.toml), and is left out of the OpenAPI document.
 app.openapi({ ...weatherForecastRoute, path: "/bench/weatherforecast-unauthenticated", security: [], hide: true }, (c) => {
   if ((c.env as { BENCH_UNAUTHENTICATED_ROUTE?: string }).BENCH_UNAUTHENTICATED_ROUTE !== "true") {
-    throw new HTTPException(404, { res: notFound() });
+    throw new HTTPException(404, { res: notFoundProblem() });
   }
   return c.json(weatherForecast(), 200);
 });
@@ -55,14 +55,5 @@ app.get("/openapi.json", (c) => {
   return c.json(document);
 });
 
-function notFound(): Response {
-  return problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" });
-}
-
-app.notFound(notFound);
-
-app.onError((error) => {
-  if (error instanceof HTTPException) return error.getResponse();
-  logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
-  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
-});
+app.notFound(notFoundProblem);
+app.onError(answerError);
