@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { devServiceVars } from "./scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, devServiceVars } from "./scripts/dev-settings.mjs";
 import { cognitoLocalWorker, COGNITO_LOCAL_WORKER_NAME } from "./test/support/cognito-local-worker.ts";
 
 export default defineConfig({
@@ -28,7 +28,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             miniflare: {
-              compatibilityDate: "2026-05-03",
+              compatibilityDate: COMPATIBILITY_DATE,
               kvNamespaces: ["TEST_KV"],
               bindings: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" },
             },
@@ -44,7 +44,12 @@ export default defineConfig({
         },
       },
       {
-        test: { name: "tools", include: ["test/deploy/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+        test: {
+          name: "tools",
+          include: ["test/deploy/**/*.test.ts", "test/package/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+        },
       },
       {
         test: {

@@ -14,10 +14,10 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { buildWorker } from "../scripts/build-workers.mjs";
+import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
 import { ROOT, startStack } from "../scripts/local-stack.mjs";
 import { machine } from "../scripts/reliability/machine.mjs";
 
-const COMPATIBILITY_DATE = "2026-05-03";
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -86,7 +86,8 @@ async function http(quick) {
     ports: { cognito: 20789, service: 20787, bff: 20788 },
     persistTo: join(stateDir, "state"),
     env: { WRANGLER_REGISTRY_PATH: join(stateDir, "registry") },
-    extraVars: { service: { BENCH_UNAUTHENTICATED_ROUTE: "true" } },
+    // MyService's twin: the real app plus the same handler without authorization.
+    serviceConfig: "bench/service-twin/wrangler.toml",
   });
   const { urls } = stack;
   try {

@@ -10,8 +10,8 @@ export const BUILD_DIR = join(ROOT, ".build");
 
 const TARGETS = {
   "cognito-local": ["-c", "workers/cognito-local/wrangler.toml"],
-  service: ["--env", ""],
-  bff: ["--env", "bff"],
+  service: ["-c", "wrangler.toml"],
+  bff: ["-c", "workers/bff/wrangler.toml"],
   bench: ["-c", "bench/worker/wrangler.toml"],
 };
 

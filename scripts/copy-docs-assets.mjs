@@ -1,4 +1,4 @@
-// Puts the API docs page (shared/docs-ui) and Swagger UI (from node_modules) into
+// Puts the API docs page (workers/docs-ui) and Swagger UI (from node_modules) into
 // each worker's static assets, so /docs is served by the worker itself and renders
 // with no internet access (no CDN). Runs after every `npm install` / `npm ci`.
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FILES = [
-  ["shared/docs-ui/index.html", "index.html"],
-  ["shared/docs-ui/init.js", "init.js"],
+  ["workers/docs-ui/index.html", "index.html"],
+  ["workers/docs-ui/init.js", "init.js"],
   ["node_modules/swagger-ui-dist/swagger-ui.css", "vendor/swagger-ui.css"],
   ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "vendor/swagger-ui-bundle.js"],
 ];

@@ -4,6 +4,8 @@
 // The ids are cognito-local's, derived from infra/cognito.yaml (README, "cognito-local");
 // the stack test checks they still match what cognito-local derives.
 
+import { readFileSync } from "node:fs";
+
 export const DEV_POOL_ID = "us-east-1_toFGiuX5i";
 export const DEV_CLIENT_ID = "xe5xuz3azyo3g47nj1p5m3h2w6";
 
@@ -24,3 +26,11 @@ export function devBffVars(cognitoOrigin, serviceUrl) {
     MY_SERVICE_URL: serviceUrl,
   };
 }
+
+/**
+ * The Workers compatibility date of every worker and test, read from MyService's
+ * wrangler.toml (the other configs carry the same date; a test checks they agree).
+ */
+export const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
+  readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8"),
+)[1];

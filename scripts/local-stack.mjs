@@ -1,5 +1,5 @@
 // Starts the three local workers (cognito-local, MyService, MyBFF) as `wrangler dev`
-// processes, one per worker because one wrangler process runs one environment.
+// processes, one per worker config.
 // Shared by `npm run dev` (scripts/dev.mjs) and by the stack tests, which is why it
 // is a small module of our own rather than a generic runner such as `concurrently`:
 // callers need to know when every worker is ready and on which ports.
@@ -25,7 +25,7 @@ export const WRANGLER_ENV = {
 
 const DEV_VARS = [
   ["workers/cognito-local/.dev.vars.example", "workers/cognito-local/.dev.vars"],
-  [".dev.vars.bff.example", ".dev.vars.bff"],
+  ["workers/bff/.dev.vars.example", "workers/bff/.dev.vars"],
 ];
 
 /** Copies the committed dev-only secrets into place when missing; returns what it created. */
@@ -81,7 +81,7 @@ function freePort() {
   });
 }
 
-function workerCommands(ports, persistTo, extraVars = {}) {
+function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrangler.toml") {
   const urls = stackUrls(ports);
   const common = ["--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])];
   // Every setting that differs from production is given on the command line, so the
@@ -96,12 +96,12 @@ function workerCommands(ports, persistTo, extraVars = {}) {
     {
       name: "service",
       port: ports.service,
-      args: ["--env", "", "--port", String(ports.service), ...vars(devServiceVars(urls.cognito))],
+      args: ["-c", serviceConfig, "--port", String(ports.service), ...vars(devServiceVars(urls.cognito))],
     },
     {
       name: "bff",
       port: ports.bff,
-      args: ["--env", "bff", "--port", String(ports.bff), ...vars(devBffVars(urls.cognito, urls.service))],
+      args: ["-c", "workers/bff/wrangler.toml", "--port", String(ports.bff), ...vars(devBffVars(urls.cognito, urls.service))],
     },
   ].map((worker) => ({
     ...worker,
@@ -112,13 +112,13 @@ function workerCommands(ports, persistTo, extraVars = {}) {
 /**
  * Starts the stack. Resolves once every worker has said it is ready.
  * @param {{ ports?: Partial<typeof DEFAULT_PORTS>, persistTo?: string, env?: Record<string,string>,
- *           extraVars?: Record<string, Record<string, string>>,
+ *           extraVars?: Record<string, Record<string, string>>, serviceConfig?: string,
  *           onLine?: (worker: string, line: string) => void, readyTimeoutMs?: number }} options
  */
 export async function startStack(options = {}) {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  const workers = workerCommands(ports, options.persistTo, options.extraVars);
+  const workers = workerCommands(ports, options.persistTo, options.extraVars, options.serviceConfig);
   const children = [];
   const spawnOnce = async (worker) => {
     const inspectorPort = String(await freePort());

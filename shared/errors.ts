@@ -49,14 +49,18 @@ export class JwksUnavailableError extends EdgeAuthError {
   readonly code = "JWKS_UNAVAILABLE";
 }
 
-/** The verifier was configured wrongly. Thrown when it is created, never per request. */
-export class VerifierConfigError extends EdgeAuthError {
+/**
+ * An option (of a verifier, middleware or token cache) or a worker setting is missing
+ * or invalid. Thrown when the object is created or the settings are read, never per
+ * request, so a mistake shows at once and the same way every time.
+ */
+export class ConfigError extends EdgeAuthError {
   readonly code = "CONFIG_INVALID";
 
-  /** @param option the option at fault (`issuer`, `clientIds`, ...), so callers can name their own setting */
+  /** @param option the option or setting at fault (`issuer`, `timeoutMs`, `COGNITO_ISSUER`), so callers can name their own */
   constructor(
     message: string,
-    readonly option?: string,
+    readonly option: string,
   ) {
     super(message);
   }

@@ -1,25 +1,23 @@
 /**
- * The shared, WebCrypto-only library of this project: a Cognito access-token
- * verifier (and the generic JWT verifier under it) and its Hono middleware.
+ * edge-cc-auth: a WebCrypto-only verifier for OAuth 2.0 access tokens (JWTs signed
+ * with keys from the issuer's JWKS), with a Cognito layer on top. Runs wherever the
+ * standard Web APIs do: Cloudflare Workers first.
+ *
+ * The other entry points: `edge-cc-auth/hono` (middleware and problem answers),
+ * `edge-cc-auth/openapi` (routes whose OpenAPI `security` is enforced) and
+ * `edge-cc-auth/client-credentials` (a shared, cached client-credentials token).
  * @module
  */
-export * from "./errors";
-export * from "./jwt/algorithms";
-export * from "./jwt/jwt-verifier";
-export * from "./jwt/registered-claims";
-export * from "./jwks/remote-jwks";
-export * from "./cognito/cognito-access-token";
-export * from "./cognito/cognito-verifier";
-export * from "./log";
-export * from "./hono/bearer-token";
-export * from "./hono/auth-responses";
-export * from "./hono/cognito-auth";
-export * from "./hono/secured-route";
-export * from "./client-credentials/request-token";
-export * from "./client-credentials/request-token-with-retries";
-export * from "./client-credentials/encrypted-token-store";
-export * from "./client-credentials/client-credentials-token-cache";
-export * from "./hono/problem";
-export * from "./once-per-env";
-export * from "./hono/wait-until";
-export * from "./is-timeout";
+export * from "./errors.ts";
+export * from "./jwt/algorithms.ts";
+export * from "./jwt/jwt-verifier.ts";
+export * from "./jwt/registered-claims.ts";
+export * from "./jwks/remote-jwks.ts";
+export * from "./cognito/cognito-access-token.ts";
+export * from "./cognito/cognito-verifier.ts";
+export * from "./log.ts";
+export * from "./once-per-env.ts";
+export * from "./http/is-timeout.ts";
+export * from "./http/read-body.ts";
+export * from "./options.ts";
+export type * from "./key-value-store.ts";

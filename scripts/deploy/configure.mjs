@@ -1,11 +1,13 @@
 // `npm run configure -- --stack-outputs <file|-> --client <file> [--kv-namespace-id <id>]`
 // Wires a deployed infra/cognito.yaml to the workers: the stack outputs (the JSON
 // `aws cloudformation describe-stacks` prints) give the issuer, the token URL and
-// MyBFF's client id, written into wrangler.toml; the app client (the JSON
-// `aws cognito-idp describe-user-pool-client` prints) gives the secret, set with
-// `wrangler secret put --env bff`, or, when that cannot run (not logged in), the
-// exact command to run is printed. The secret is never written to a file or printed.
-// Options: --config <path> (default wrangler.toml), --no-secret (leave the secret alone).
+// MyBFF's client id, written into wrangler.toml (MyService) and workers/bff/wrangler.toml
+// (MyBFF); the app client (the JSON `aws cognito-idp describe-user-pool-client` prints)
+// gives the secret, set with `wrangler secret put` on MyBFF, or, when that cannot run
+// (not logged in), the exact command to run is printed. The secret is never written
+// to a file or printed.
+// Options: --config <path> (MyService's, default wrangler.toml), --bff-config <path>
+// (default workers/bff/wrangler.toml), --no-secret (leave the secret alone).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +15,7 @@ import { parseArgs } from "node:util";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { writeSettings } from "./wrangler-toml.mjs";
 
-const SECRET_COMMAND = "npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET --env bff";
+const SECRET_COMMAND = "npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml";
 
 function readJson(path, what) {
   const text = readFileSync(path === "-" ? 0 : path, "utf8");
@@ -35,18 +37,22 @@ export function stackOutputs(describeStacks) {
   return byKey;
 }
 
-/** The settings wrangler.toml gets from the stack outputs (and the KV namespace id, when given). */
+/** The settings each worker's config gets from the stack outputs (and the KV namespace id, when given). */
 export function settingsFor(outputs, kvNamespaceId) {
   if (kvNamespaceId !== undefined && !/^[0-9a-f]{32}$/.test(kvNamespaceId)) {
     throw new Error("--kv-namespace-id must be the 32-hex-digit id `npx wrangler kv namespace create` printed");
   }
   return {
-    "vars.COGNITO_ISSUER": outputs.IssuerUrl,
-    "vars.COGNITO_ALLOWED_CLIENT_IDS": outputs.MyBFFClientId,
-    "vars.COGNITO_TOKEN_URL": outputs.TokenEndpointUrl,
-    "env.bff.vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": outputs.TokenEndpointUrl,
-    "env.bff.vars.AUTH_SERVER_MYBFF_CLIENT_ID": outputs.MyBFFClientId,
-    ...(kvNamespaceId ? { "env.bff.kv_namespaces.id": kvNamespaceId } : {}),
+    service: {
+      "vars.COGNITO_ISSUER": outputs.IssuerUrl,
+      "vars.COGNITO_ALLOWED_CLIENT_IDS": outputs.MyBFFClientId,
+      "vars.COGNITO_TOKEN_URL": outputs.TokenEndpointUrl,
+    },
+    bff: {
+      "vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": outputs.TokenEndpointUrl,
+      "vars.AUTH_SERVER_MYBFF_CLIENT_ID": outputs.MyBFFClientId,
+      ...(kvNamespaceId ? { "kv_namespaces.id": kvNamespaceId } : {}),
+    },
   };
 }
 
@@ -62,7 +68,7 @@ export function clientSecret(describeClient, clientId) {
 function putSecret(secret, configPath) {
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "secret", "put", "AUTH_SERVER_MYBFF_CLIENT_SECRET", "--env", "bff", "-c", configPath],
+    [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "secret", "put", "AUTH_SERVER_MYBFF_CLIENT_SECRET", "-c", configPath],
     { cwd: ROOT, input: secret, env: { ...process.env, ...WRANGLER_ENV }, encoding: "utf8" },
   );
   return result.status === 0;
@@ -75,6 +81,7 @@ if (process.argv[1] === import.meta.filename) {
       client: { type: "string" },
       "kv-namespace-id": { type: "string" },
       config: { type: "string", default: join(ROOT, "wrangler.toml") },
+      "bff-config": { type: "string", default: join(ROOT, "workers/bff/wrangler.toml") },
       "no-secret": { type: "boolean", default: false },
     },
   });
@@ -88,13 +95,16 @@ if (process.argv[1] === import.meta.filename) {
       if (!values.client) throw new Error("--client <file> is required for the secret (aws cognito-idp describe-user-pool-client ...), or pass --no-secret");
       secret = clientSecret(readJson(values.client, "the client"), outputs.MyBFFClientId);
     }
-    writeSettings(values.config, settings);
-    for (const [key, value] of Object.entries(settings)) console.log(`set ${key} = "${value}"`);
+    const configs = { service: values.config, bff: values["bff-config"] };
+    for (const worker of ["service", "bff"]) {
+      writeSettings(configs[worker], settings[worker]);
+      for (const [key, value] of Object.entries(settings[worker])) console.log(`${configs[worker]}: set ${key} = "${value}"`);
+    }
     if (!values["kv-namespace-id"]) {
       console.log("KV namespace id unchanged: create one with `npx wrangler kv namespace create TOKEN_CACHE` and pass --kv-namespace-id <id>");
     }
     if (secret !== null) {
-      if (putSecret(secret, values.config)) console.log("set the secret AUTH_SERVER_MYBFF_CLIENT_SECRET of mybff");
+      if (putSecret(secret, configs.bff)) console.log("set the secret AUTH_SERVER_MYBFF_CLIENT_SECRET of mybff");
       else console.log(`could not set the secret (not logged in?): run \`npx wrangler login\`, then \`${SECRET_COMMAND}\` and paste the ClientSecret of the client file`);
     }
   } catch (error) {

@@ -3,7 +3,7 @@
 // layout (a TOML library would rewrite the whole file).
 import { readFileSync, writeFileSync } from "node:fs";
 
-/** The table a line belongs to: "" (top level), "vars", "env.bff.vars", "env.bff.kv_namespaces", ... */
+/** The table a line belongs to: "" (top level), "vars", "kv_namespaces", ... */
 function tables(lines) {
   let table = "";
   return lines.map((line) => {
@@ -15,7 +15,7 @@ function tables(lines) {
 
 const ASSIGNMENT = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)"([^"]*)"(.*)$/;
 
-/** The string settings of wrangler.toml, as { "vars.COGNITO_ISSUER": "...", "env.bff.kv_namespaces.id": "..." }. */
+/** The string settings of wrangler.toml, as { "vars.COGNITO_ISSUER": "...", "kv_namespaces.id": "..." }. */
 export function readSettings(path) {
   const lines = readFileSync(path, "utf8").split("\n");
   const table = tables(lines);
@@ -44,6 +44,6 @@ export function writeSettings(path, values) {
     pending.delete(key);
     return `${match[1]}${match[2]}${match[3]}"${values[key]}"${match[5]}`;
   });
-  if (pending.size > 0) throw new Error(`wrangler.toml has no ${[...pending].join(", ")}`);
+  if (pending.size > 0) throw new Error(`${path} has no ${[...pending].join(", ")}`);
   writeFileSync(path, updated.join("\n"));
 }

@@ -15,15 +15,17 @@
  *   memory and the token endpoint: they never fail a request.
  * @module
  */
-import { EdgeAuthError, TokenRequestError } from "../errors";
-import { logEvent } from "../log";
-import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store";
-import { requestTokenWithRetries, type RetryOptions } from "./request-token-with-retries";
-import type { IssuedToken, TokenEndpointOptions } from "./request-token";
+import { ConfigError, EdgeAuthError, TokenRequestError } from "../errors.ts";
+import type { KeyValueStore } from "../key-value-store.ts";
+import { logEvent } from "../log.ts";
+import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
+import { checkRetryOptions, requestTokenWithRetries, type RetryOptions } from "./request-token-with-retries.ts";
+import { TOKEN_REQUEST_TIMEOUT_MS, type IssuedToken, type TokenEndpointOptions } from "./request-token.ts";
+import { numberOption } from "../options.ts";
 
 export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions {
   /** The shared store, or `null` to keep tokens in isolate memory only (said explicitly). */
-  kv: KVNamespace | null;
+  kv: KeyValueStore | null;
   /** Never hand out a token this close to its expiry. Default and minimum 60. */
   safetyMarginSeconds?: number;
   /** Give up on a KV read or write after this long. Default 1 s. */
@@ -49,18 +51,6 @@ interface HeldToken extends IssuedToken {
   renewAt: number;
 }
 
-/** Thrown for options that cannot work; at creation, never per request. */
-export class TokenCacheConfigError extends EdgeAuthError {
-  readonly code = "CONFIG_INVALID";
-
-  constructor(
-    message: string,
-    readonly option: string,
-  ) {
-    super(message);
-  }
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -83,7 +73,7 @@ export class ClientCredentialsTokenCache {
   private renewal: Promise<void> | null = null;
 
   /**
-   * @throws {TokenCacheConfigError} for a missing or invalid option
+   * @throws {ConfigError} for a missing or invalid option
    * @example
    * const tokens = new ClientCredentialsTokenCache({
    *   tokenEndpoint: env.AUTH_SERVER_TOKEN_ENDPOINT_URL, clientId: env.AUTH_SERVER_MYBFF_CLIENT_ID,
@@ -94,23 +84,24 @@ export class ClientCredentialsTokenCache {
    */
   constructor(options: ClientCredentialsTokenCacheOptions) {
     for (const name of ["tokenEndpoint", "clientId", "clientSecret"] as const) {
-      if (typeof options[name] !== "string" || options[name] === "") throw new TokenCacheConfigError(`${name} is required`, name);
+      if (typeof options[name] !== "string" || options[name] === "") throw new ConfigError(`${name} is required`, name);
     }
     try {
       new URL(options.tokenEndpoint);
     } catch {
-      throw new TokenCacheConfigError("tokenEndpoint is not a URL", "tokenEndpoint");
+      throw new ConfigError("tokenEndpoint is not a URL", "tokenEndpoint");
     }
     if (options.kv === undefined) {
-      throw new TokenCacheConfigError("kv is required (null keeps tokens in isolate memory only)", "kv");
+      throw new ConfigError("kv is required (null keeps tokens in isolate memory only)", "kv");
     }
-    const marginSeconds = options.safetyMarginSeconds ?? MIN_SAFETY_MARGIN_SECONDS;
-    if (!(marginSeconds >= MIN_SAFETY_MARGIN_SECONDS)) {
-      throw new TokenCacheConfigError(`safetyMarginSeconds must be at least ${MIN_SAFETY_MARGIN_SECONDS}`, "safetyMarginSeconds");
-    }
+    const marginSeconds = numberOption("safetyMarginSeconds", options.safetyMarginSeconds, MIN_SAFETY_MARGIN_SECONDS, {
+      min: MIN_SAFETY_MARGIN_SECONDS,
+    });
+    numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
+    checkRetryOptions(options.retry ?? {});
     this.options = options;
     this.marginMs = marginSeconds * 1000;
-    this.kvTimeoutMs = options.kvTimeoutMs ?? KV_TIMEOUT_MS;
+    this.kvTimeoutMs = numberOption("kvTimeoutMs", options.kvTimeoutMs, KV_TIMEOUT_MS, { min: 1 });
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const kv = options.kv;

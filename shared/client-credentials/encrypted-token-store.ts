@@ -15,7 +15,8 @@
  * @module
  */
 import { base64url } from "jose";
-import type { IssuedToken } from "./request-token";
+import type { KeyValueStore } from "../key-value-store.ts";
+import type { IssuedToken } from "./request-token.ts";
 
 const KEY_PREFIX = "cc-token/v1/";
 const VALUE_VERSION = "v1";
@@ -47,7 +48,7 @@ export class EncryptedTokenStore {
   private readonly cipherKey: Promise<CryptoKey>;
 
   constructor(
-    private readonly kv: KVNamespace,
+    private readonly kv: KeyValueStore,
     readonly storeKey: string,
     clientSecret: string,
   ) {
@@ -62,9 +63,9 @@ export class EncryptedTokenStore {
     if (version !== VALUE_VERSION || !iv || !ciphertext) return null;
     try {
       const plaintext = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: base64url.decode(iv), additionalData: new TextEncoder().encode(this.storeKey) },
+        { name: "AES-GCM", iv: base64url.decode(iv) as Uint8Array<ArrayBuffer>, additionalData: new TextEncoder().encode(this.storeKey) },
         await this.cipherKey,
-        base64url.decode(ciphertext),
+        base64url.decode(ciphertext) as Uint8Array<ArrayBuffer>,
       );
       const token = JSON.parse(new TextDecoder().decode(plaintext)) as IssuedToken;
       const valid =

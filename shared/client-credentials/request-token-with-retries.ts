@@ -6,8 +6,9 @@
  * problem, and a timeout has already spent the caller's patience.
  * @module
  */
-import { TokenRequestError } from "../errors";
-import { requestToken, type IssuedToken, type TokenEndpointOptions } from "./request-token";
+import { TokenRequestError } from "../errors.ts";
+import { numberOption } from "../options.ts";
+import { requestToken, type IssuedToken, type TokenEndpointOptions } from "./request-token.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -22,6 +23,18 @@ export const TOKEN_REQUEST_MAX_ATTEMPTS = 3;
 export const TOKEN_RETRY_BASE_DELAY_MS = 200;
 export const TOKEN_RETRY_MAX_DELAY_MS = 2_000;
 
+/**
+ * The retry options with their defaults, checked.
+ * @throws {ConfigError} for a value that is not a whole number in range
+ */
+export function checkRetryOptions(retry: RetryOptions): Required<RetryOptions> {
+  return {
+    maxAttempts: numberOption("retry.maxAttempts", retry.maxAttempts, TOKEN_REQUEST_MAX_ATTEMPTS, { min: 1, max: 10 }),
+    baseDelayMs: numberOption("retry.baseDelayMs", retry.baseDelayMs, TOKEN_RETRY_BASE_DELAY_MS),
+    maxDelayMs: numberOption("retry.maxDelayMs", retry.maxDelayMs, TOKEN_RETRY_MAX_DELAY_MS),
+  };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function requestTokenWithRetries(
@@ -29,9 +42,7 @@ export async function requestTokenWithRetries(
   retry: RetryOptions = {},
   clock: { now?: () => number; random?: () => number } = {},
 ): Promise<IssuedToken> {
-  const maxAttempts = retry.maxAttempts ?? TOKEN_REQUEST_MAX_ATTEMPTS;
-  const baseDelayMs = retry.baseDelayMs ?? TOKEN_RETRY_BASE_DELAY_MS;
-  const maxDelayMs = retry.maxDelayMs ?? TOKEN_RETRY_MAX_DELAY_MS;
+  const { maxAttempts, baseDelayMs, maxDelayMs } = checkRetryOptions(retry);
   const random = clock.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {

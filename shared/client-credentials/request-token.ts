@@ -3,8 +3,10 @@
  * such as Cognito's `/oauth2/token`, with the answer checked before it is trusted.
  * @module
  */
-import { TokenRequestError } from "../errors";
-import { isTimeout } from "../is-timeout";
+import { TokenRequestError } from "../errors.ts";
+import { isTimeout } from "../http/is-timeout.ts";
+import { readBodyText } from "../http/read-body.ts";
+import { numberOption } from "../options.ts";
 
 export interface TokenEndpointOptions {
   /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
@@ -70,9 +72,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text.length > MAX_TOKEN_RESPONSE_BYTES) throw new Error("the answer is too large");
-  return JSON.parse(text);
+  return JSON.parse(await readBodyText(response, MAX_TOKEN_RESPONSE_BYTES));
 }
 
 function invalid(message: string, status: number, cause?: unknown): TokenRequestError {
@@ -85,7 +85,7 @@ function invalid(message: string, status: number, cause?: unknown): TokenRequest
  */
 export async function requestToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
-  const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS;
+  const timeoutMs = numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
   const obtainedAt = now();
   let response: Response;
   try {

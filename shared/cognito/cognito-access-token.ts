@@ -4,8 +4,8 @@
  * Cognito access tokens carry no `aud`; the client is named by `client_id`.
  * @module
  */
-import { TokenRejectedError } from "../errors";
-import { readString, type RegisteredClaims } from "../jwt/registered-claims";
+import { TokenRejectedError } from "../errors.ts";
+import { readString, type RegisteredClaims } from "../jwt/registered-claims.ts";
 
 export interface CognitoAccessToken extends RegisteredClaims {
   sub: string;

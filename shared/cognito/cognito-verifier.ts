@@ -7,10 +7,10 @@
  * allowed clients must be listed, or `"*"` given to allow any client of the pool.
  * @module
  */
-import { VerifierConfigError } from "../errors";
-import type { JwsAlgorithm } from "../jwt/algorithms";
-import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier";
-import { readCognitoAccessToken, type AllowedClients, type CognitoAccessToken } from "./cognito-access-token";
+import { ConfigError } from "../errors.ts";
+import type { JwsAlgorithm } from "../jwt/algorithms.ts";
+import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
+import { readCognitoAccessToken, type AllowedClients, type CognitoAccessToken } from "./cognito-access-token.ts";
 
 export interface CognitoVerifierOptions
   extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms"> {
@@ -30,11 +30,11 @@ export function cognitoIssuer(region: string, userPoolId: string): string {
 function checkClientIds(clientIds: unknown): AllowedClients {
   if (clientIds === "*") return "*";
   if (!Array.isArray(clientIds) || clientIds.length === 0) {
-    throw new VerifierConfigError('clientIds must list at least one client id, or be "*" for any client of the pool', "clientIds");
+    throw new ConfigError('clientIds must list at least one client id, or be "*" for any client of the pool', "clientIds");
   }
   for (const id of clientIds) {
     if (typeof id !== "string" || !/^[A-Za-z0-9_+-]{1,128}$/.test(id)) {
-      throw new VerifierConfigError("clientIds holds a value that is not a client id", "clientIds");
+      throw new ConfigError("clientIds holds a value that is not a client id", "clientIds");
     }
   }
   return new Set(clientIds as string[]);
@@ -44,7 +44,7 @@ export class CognitoAccessTokenVerifier {
   private readonly verifier: JwtVerifier<CognitoAccessToken>;
 
   /**
-   * @throws {VerifierConfigError} when an option is missing or invalid
+   * @throws {ConfigError} when an option is missing or invalid
    * @example
    * const verifier = new CognitoAccessTokenVerifier({
    *   issuer: cognitoIssuer("us-east-1", "us-east-1_AbCdEfGhI"),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { problem } from "./problem";
+import { problem } from "./problem.ts";
 
 type ChallengeError = "invalid_request" | "invalid_token" | "insufficient_scope";
 

@@ -5,15 +5,15 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { CognitoAccessToken } from "../cognito/cognito-access-token";
-import type { CognitoAccessTokenVerifier } from "../cognito/cognito-verifier";
-import { JwksUnavailableError, TokenRejectedError, VerifierConfigError } from "../errors";
-import { logEvent } from "../log";
+import type { CognitoAccessToken } from "../cognito/cognito-access-token.ts";
+import type { CognitoAccessTokenVerifier } from "../cognito/cognito-verifier.ts";
+import { JwksUnavailableError, TokenRejectedError, ConfigError } from "../errors.ts";
+import { logEvent } from "../log.ts";
 import {
   insufficientScope, invalidRequest, invalidToken, keysUnavailable, misconfigured, missingCredentials,
-} from "./auth-responses";
-import { readBearerToken } from "./bearer-token";
-import { waitUntilOf } from "./wait-until";
+} from "./auth-responses.ts";
+import { readBearerToken } from "./bearer-token.ts";
+import { waitUntilOf } from "./wait-until.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -40,11 +40,11 @@ const RETRY_AFTER_KEYS_UNAVAILABLE_SECONDS = 5;
 
 function checkRequiredScopes(requiredScopes: unknown): readonly (readonly string[])[] {
   if (!Array.isArray(requiredScopes) || requiredScopes.length === 0) {
-    throw new VerifierConfigError("requiredScopes must hold at least one alternative ([[]] for no scope)");
+    throw new ConfigError("requiredScopes must hold at least one alternative ([[]] for no scope)", "requiredScopes");
   }
   for (const alternative of requiredScopes) {
     if (!Array.isArray(alternative) || alternative.some((s) => typeof s !== "string" || s === "" || /\s/.test(s))) {
-      throw new VerifierConfigError("requiredScopes must be lists of scope names without spaces");
+      throw new ConfigError("requiredScopes must be lists of scope names without spaces", "requiredScopes");
     }
   }
   return requiredScopes;
@@ -57,7 +57,7 @@ function checkRequiredScopes(requiredScopes: unknown): readonly (readonly string
  *   (c) => c.json({ client: c.var.cognitoToken.client_id }));
  */
 export function cognitoAuth(options: CognitoAuthOptions): MiddlewareHandler {
-  if (!options?.verifier) throw new VerifierConfigError("verifier is required");
+  if (!options?.verifier) throw new ConfigError("verifier is required", "verifier");
   const requiredScopes = checkRequiredScopes(options.requiredScopes);
   const resolveVerifier = typeof options.verifier === "function" ? options.verifier : () => options.verifier as CognitoAccessTokenVerifier;
 

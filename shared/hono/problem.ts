@@ -4,7 +4,7 @@
  * @module
  */
 import { HTTPException } from "hono/http-exception";
-import { logEvent } from "../log";
+import { logEvent } from "../log.ts";
 
 export interface ProblemOptions {
   status: number;

@@ -19,7 +19,10 @@
  *   known (stale-if-error). With no keys at all, callers get {@link JwksUnavailableError}.
  * @module
  */
-import { JwksUnavailableError, VerifierConfigError } from "../errors";
+import { ConfigError, JwksUnavailableError } from "../errors.ts";
+import { readBodyText } from "../http/read-body.ts";
+import { logEvent } from "../log.ts";
+import { numberOption } from "../options.ts";
 
 export interface RemoteJwksOptions {
   /** Where the key set is served, e.g. `<issuer>/.well-known/jwks.json`. */
@@ -50,32 +53,6 @@ export const JWKS_MAX_AGE_MS = 10 * 60_000;
 const RETRY_WITHOUT_KEYS_MS = 1_000;
 
 type KeysChangedListener = (removedKids: string[]) => void;
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get("Content-Length") ?? 0);
-  if (declared > maxBytes) throw new Error(`the JWKS response declares ${declared} bytes`);
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new Error(`the JWKS response is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
 
 function parseKeySet(text: string): Map<string, KeyedJwk> {
   const parsed: unknown = JSON.parse(text);
@@ -117,14 +94,14 @@ export class RemoteJwks {
     try {
       url = new URL(options.jwksUri);
     } catch {
-      throw new VerifierConfigError("jwksUri is not a URL");
+      throw new ConfigError("jwksUri is not a URL", "jwksUri");
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new VerifierConfigError("jwksUri must be http(s)");
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError("jwksUri must be http(s)", "jwksUri");
     this.jwksUri = url.href;
-    this.cooldownMs = options.cooldownMs ?? JWKS_COOLDOWN_MS;
-    this.timeoutMs = options.timeoutMs ?? JWKS_TIMEOUT_MS;
-    this.maxResponseBytes = options.maxResponseBytes ?? JWKS_MAX_RESPONSE_BYTES;
-    this.maxAgeMs = options.maxAgeMs ?? JWKS_MAX_AGE_MS;
+    this.cooldownMs = numberOption("jwks.cooldownMs", options.cooldownMs, JWKS_COOLDOWN_MS);
+    this.timeoutMs = numberOption("jwks.timeoutMs", options.timeoutMs, JWKS_TIMEOUT_MS, { min: 1 });
+    this.maxResponseBytes = numberOption("jwks.maxResponseBytes", options.maxResponseBytes, JWKS_MAX_RESPONSE_BYTES, { min: 1 });
+    this.maxAgeMs = numberOption("jwks.maxAgeMs", options.maxAgeMs, JWKS_MAX_AGE_MS);
     this.fetchImpl = options.fetch ?? ((request) => fetch(request));
     this.now = options.now ?? Date.now;
   }
@@ -190,19 +167,17 @@ export class RemoteJwks {
         await response.body?.cancel();
         throw new Error(`the JWKS endpoint answered ${response.status}`);
       }
-      const keys = parseKeySet(await readCapped(response, this.maxResponseBytes));
+      const keys = parseKeySet(await readBodyText(response, this.maxResponseBytes));
       const removed = this.keys ? [...this.keys.keys()].filter((kid) => !keys.has(kid)) : [];
       this.keys = keys;
       this.fetchedAt = this.now();
       if (removed.length > 0) for (const listener of this.listeners) listener(removed);
     } catch (error) {
-      console.warn(JSON.stringify({
-        level: "warn",
-        event: "jwks_fetch_failed",
+      logEvent("warn", "jwks_fetch_failed", {
         jwksUri: this.jwksUri,
         keptKeys: this.keys?.size ?? 0,
         reason: error instanceof Error ? error.message : String(error),
-      }));
+      });
     }
   }
 }

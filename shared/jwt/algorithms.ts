@@ -7,10 +7,12 @@
 
 export type JwsAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384";
 
+// WebCrypto's parameter dictionaries, written out: the library compiles against the
+// standard DOM types and against the Workers types, which name them differently.
 interface AlgorithmParameters {
   kty: "RSA" | "EC";
-  importParams: SubtleCryptoImportKeyAlgorithm;
-  verifyParams: SubtleCryptoSignAlgorithm;
+  importParams: { name: string; hash?: string; namedCurve?: string };
+  verifyParams: { name: string; hash?: string; saltLength?: number };
 }
 
 const rsa = (bits: number): AlgorithmParameters => ({

@@ -7,16 +7,16 @@
  * @module
  */
 import { base64url } from "jose";
-import { TokenRejectedError } from "../errors";
-import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms";
-import { hasDuplicateKeys } from "./duplicate-keys";
+import { TokenRejectedError } from "../errors.ts";
+import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
+import { hasDuplicateKeys } from "./duplicate-keys.ts";
 
 export interface ParsedJws {
   alg: JwsAlgorithm;
   kid: string;
   /** The bytes the signature covers: ASCII of `header.payload`. */
-  signingInput: Uint8Array;
-  signature: Uint8Array;
+  signingInput: Uint8Array<ArrayBuffer>;
+  signature: Uint8Array<ArrayBuffer>;
   payloadSegment: string;
 }
 
@@ -145,16 +145,17 @@ export function parseCompactJws(
 
   if (!isCanonicalBase64url(payloadSegment)) throw malformed("the payload segment is not base64url");
   if (!isCanonicalBase64url(signatureSegment)) throw malformed("the signature segment is not base64url");
-  let signature: Uint8Array;
+  let signature: Uint8Array<ArrayBuffer>;
   try {
-    signature = base64url.decode(signatureSegment);
+    // jose decodes into a fresh ArrayBuffer (never a shared one), which WebCrypto takes.
+    signature = base64url.decode(signatureSegment) as Uint8Array<ArrayBuffer>;
   } catch {
     throw malformed("the signature segment is not base64url");
   }
   return {
     alg: header.alg,
     kid: header.kid,
-    signingInput: ascii.encode(token.slice(0, second)),
+    signingInput: ascii.encode(token.slice(0, second)) as Uint8Array<ArrayBuffer>,
     signature,
     payloadSegment,
   };

@@ -8,12 +8,13 @@
  * @module
  */
 import { importJWK } from "jose";
-import { TokenRejectedError, VerifierConfigError } from "../errors";
-import { RemoteJwks, type KeyedJwk, type RemoteJwksOptions } from "../jwks/remote-jwks";
-import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms";
-import { decodeJsonObject, HeaderCache, parseCompactJws } from "./compact-jws";
-import { checkTimeWindow, readRegisteredClaims, type RegisteredClaims } from "./registered-claims";
-import { VerifiedTokenCache } from "./verified-token-cache";
+import { ConfigError, TokenRejectedError } from "../errors.ts";
+import { numberOption } from "../options.ts";
+import { RemoteJwks, type KeyedJwk, type RemoteJwksOptions } from "../jwks/remote-jwks.ts";
+import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
+import { decodeJsonObject, HeaderCache, parseCompactJws } from "./compact-jws.ts";
+import { checkTimeWindow, readRegisteredClaims, type RegisteredClaims } from "./registered-claims.ts";
+import { VerifiedTokenCache } from "./verified-token-cache.ts";
 
 export interface JwtVerifierOptions<T> {
   /** The exact `iss` expected. Required: a verifier that trusts any issuer is not one. */
@@ -48,34 +49,34 @@ export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 
 /** Issuers must be https, except on loopback hosts (local development). */
 function checkIssuer(issuer: unknown): string {
-  if (typeof issuer !== "string" || issuer === "") throw new VerifierConfigError("issuer is required", "issuer");
+  if (typeof issuer !== "string" || issuer === "") throw new ConfigError("issuer is required", "issuer");
   let url: URL;
   try {
     url = new URL(issuer);
   } catch {
-    throw new VerifierConfigError("issuer is not a URL", "issuer");
+    throw new ConfigError("issuer is not a URL", "issuer");
   }
   const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || url.hostname.startsWith("127.");
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new VerifierConfigError("issuer must be an https URL (http only on loopback hosts)", "issuer");
+    throw new ConfigError("issuer must be an https URL (http only on loopback hosts)", "issuer");
   }
   if (issuer.endsWith("/") || url.search || url.hash) {
-    throw new VerifierConfigError("issuer must have no trailing slash, query or fragment", "issuer");
+    throw new ConfigError("issuer must have no trailing slash, query or fragment", "issuer");
   }
   return issuer;
 }
 
 function checkAlgorithms(algorithms: readonly unknown[]): JwsAlgorithm[] {
-  if (algorithms.length === 0) throw new VerifierConfigError("algorithms must not be empty", "algorithms");
+  if (algorithms.length === 0) throw new ConfigError("algorithms must not be empty", "algorithms");
   for (const alg of algorithms) {
-    if (!isSupportedAlgorithm(alg)) throw new VerifierConfigError(`algorithm ${String(alg)} is not supported`, "algorithms");
+    if (!isSupportedAlgorithm(alg)) throw new ConfigError(`algorithm ${String(alg)} is not supported`, "algorithms");
   }
   return [...algorithms] as JwsAlgorithm[];
 }
 
 function checkTolerance(seconds: number): number {
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_CLOCK_TOLERANCE_SECONDS) {
-    throw new VerifierConfigError(`clockToleranceSeconds must be between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`, "clockToleranceSeconds");
+    throw new ConfigError(`clockToleranceSeconds must be between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`, "clockToleranceSeconds");
   }
   return seconds;
 }
@@ -109,16 +110,18 @@ export class JwtVerifier<T> {
   private readonly readyKeys = new Map<string, CryptoKey>();
   private readonly headers = new HeaderCache();
 
-  /** @throws {VerifierConfigError} when an option is missing or invalid */
+  /** @throws {ConfigError} when an option is missing or invalid */
   constructor(options: JwtVerifierOptions<T>) {
     this.issuer = checkIssuer(options.issuer);
     this.algorithms = checkAlgorithms(options.algorithms ?? ["RS256"]);
     this.toleranceSeconds = checkTolerance(options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
-    this.maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
-    if (typeof options.claims !== "function") throw new VerifierConfigError("claims must be a function", "claims");
+    this.maxTokenBytes = numberOption("maxTokenBytes", options.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, { min: 1 });
+    if (typeof options.claims !== "function") throw new ConfigError("claims must be a function", "claims");
     this.claims = options.claims;
     this.now = options.now ?? Date.now;
-    this.cache = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+    this.cache = new VerifiedTokenCache(
+      numberOption("verifiedTokenCacheSize", options.verifiedTokenCacheSize, DEFAULT_VERIFIED_TOKEN_CACHE_SIZE),
+    );
     this.jwks = new RemoteJwks({
       ...options.jwks,
       jwksUri: options.jwksUri ?? `${this.issuer}/.well-known/jwks.json`,

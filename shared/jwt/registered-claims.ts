@@ -3,7 +3,7 @@
  * JSON types first, then the issuer and the time window with a clock tolerance.
  * @module
  */
-import { TokenRejectedError } from "../errors";
+import { TokenRejectedError } from "../errors.ts";
 
 /** The claims that bound a token's validity in time. */
 export interface TimeWindow {

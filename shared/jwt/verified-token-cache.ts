@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { TimeWindow } from "./registered-claims";
+import type { TimeWindow } from "./registered-claims.ts";
 
 export interface CachedVerdict<T> extends TimeWindow {
   claims: T;

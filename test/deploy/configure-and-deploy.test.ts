@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { deployProblems } from "../../scripts/deploy/check-deploy-config.mjs";
+import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 import { readSettings } from "../../scripts/deploy/wrangler-toml.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -18,10 +19,13 @@ const run = promisify(execFile);
 
 let dir: string;
 let config: string;
+let bffConfig: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "configure-"));
   config = join(dir, "wrangler.toml");
+  bffConfig = join(dir, "bff-wrangler.toml");
   copyFileSync(join(ROOT, "wrangler.toml"), config);
+  copyFileSync(join(ROOT, "workers/bff/wrangler.toml"), bffConfig);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,17 +37,17 @@ function npmScript(script: string, args: string[]) {
 
 describe("the deploy guard", () => {
   it("refuses the repository's wrangler.toml, naming each local value", () => {
-    const problems = deployProblems(config);
+    const problems = deployProblems({ service: config, bff: bffConfig });
     for (const key of [
       "vars.COGNITO_ISSUER", "vars.COGNITO_ALLOWED_CLIENT_IDS", "vars.COGNITO_TOKEN_URL",
-      "env.bff.vars.AUTH_SERVER_TOKEN_ENDPOINT_URL", "env.bff.vars.AUTH_SERVER_MYBFF_CLIENT_ID", "env.bff.kv_namespaces.id",
+      "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL", "bff:vars.AUTH_SERVER_MYBFF_CLIENT_ID", "bff:kv_namespaces.id",
     ]) {
       expect(problems.some((p) => p.startsWith(key))).toBe(true);
     }
   });
 
   it("npm run deploy stops before calling wrangler, with exit code 1", async () => {
-    const { code, out } = await npmScript("scripts/deploy/deploy.mjs", ["--config", config]);
+    const { code, out } = await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--bff-config", bffConfig]);
     expect(code).toBe(1);
     expect(out).toContain("Not deploying");
   });
@@ -55,34 +59,42 @@ describe("npm run configure", () => {
     "--client", join(FIXTURES, "describe-user-pool-client.json"),
     "--kv-namespace-id", KV_ID,
     "--config", config,
+    "--bff-config", bffConfig,
   ];
 
   it("writes the stack outputs into wrangler.toml, keeping everything else", async () => {
-    const before = readFileSync(config, "utf8");
+    const before = { service: readFileSync(config, "utf8"), bff: readFileSync(bffConfig, "utf8") };
     const { code } = await npmScript("scripts/deploy/configure.mjs", [...args(), "--no-secret"]);
     expect(code).toBe(0);
     expect(readSettings(config)).toMatchObject({
       "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE",
       "vars.COGNITO_ALLOWED_CLIENT_IDS": "4p3sl0b8d9q2h7k1m5n6r8t0vw",
       "vars.COGNITO_TOKEN_URL": "https://acme-my-services.auth.us-east-1.amazoncognito.com/oauth2/token",
-      "env.bff.vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": "https://acme-my-services.auth.us-east-1.amazoncognito.com/oauth2/token",
-      "env.bff.vars.AUTH_SERVER_MYBFF_CLIENT_ID": "4p3sl0b8d9q2h7k1m5n6r8t0vw",
-      "env.bff.kv_namespaces.id": KV_ID,
-      "env.bff.vars.TOKEN_SCOPES": "MyService/weather_read",
     });
-    const after = readFileSync(config, "utf8");
-    const changed = after.split("\n").filter((line, i) => line !== before.split("\n")[i]);
-    expect(changed).toHaveLength(6);
-    expect(after.split("\n").filter((l) => l.startsWith("#"))).toEqual(before.split("\n").filter((l) => l.startsWith("#")));
-    expect(after).not.toContain(SECRET);
-    expect(deployProblems(config)).toEqual([]);
-    expect((await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--check"])).code).toBe(0);
+    expect(readSettings(bffConfig)).toMatchObject({
+      "vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": "https://acme-my-services.auth.us-east-1.amazoncognito.com/oauth2/token",
+      "vars.AUTH_SERVER_MYBFF_CLIENT_ID": "4p3sl0b8d9q2h7k1m5n6r8t0vw",
+      "kv_namespaces.id": KV_ID,
+      "vars.TOKEN_SCOPES": "MyService/weather_read",
+    });
+    const after = { service: readFileSync(config, "utf8"), bff: readFileSync(bffConfig, "utf8") };
+    const changedLines = (worker: "service" | "bff") =>
+      after[worker].split("\n").filter((line, i) => line !== before[worker].split("\n")[i]);
+    expect(changedLines("service")).toHaveLength(3);
+    expect(changedLines("bff")).toHaveLength(3);
+    for (const worker of ["service", "bff"] as const) {
+      const comments = (text: string) => text.split("\n").filter((l) => l.startsWith("#"));
+      expect(comments(after[worker])).toEqual(comments(before[worker]));
+      expect(after[worker]).not.toContain(SECRET);
+    }
+    expect(deployProblems({ service: config, bff: bffConfig })).toEqual([]);
+    expect((await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--bff-config", bffConfig, "--check"])).code).toBe(0);
   });
 
   it("prints the wrangler command for the secret when it cannot set it, never the secret", async () => {
     const { code, out } = await npmScript("scripts/deploy/configure.mjs", args());
     expect(code).toBe(0);
-    expect(out).toContain("npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET --env bff");
+    expect(out).toContain("npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml");
     expect(out).not.toContain(SECRET);
   }, 60_000);
 
@@ -90,12 +102,12 @@ describe("npm run configure", () => {
     ["stack outputs that are not describe-stacks output", ["--stack-outputs", join(FIXTURES, "describe-user-pool-client.json")], /Stacks\[0\]\.Outputs/],
     ["a client file of another client", ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--client", join(ROOT, "package.json")], /UserPoolClient/],
     ["a KV id that is not one", ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--kv-namespace-id", "abc", "--no-secret"], /32-hex-digit/],
-  ])("refuses %s with a clear message and leaves wrangler.toml alone", async (_, extra, message) => {
-    const before = readFileSync(config, "utf8");
-    const { code, out } = await npmScript("scripts/deploy/configure.mjs", [...extra, "--config", config]);
+  ])("refuses %s with a clear message and leaves both configs alone", async (_, extra, message) => {
+    const before = [readFileSync(config, "utf8"), readFileSync(bffConfig, "utf8")];
+    const { code, out } = await npmScript("scripts/deploy/configure.mjs", [...extra, "--config", config, "--bff-config", bffConfig]);
     expect(code).toBe(2);
     expect(out).toMatch(message);
-    expect(readFileSync(config, "utf8")).toBe(before);
+    expect([readFileSync(config, "utf8"), readFileSync(bffConfig, "utf8")]).toEqual(before);
   });
 });
 
@@ -110,5 +122,15 @@ describe("the GitHub workflow", () => {
     for (const command of ["npm ci", "npm test", "npm run deploy -- --check", "npm run deploy"]) expect(commands).toContain(command);
     expect(workflow.jobs.deploy.needs).toBe("test");
     expect(workflow.jobs.deploy.if).toContain("refs/heads/main");
+  });
+});
+
+describe("the worker configs", () => {
+  it("share one compatibility date, the one the tests use", () => {
+    const configs = ["wrangler.toml", "workers/bff/wrangler.toml", "workers/cognito-local/wrangler.toml", "bench/worker/wrangler.toml", "bench/service-twin/wrangler.toml",
+      "test/package/consumer/wrangler.toml"];
+    for (const path of configs) {
+      expect(readFileSync(join(ROOT, path), "utf8"), path).toContain(`compatibility_date = "${COMPATIBILITY_DATE}"`);
+    }
   });
 });

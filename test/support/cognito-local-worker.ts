@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants.ts";
+import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -17,7 +18,7 @@ export function cognitoLocalWorker() {
     modules: true,
     scriptPath: join(ROOT, ".build/cognito-local/index.js"),
     modulesRules: [{ type: "Text" as const, include: ["**/*.yaml"] }],
-    compatibilityDate: "2026-05-03",
+    compatibilityDate: COMPATIBILITY_DATE,
     kvNamespaces: ["COGNITO_STATE"],
     bindings: {
       AWS_REGION: "us-east-1",

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
+import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -33,7 +34,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     modules: true,
     scriptPath: join(ROOT, ".build", "cognito-local", "index.js"),
     modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
-    compatibilityDate: "2026-05-03",
+    compatibilityDate: COMPATIBILITY_DATE,
     kvNamespaces: ["COGNITO_STATE"],
     kvPersist: options.persistDir ?? false,
     bindings: {

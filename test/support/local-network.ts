@@ -7,12 +7,11 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
 import { DEV_SECRET } from "./cognito-local";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const COMPATIBILITY_DATE = "2026-05-03";
 export const TOKEN_CACHE_NAMESPACE = "mybff-token-cache-local";
 
 const ROUTER = `
@@ -50,8 +49,9 @@ export default {
   },
 };`;
 
-function wranglerVars(environment: string): Record<string, string> {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"), environment);
+/** The string vars of a worker's wrangler config. */
+function wranglerVars(configPath: string): Record<string, string> {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, configPath));
   return Object.fromEntries(
     Object.entries(workerOptions.bindings ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
   );
@@ -60,7 +60,7 @@ function wranglerVars(environment: string): Record<string, string> {
 export interface LocalNetworkOptions {
   /** How many MyBFF isolates (workers bff-1 .. bff-N), all bound to one KV namespace. */
   bffCount?: number;
-  /** Settings of every MyBFF, over wrangler.toml's [env.bff.vars]; `null` removes one. */
+  /** Settings of every MyBFF, over workers/bff/wrangler.toml's [vars]; `null` removes one. */
   bffVars?: Record<string, string | null>;
   /** Give MyBFF the MY_SERVICE service binding (default) or only MY_SERVICE_URL. */
   serviceBinding?: boolean;
@@ -83,7 +83,7 @@ export interface LocalNetwork {
 export async function startLocalNetwork(options: LocalNetworkOptions = {}): Promise<LocalNetwork> {
   const bffCount = options.bffCount ?? 1;
   const bffVars: Record<string, string> = {
-    ...wranglerVars("bff"),
+    ...wranglerVars("workers/bff/wrangler.toml"),
     ...devBffVars("http://127.0.0.1:8789", "http://127.0.0.1:8787"),
     AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_SECRET,
   };
@@ -138,7 +138,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
         modules: true,
         scriptPath: join(ROOT, ".build/service/index.js"),
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { ...wranglerVars(""), ...devServiceVars("http://127.0.0.1:8789") },
+        bindings: { ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789") },
         outboundService: "router",
       },
       {

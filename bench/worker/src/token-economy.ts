@@ -8,7 +8,7 @@
  *   - none: a token request per request.
  * @module
  */
-import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 
 export interface EconomyResult {
   isolates: number;

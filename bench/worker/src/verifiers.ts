@@ -6,7 +6,7 @@
 import { JwtVerifier as AwsJwtVerifier } from "aws-jwt-verify";
 import { Jwt } from "hono/utils/jwt";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
-import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
+import { CognitoAccessTokenVerifier } from "edge-cc-auth";
 
 export type Implementation = "ours" | "aws-jwt-verify" | "hono" | "jose" | "floor";
 

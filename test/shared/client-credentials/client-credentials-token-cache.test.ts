@@ -3,10 +3,10 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  ClientCredentialsTokenCache, TokenCacheConfigError, type ClientCredentialsTokenCacheOptions,
+  ClientCredentialsTokenCache, type ClientCredentialsTokenCacheOptions,
 } from "../../../shared/client-credentials/client-credentials-token-cache";
 import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
-import { TokenRequestError } from "../../../shared/errors";
+import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
 const SECRET = "the-client-secret";
@@ -259,7 +259,7 @@ describe("configuration", () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(TokenCacheConfigError);
-    expect((thrown as TokenCacheConfigError).option).toBe(option);
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).option).toBe(option);
   });
 });

@@ -3,7 +3,7 @@
 import { SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../../shared/cognito/cognito-verifier";
-import { TokenRejectedError, VerifierConfigError, type TokenRejectionCode } from "../../../shared/errors";
+import { TokenRejectedError, ConfigError, type TokenRejectionCode } from "../../../shared/errors";
 import { b64url, makeKey, signRaw, TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
@@ -244,8 +244,8 @@ describe("configuration", () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(VerifierConfigError);
-    expect((thrown as VerifierConfigError).option).toBe(option);
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).option).toBe(option);
   });
 
   it("accepts an http issuer on loopback (cognito-local)", () => {

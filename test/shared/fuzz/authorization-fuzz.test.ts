@@ -7,7 +7,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
-import { securedRoute } from "../../../shared/hono/secured-route";
+import { securedRoute } from "../../../shared/openapi/secured-route";
 import { signRaw, TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
 const RUNS = Number((env as unknown as { FUZZ_RUNS?: string }).FUZZ_RUNS || 500);

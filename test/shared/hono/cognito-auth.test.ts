@@ -3,10 +3,10 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
-import { VerifierConfigError } from "../../../shared/errors";
+import { ConfigError } from "../../../shared/errors";
 import { readBearerToken } from "../../../shared/hono/bearer-token";
 import { cognitoAuth } from "../../../shared/hono/cognito-auth";
-import { securedRoute } from "../../../shared/hono/secured-route";
+import { securedRoute } from "../../../shared/openapi/secured-route";
 import { TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
@@ -143,7 +143,7 @@ describe("configuration", () => {
     new CognitoAccessTokenVerifier({ issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", clientIds: "*" });
 
   it("refuses a route that declares no security", () => {
-    expect(() => securedRoute(route([]), { verifier: verifier() })).toThrow(VerifierConfigError);
+    expect(() => securedRoute(route([]), { verifier: verifier() })).toThrow(ConfigError);
   });
 
   it("refuses a route whose security names another scheme", () => {
@@ -151,9 +151,9 @@ describe("configuration", () => {
   });
 
   it("refuses middleware without a verifier or with no scope alternative", () => {
-    expect(() => cognitoAuth({ verifier: undefined as never, requiredScopes: [[]] })).toThrow(VerifierConfigError);
-    expect(() => cognitoAuth({ verifier: verifier(), requiredScopes: [] })).toThrow(VerifierConfigError);
-    expect(() => cognitoAuth({ verifier: verifier(), requiredScopes: [["two words"]] })).toThrow(VerifierConfigError);
+    expect(() => cognitoAuth({ verifier: undefined as never, requiredScopes: [[]] })).toThrow(ConfigError);
+    expect(() => cognitoAuth({ verifier: verifier(), requiredScopes: [] })).toThrow(ConfigError);
+    expect(() => cognitoAuth({ verifier: verifier(), requiredScopes: [["two words"]] })).toThrow(ConfigError);
   });
 
   it("answers 500 misconfigured, without details, when the verifier cannot be built", async () => {

@@ -6,16 +6,16 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { TokenRequestError } from "../../../shared/errors";
-import { misconfigured } from "../../../shared/hono/auth-responses";
-import { answerError, notFoundProblem, problem } from "../../../shared/hono/problem";
-import { waitUntilOf } from "../../../shared/hono/wait-until";
-import { logEvent } from "../../../shared/log";
+import { TokenRequestError } from "edge-cc-auth";
+import { misconfigured } from "edge-cc-auth/hono";
+import { answerError, notFoundProblem, problem } from "edge-cc-auth/hono";
+import { waitUntilOf } from "edge-cc-auth/hono";
+import { logEvent } from "edge-cc-auth";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
 import { weatherForecastRoute } from "./routes/weather-forecast";
-import { bffRuntime, type BffEnv } from "./runtime";
+import { bffRuntime } from "./runtime";
 
-export const app = new OpenAPIHono<{ Bindings: BffEnv }>();
+export const app = new OpenAPIHono<{ Bindings: Env }>();
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 

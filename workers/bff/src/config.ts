@@ -1,8 +1,52 @@
 /**
- * MyBFF's settings, with the reference post's names, read and checked once per
- * isolate. A missing or malformed setting is an error that names the variable.
+ * MyBFF's settings, with the reference post's names, declared once as a zod schema
+ * and read once per isolate. A missing or malformed setting is a ConfigError that
+ * names the variable; an empty value means "not set" (the default, or an error if
+ * required).
  * @module
  */
+import { z } from "@hono/zod-openapi";
+import { ConfigError } from "edge-cc-auth";
+
+export const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
+const DEFAULT_TIMEOUT_MS = 5_000;
+const MAX_TIMEOUT_MS = 60_000;
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const SECRET_HINT =
+  " (a secret: workers/bff/.dev.vars locally, `npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml` in production)";
+
+/** Trimmed text, with "" read as not set. */
+const trimmed = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
+const setting = z.preprocess(trimmed, z.string().optional());
+const required = (hint = "") => z.preprocess(trimmed, z.string({ error: `is not set${hint}` }));
+const httpUrl = (value: string | undefined) => value === undefined || /^https?:$/.test(protocolOf(value));
+
+function protocolOf(value: string): string {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return "";
+  }
+}
+const milliseconds = setting.refine(
+  (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_TIMEOUT_MS),
+  { message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` },
+);
+
+export const bffSettingsSchema = z.object({
+  AUTH_SERVER_TOKEN_ENDPOINT_URL: required().refine(httpUrl, { message: "must be an http(s) URL" }),
+  AUTH_SERVER_MYBFF_CLIENT_ID: required(),
+  AUTH_SERVER_MYBFF_CLIENT_SECRET: required(SECRET_HINT),
+  TOKEN_SCOPES: setting.refine((value) => value === undefined || value.split(/\s+/).every((scope) => SCOPE.test(scope)), {
+    message: "must be scope names separated by spaces",
+  }),
+  MY_SERVICE_URL: setting.refine(httpUrl, { message: "must be an http(s) URL" }),
+  MY_SERVICE_TIMEOUT_MS: milliseconds,
+  TOKEN_REQUEST_TIMEOUT_MS: milliseconds,
+  LOG_LEVEL: setting.refine((value) => value === undefined || ["debug", "info", "warn", "error"].includes(value), {
+    message: "must be debug, info, warn or error",
+  }),
+});
 
 export interface BffConfig {
   tokenEndpoint: string;
@@ -13,79 +57,32 @@ export interface BffConfig {
   myServiceUrl: string | null;
   myServiceTimeoutMs: number;
   tokenRequestTimeoutMs: number;
+  logLevel: string | undefined;
 }
 
-export class BffConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
-  override name = this.constructor.name;
-}
-
-export const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
-const DEFAULT_TIMEOUT_MS = 5_000;
-const MAX_TIMEOUT_MS = 60_000;
-
-type Vars = Record<string, unknown>;
-
-function text(vars: Vars, name: string): string | undefined {
-  const value = vars[name];
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-function required(vars: Vars, name: string, hint = ""): string {
-  const value = text(vars, name);
-  if (value === undefined) throw new BffConfigError(`${name} is not set${hint}`);
-  return value;
-}
-
-function httpUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new BffConfigError(`${name} is not a URL`);
+/** Reads the settings; throws a {@link ConfigError} naming the first bad variable or binding. */
+export function readBffConfig(env: Partial<Env>): BffConfig {
+  const parsed = bffSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name} ${issue.message}`, name);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new BffConfigError(`${name} must be an http(s) URL`);
-  return value;
-}
-
-function milliseconds(vars: Vars, name: string): number {
-  const value = text(vars, name);
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms < 1 || ms > MAX_TIMEOUT_MS) {
-    throw new BffConfigError(`${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  const settings = parsed.data;
+  if (!env.MY_SERVICE && settings.MY_SERVICE_URL === undefined) {
+    throw new ConfigError("MY_SERVICE_URL is not set, and there is no MY_SERVICE binding", "MY_SERVICE_URL");
   }
-  return ms;
-}
-
-/** Reads the settings; throws {@link BffConfigError} naming the first bad variable. */
-export function readBffConfig(vars: Vars, hasServiceBinding: boolean): BffConfig {
-  const tokenEndpoint = httpUrl("AUTH_SERVER_TOKEN_ENDPOINT_URL", required(vars, "AUTH_SERVER_TOKEN_ENDPOINT_URL"));
-  const clientId = required(vars, "AUTH_SERVER_MYBFF_CLIENT_ID");
-  const clientSecret = required(
-    vars,
-    "AUTH_SERVER_MYBFF_CLIENT_SECRET",
-    " (a secret: .dev.vars.bff locally, `wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET --env bff` in production)",
-  );
-  const scopeText = text(vars, "TOKEN_SCOPES") ?? DEFAULT_TOKEN_SCOPES;
-  const scopes = scopeText.split(/\s+/);
-  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
-    throw new BffConfigError("TOKEN_SCOPES must be scope names separated by spaces");
-  }
-  const serviceUrl = text(vars, "MY_SERVICE_URL");
-  if (!hasServiceBinding && serviceUrl === undefined) {
-    throw new BffConfigError("MY_SERVICE_URL is not set, and there is no MY_SERVICE binding");
-  }
-  if (!(vars.TOKEN_CACHE && typeof (vars.TOKEN_CACHE as KVNamespace).get === "function")) {
-    throw new BffConfigError("TOKEN_CACHE (KV namespace binding) is missing");
+  if (typeof env.TOKEN_CACHE?.get !== "function") {
+    throw new ConfigError("TOKEN_CACHE (KV namespace binding) is missing", "TOKEN_CACHE");
   }
   return {
-    tokenEndpoint,
-    clientId,
-    clientSecret,
-    scopes,
-    myServiceUrl: serviceUrl === undefined ? null : httpUrl("MY_SERVICE_URL", serviceUrl),
-    myServiceTimeoutMs: milliseconds(vars, "MY_SERVICE_TIMEOUT_MS"),
-    tokenRequestTimeoutMs: milliseconds(vars, "TOKEN_REQUEST_TIMEOUT_MS"),
+    tokenEndpoint: settings.AUTH_SERVER_TOKEN_ENDPOINT_URL,
+    clientId: settings.AUTH_SERVER_MYBFF_CLIENT_ID,
+    clientSecret: settings.AUTH_SERVER_MYBFF_CLIENT_SECRET,
+    scopes: (settings.TOKEN_SCOPES ?? DEFAULT_TOKEN_SCOPES).split(/\s+/),
+    myServiceUrl: settings.MY_SERVICE_URL ?? null,
+    myServiceTimeoutMs: Number(settings.MY_SERVICE_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS),
+    tokenRequestTimeoutMs: Number(settings.TOKEN_REQUEST_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS),
+    logLevel: settings.LOG_LEVEL,
   };
 }

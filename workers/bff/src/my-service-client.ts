@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isTimeout } from "../../../shared/is-timeout";
+import { isTimeout, readBodyText } from "edge-cc-auth";
 
 /** What the BFF returns: the post's record type has no `temperatureF`. */
 export const bffForecastSchema = z
@@ -56,8 +56,7 @@ export async function fetchWeatherForecast(target: MyServiceTarget, accessToken:
     return { ok: false, kind: "status", status: response.status };
   }
   try {
-    const text = await response.text();
-    if (text.length > MAX_BODY_BYTES) return { ok: false, kind: "invalid_body" };
+    const text = await readBodyText(response, MAX_BODY_BYTES);
     const parsed = upstreamSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return { ok: false, kind: "invalid_body" };
     // Only the three fields of the record: temperatureF and anything else stay behind.

@@ -3,16 +3,13 @@
  * TOKEN_CACHE KV namespace, then Cognito), built on first use.
  * @module
  */
-import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
-import { setLogLevel } from "../../../shared/log";
-import { oncePerEnv } from "../../../shared/once-per-env";
+import { oncePerEnv, setLogLevel } from "edge-cc-auth";
+import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 import { readBffConfig, type BffConfig } from "./config";
 
-export type BffEnv = Cloudflare.BffEnv & { AUTH_SERVER_MYBFF_CLIENT_SECRET?: string };
-
-export const bffRuntime = oncePerEnv((env: BffEnv): { config: BffConfig; tokens: ClientCredentialsTokenCache } => {
-  setLogLevel((env as { LOG_LEVEL?: string }).LOG_LEVEL);
-  const config = readBffConfig(env as unknown as Record<string, unknown>, Boolean(env.MY_SERVICE));
+export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: ClientCredentialsTokenCache } => {
+  const config = readBffConfig(env);
+  setLogLevel(config.logLevel);
   const tokens = new ClientCredentialsTokenCache({
     tokenEndpoint: config.tokenEndpoint,
     clientId: config.clientId,

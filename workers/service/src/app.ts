@@ -4,11 +4,10 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
-import { misconfigured } from "../../../shared/hono/auth-responses";
-import { answerError, notFoundProblem } from "../../../shared/hono/problem";
-import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "../../../shared/hono/secured-route";
-import { logEvent } from "../../../shared/log";
+import { misconfigured } from "edge-cc-auth/hono";
+import { answerError, notFoundProblem } from "edge-cc-auth/hono";
+import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "edge-cc-auth/openapi";
+import { logEvent } from "edge-cc-auth";
 import { configured } from "./verifier";
 import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
 import { weatherForecast } from "./weather-forecast";
@@ -16,19 +15,9 @@ import { weatherForecast } from "./weather-forecast";
 export const app = new OpenAPIHono<{ Bindings: Env }>();
 
 app.openapi(
-  securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env as Env).verifier }),
+  securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env).verifier }),
   (c) => c.json(weatherForecast(), 200),
 );
-
-// The same handler with no authorization, for `npm run bench` only: it answers only
-// when BENCH_UNAUTHENTICATED_ROUTE is "true" (set by the benchmark on its local
-// stack, never in wrangler.toml), and is left out of the OpenAPI document.
-app.openapi({ ...weatherForecastRoute, path: "/bench/weatherforecast-unauthenticated", security: [], hide: true }, (c) => {
-  if ((c.env as { BENCH_UNAUTHENTICATED_ROUTE?: string }).BENCH_UNAUTHENTICATED_ROUTE !== "true") {
-    throw new HTTPException(404, { res: notFoundProblem() });
-  }
-  return c.json(weatherForecast(), 200);
-});
 
 app.openAPIRegistry.registerComponent(
   "securitySchemes",

@@ -3,10 +3,8 @@
  * key set and verified-token cache then serve every request of the isolate.
  * @module
  */
-import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
-import { VerifierConfigError } from "../../../shared/errors";
-import { oncePerEnv } from "../../../shared/once-per-env";
-import { readServiceConfig, ServiceConfigError, type ServiceConfig } from "./config";
+import { CognitoAccessTokenVerifier, ConfigError, oncePerEnv, setLogLevel } from "edge-cc-auth";
+import { readServiceConfig, type ServiceConfig } from "./config";
 
 const SETTING_FOR_OPTION: Record<string, string> = {
   issuer: "COGNITO_ISSUER",
@@ -14,9 +12,10 @@ const SETTING_FOR_OPTION: Record<string, string> = {
   clockToleranceSeconds: "CLOCK_TOLERANCE_SECONDS",
 };
 
-/** The settings and verifier for this env; throws the configuration error, naming the variable. */
+/** The settings and verifier for this env; throws the ConfigError, naming the variable. */
 export const configured = oncePerEnv((env: Env): { config: ServiceConfig; verifier: CognitoAccessTokenVerifier } => {
   const config = readServiceConfig(env);
+  setLogLevel(config.logLevel);
   try {
     const verifier = new CognitoAccessTokenVerifier({
       issuer: config.issuer,
@@ -25,7 +24,8 @@ export const configured = oncePerEnv((env: Env): { config: ServiceConfig; verifi
     });
     return { config, verifier };
   } catch (error) {
-    if (!(error instanceof VerifierConfigError)) throw error;
-    throw new ServiceConfigError(`${(error.option && SETTING_FOR_OPTION[error.option]) ?? "settings"}: ${error.message}`);
+    if (!(error instanceof ConfigError)) throw error;
+    const setting = SETTING_FOR_OPTION[error.option] ?? error.option;
+    throw new ConfigError(`${setting}: ${error.message}`, setting);
   }
 });

@@ -3,7 +3,7 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponse } from "../../../../shared/hono/openapi-problem";
+import { problemResponse } from "edge-cc-auth/openapi";
 import { bffForecastSchema } from "../my-service-client";
 
 export const weatherForecastRoute = createRoute({

@@ -4,7 +4,7 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponse as problem } from "../../../../shared/hono/openapi-problem";
+import { problemResponse as problem } from "edge-cc-auth/openapi";
 import { SUMMARIES } from "../weather-forecast";
 
 export const WEATHER_READ_SCOPE = "MyService/weather_read";

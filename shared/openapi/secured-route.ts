@@ -6,15 +6,15 @@
  * @module
  */
 import type { RouteConfig } from "@hono/zod-openapi";
-import { VerifierConfigError } from "../errors";
-import { cognitoAuth, type CognitoAuthOptions } from "./cognito-auth";
+import { ConfigError } from "../errors.ts";
+import { cognitoAuth, type CognitoAuthOptions } from "../hono/cognito-auth.ts";
 
 /** The name of the security scheme registered in the document. */
 export const COGNITO_SECURITY_SCHEME = "cognito";
 
 /**
  * Adds the enforcement of `route.security` to the route's middleware.
- * @throws {VerifierConfigError} when the route declares no security, or a scheme other than `cognito`
+ * @throws {ConfigError} when the route declares no security, or a scheme other than `cognito`
  * @example
  * const route = securedRoute(createRoute({
  *   method: "get", path: "/weatherforecast",
@@ -25,12 +25,12 @@ export const COGNITO_SECURITY_SCHEME = "cognito";
 export function securedRoute<R extends RouteConfig>(route: R, options: Pick<CognitoAuthOptions, "verifier">): R {
   const security = route.security;
   if (!security || security.length === 0) {
-    throw new VerifierConfigError(`route ${route.method.toUpperCase()} ${route.path} declares no security`);
+    throw new ConfigError(`route ${route.method.toUpperCase()} ${route.path} declares no security`, "route.security");
   }
   const requiredScopes = security.map((requirement) => {
     const schemes = Object.keys(requirement);
     if (schemes.length !== 1 || schemes[0] !== COGNITO_SECURITY_SCHEME) {
-      throw new VerifierConfigError(`route ${route.path}: only the "${COGNITO_SECURITY_SCHEME}" security scheme is enforced`);
+      throw new ConfigError(`route ${route.path}: only the "${COGNITO_SECURITY_SCHEME}" security scheme is enforced`, "route.security");
     }
     return requirement[COGNITO_SECURITY_SCHEME]!;
   });
