@@ -46,9 +46,12 @@ async function json(url, init) {
 const b64url = (text) => Buffer.from(text).toString("base64url");
 
 /**
- * @param {{ durationSeconds: number, connections: number, ports?: object }} options
+ * @param {{ durationSeconds: number, connections: number, ports?: object,
+ *           onStep?: (done: number, total: number, detail: string) => void }} options
+ *   onStep: told when each part starts (for a progress display)
  */
-export async function runLoad({ durationSeconds, connections, ports = { cognito: 19789, service: 19787, bff: 19788 } }) {
+export async function runLoad({ durationSeconds, connections, ports = { cognito: 19789, service: 19787, bff: 19788 }, onStep = () => {} }) {
+  onStep(0, 4, "starting the stack");
   const stateDir = mkdtempSync(join(tmpdir(), "load-"));
   const logs = [];
   const stack = await startStack({
@@ -66,9 +69,11 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
     })).access_token;
     await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" });
 
+    onStep(1, 4, "MyBFF GET /weatherforecast");
     const bff = summary(await run({ url: `${urls.bff}/weatherforecast`, connections, duration: durationSeconds }));
     const afterBff = await json(`${urls.cognito}/_dev/stats`);
 
+    onStep(2, 4, "MyService, one valid token");
     const service = summary(await run({
       url: `${urls.service}/weatherforecast`,
       connections,
@@ -81,6 +86,7 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
     const parsedHeader = JSON.parse(Buffer.from(header, "base64url").toString());
     let sequence = 0;
     const jwksBefore = (await json(`${urls.cognito}/_dev/stats`)).jwksRequests;
+    onStep(3, 4, "MyService, forged tokens");
     const forged = summary(await run({
       url: `${urls.service}/weatherforecast`,
       connections,

@@ -1,6 +1,6 @@
 // What machine a measurement ran on, for the reports (RELIABILITY.md, bench/RESULTS.md).
 import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../local-stack.mjs";
 
@@ -13,6 +13,9 @@ export function machine() {
     cpu,
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    // How busy the machine was when the measurement started (1, 5 and 15 minutes): the
+    // machines these run on are shared, and a loaded one shifts every timing.
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
     node: process.version,
     workerd,
     wrangler,

@@ -1,11 +1,12 @@
 // `npm run reliability`: the hostile-input and fault suites at full size (the attack
 // corpus, 10,000 fuzz cases per property, every fault test), then the load runs
 // (20 s at 50 connections each), and RELIABILITY.md written from what they measured.
-// Exits non-zero when anything failed.
-import { execFileSync } from "node:child_process";
+// Exits non-zero when anything failed. Shows its progress on stderr (scripts/progress.mjs).
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
+import { createProgress } from "../progress.mjs";
 import { runLoad } from "./load.mjs";
 import { machine } from "./machine.mjs";
 
@@ -29,15 +30,50 @@ const SUITES = {
   verifier: ["test/shared/cognito/cognito-verifier.test.ts", "test/shared/hono/cognito-auth.test.ts"],
 };
 
-console.log(`running the suites at full size (FUZZ_RUNS=${FUZZ_RUNS})...`);
+const progress = createProgress("reliability", [
+  { id: "suites", label: `suites at full size (FUZZ_RUNS=${FUZZ_RUNS})`, seconds: 100 },
+  { id: "load", label: `load, ${LOAD.durationSeconds} s at ${LOAD.connections} connections per run`, seconds: 3 * LOAD.durationSeconds + 20 },
+]);
+
+/**
+ * Runs vitest on the files; its output goes through the progress display, and each
+ * finished file moves the bar. Resolves with vitest's exit code.
+ */
+function runSuites(files) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [
+      join(ROOT, "node_modules/vitest/vitest.mjs"), "run", ...files,
+      "--reporter=json", `--outputFile=${reportPath}`, "--reporter=default",
+    ], { cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV, FUZZ_RUNS: String(FUZZ_RUNS) }, stdio: ["ignore", "pipe", "pipe"] });
+    const finished = new Set();
+    let pending = "";
+    const onData = (chunk) => {
+      pending += chunk.toString();
+      let newline;
+      while ((newline = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, newline).replace(/\s+$/, "");
+        pending = pending.slice(newline + 1);
+        // vitest's default reporter ends each file with a line naming it and its test count.
+        const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+        const file = files.find((f) => plain.includes(f) && /\(\d+ tests?/.test(plain));
+        if (line) progress.log(line);
+        if (file) {
+          finished.add(file);
+          progress.step(finished.size, files.length, `${finished.size} of ${files.length} files`);
+        }
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code));
+  });
+}
+
 const files = [SUITES.corpus, SUITES.fuzz, ...SUITES.faults, ...SUITES.verifier];
-try {
-  execFileSync(process.execPath, [
-    join(ROOT, "node_modules/vitest/vitest.mjs"), "run", ...files,
-    "--reporter=json", `--outputFile=${reportPath}`, "--reporter=default",
-  ], { cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV, FUZZ_RUNS: String(FUZZ_RUNS) }, stdio: "inherit" });
-} catch {
-  console.error("some tests failed: see above (RELIABILITY.md is written with the failures counted)");
+progress.start("suites");
+if ((await runSuites(files)) !== 0) {
+  progress.log("some tests failed: see above (RELIABILITY.md is written with the failures counted)");
 }
 const report = JSON.parse(readFileSync(reportPath, "utf8"));
 const results = report.testResults.flatMap((file) =>
@@ -55,8 +91,9 @@ const fuzz = inFile(SUITES.fuzz);
 const faults = inFile(SUITES.faults);
 const verifier = inFile(SUITES.verifier);
 
-console.log(`load: ${LOAD.durationSeconds} s at ${LOAD.connections} connections per run...`);
-const load = await runLoad(LOAD);
+progress.start("load");
+const load = await runLoad({ ...LOAD, onStep: (done, total, detail) => progress.step(done, total, detail) });
+progress.finish();
 const m = machine();
 
 const allPassed = results.every((r) => r.status === "passed");
