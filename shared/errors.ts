@@ -72,7 +72,11 @@ export type TokenRequestFailureCode =
   | "TOKEN_ENDPOINT_TIMEOUT"
   | "TOKEN_ENDPOINT_UNAVAILABLE"
   | "TOKEN_RESPONSE_INVALID"
-  | "TOKEN_REQUEST_REJECTED";
+  | "TOKEN_REQUEST_REJECTED"
+  /** The token endpoint answered a redirect (3xx), which is never followed: the secret stays home. */
+  | "TOKEN_ENDPOINT_REDIRECTED"
+  /** The resource server refused a freshly issued token; none is requested until the back-off ends. */
+  | "FRESH_TOKEN_REFUSED";
 
 /** The token endpoint did not give a token. */
 export class TokenRequestError extends EdgeAuthError {
