@@ -21,7 +21,8 @@ export type TokenRejectionCode =
   | "CLIENT_NOT_ALLOWED"
   | "TOKEN_EXPIRED"
   | "TOKEN_NOT_YET_VALID"
-  | "TOKEN_ISSUED_IN_FUTURE";
+  | "TOKEN_ISSUED_IN_FUTURE"
+  | "TOKEN_LIFETIME_TOO_LONG";
 
 /** Base of every error this library throws. */
 export abstract class EdgeAuthError extends Error {

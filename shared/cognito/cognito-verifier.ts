@@ -1,30 +1,34 @@
 /**
  * A verifier for Amazon Cognito access tokens: the generic JWT verifier with the
- * issuer and key URL of a user pool, plus `token_use` and `client_id` checks.
+ * issuers and key URLs of a user pool, plus `token_use` and `client_id` checks.
  *
  * Stricter than what ASP.NET's JwtBearer does with only a metadata address (no
- * issuer check at all): the issuer is required and compared exactly, and the
+ * issuer check at all): the issuers are required and compared exactly, and the
  * allowed clients must be listed, or `"*"` given to allow any client of the pool.
  * @module
  */
 import { ConfigError } from "../errors.ts";
 import type { JwsAlgorithm } from "../jwt/algorithms.ts";
 import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
+import type { RemoteJwks } from "../jwks/remote-jwks.ts";
 import { readCognitoAccessToken, type AllowedClients, type CognitoAccessToken } from "./cognito-access-token.ts";
+import { cognitoIssuers, type CognitoIssuerFormat } from "./cognito-issuers.ts";
 
+/** Give exactly one of `issuer` and `userPoolId`. */
 export interface CognitoVerifierOptions
-  extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms"> {
-  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>` (see {@link cognitoIssuer}). */
-  issuer: string;
+  extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms" | "issuer"> {
+  /** The exact issuers, e.g. for a local Cognito or any issuer not on AWS (see {@link cognitoIssuers}). */
+  issuer?: string | readonly string[];
+  /** The pool, from which the issuers are derived: both formats in its Region (see {@link cognitoIssuers}). */
+  userPoolId?: string;
+  /** With `userPoolId`: Regions of replicas that issue tokens with their own ORIGINAL issuer. */
+  additionalRegions?: readonly string[];
+  /** With `userPoolId`: accept only this issuer format. Default both. */
+  issuerFormat?: CognitoIssuerFormat;
   /** The app client ids allowed to call, or `"*"` for any client of the pool. Never defaulted. */
   clientIds: readonly string[] | "*";
   /** Default `["RS256"]`, which is what Cognito signs with. */
   algorithms?: readonly JwsAlgorithm[];
-}
-
-/** The issuer of a Cognito user pool's tokens. */
-export function cognitoIssuer(region: string, userPoolId: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }
 
 function checkClientIds(clientIds: unknown): AllowedClients {
@@ -40,6 +44,19 @@ function checkClientIds(clientIds: unknown): AllowedClients {
   return new Set(clientIds as string[]);
 }
 
+function issuersOf(options: CognitoVerifierOptions): string | readonly string[] {
+  const { issuer, userPoolId, additionalRegions, issuerFormat } = options;
+  if ((issuer === undefined) === (userPoolId === undefined)) {
+    throw new ConfigError("give exactly one of issuer and userPoolId", "issuer/userPoolId");
+  }
+  if (userPoolId !== undefined) return cognitoIssuers({ userPoolId, additionalRegions, issuerFormat });
+  if (additionalRegions !== undefined || issuerFormat !== undefined) {
+    const option = additionalRegions !== undefined ? "additionalRegions" : "issuerFormat";
+    throw new ConfigError(`${option} goes with userPoolId, not with issuer`, option);
+  }
+  return issuer!;
+}
+
 export class CognitoAccessTokenVerifier {
   private readonly verifier: JwtVerifier<CognitoAccessToken>;
 
@@ -47,7 +64,7 @@ export class CognitoAccessTokenVerifier {
    * @throws {ConfigError} when an option is missing or invalid
    * @example
    * const verifier = new CognitoAccessTokenVerifier({
-   *   issuer: cognitoIssuer("us-east-1", "us-east-1_AbCdEfGhI"),
+   *   userPoolId: "us-east-1_AbCdEfGhI", // both issuer formats of the pool
    *   clientIds: ["1example23456789"],
    * });
    * const token = await verifier.verify(bearerToken); // throws TokenRejectedError
@@ -55,19 +72,38 @@ export class CognitoAccessTokenVerifier {
    */
   constructor(options: CognitoVerifierOptions) {
     const allowedClients = checkClientIds(options.clientIds);
+    const issuer = issuersOf(options);
+    const { userPoolId: _pool, additionalRegions: _regions, issuerFormat: _format, clientIds: _clients, ...rest } = options;
     this.verifier = new JwtVerifier({
-      ...options,
+      ...rest,
+      issuer,
       claims: (payload, registered) => readCognitoAccessToken(payload, registered, allowedClients),
     });
   }
 
+  /** The first issuer (the pool's ORIGINAL issuer when derived from `userPoolId`). */
   get issuer(): string {
     return this.verifier.issuer;
   }
 
-  /** The key set in use (fetch count, refresh), for diagnostics and tests. */
-  get jwks() {
+  /** Every issuer accepted. */
+  get issuers(): readonly string[] {
+    return this.verifier.issuers;
+  }
+
+  /** The first issuer's key set (fetch count, refresh), for diagnostics and tests. */
+  get jwks(): RemoteJwks {
     return this.verifier.jwks;
+  }
+
+  /** The key set of one accepted issuer, or `undefined`. */
+  jwksFor(issuer: string): RemoteJwks | undefined {
+    return this.verifier.jwksFor(issuer);
+  }
+
+  /** A token verified before, from the cache, or `undefined` (see {@link JwtVerifier.verifyCached}). */
+  verifyCached(token: string, options?: VerifyOptions): CognitoAccessToken | undefined {
+    return this.verifier.verifyCached(token, options);
   }
 
   verify(token: string, options?: VerifyOptions): Promise<CognitoAccessToken> {

@@ -3,31 +3,44 @@
  *
  * Why not jose's `createRemoteJWKSet`: the verifier needs a key by `kid` without a
  * second parse on the hot path, a cap on the response size, stale keys served when
- * the endpoint fails, and a signal when keys disappear (to drop cached verdicts);
- * jose offers the cooldown and the timeout but not these.
+ * the endpoint fails, and a signal when keys disappear or change (to drop imported
+ * keys and cached verdicts); jose offers the cooldown and the timeout but not these.
  *
  * Behaviour:
  * - The set is fetched on first use. A known `kid` never causes a fetch.
- * - An unknown `kid` causes a fetch, and a fetch that does not find the kid it was
- *   made for starts a cooldown: no other unknown kid causes a fetch for `cooldownMs`.
- *   A flood of forged kids thus costs one JWKS request per cooldown, while a key the
- *   issuer has just rotated in is picked up by the first token signed with it (a
- *   productive fetch starts no cooldown). Concurrent callers share the fetch in flight.
+ * - An unknown `kid` causes a fetch only if the refetch budget allows it
+ *   ({@link RefetchBudget}: one at once, then one per `cooldownMs`, 5 s by default).
+ *   A fetch that finds the kid it was made for costs nothing. So a flood of forged
+ *   kids costs at most 12 JWKS requests a minute per isolate, and a key the issuer
+ *   has just rotated in is accepted at most `cooldownMs` after it is published, even
+ *   during such a flood. Concurrent callers share the fetch in flight.
+ *   The trade-off is fetch rate against pickup delay: their product is about a
+ *   minute. 30 s (the old flat cooldown) meant 2 fetches a minute but 30 s of 401s
+ *   for a genuine new key; 1 s would mean 60 fetches a minute per isolate against
+ *   Cognito's JWKS quota. 5 s keeps both within the targets (12 a minute, 5 s).
  * - After `maxAgeMs` the set is refreshed in the background (with `waitUntil`),
- *   while the current keys keep serving.
- * - A failed fetch (network, timeout, status, size, garbage) keeps the keys already
- *   known (stale-if-error). With no keys at all, callers get {@link JwksUnavailableError}.
+ *   while the current keys keep serving; while that refresh fails it is retried at
+ *   most every `JWKS_STALE_RETRY_MS`.
+ * - Every refresh compares each key with the one it replaces by RFC 7638 thumbprint
+ *   (and `alg`/`use`/`key_ops`): a kid whose key changed is reported like a removed
+ *   one, so its imported key and the verdicts cached under it are dropped.
+ * - A failed fetch (network, timeout, status, redirect, size, garbage) keeps the keys
+ *   already known (stale-if-error). Redirects are never followed: the key set is
+ *   trusted because of where it is served, so a 3xx is a failure. With no keys at
+ *   all, callers get {@link JwksUnavailableError}.
  * @module
  */
 import { ConfigError, JwksUnavailableError } from "../errors.ts";
 import { readBodyText } from "../http/read-body.ts";
 import { logEvent } from "../log.ts";
 import { numberOption } from "../options.ts";
+import { keyFingerprint } from "./key-fingerprint.ts";
+import { RefetchBudget } from "./refetch-budget.ts";
 
 export interface RemoteJwksOptions {
   /** Where the key set is served, e.g. `<issuer>/.well-known/jwks.json`. */
   jwksUri: string;
-  /** Minimum time between two fetches caused by unknown kids. Default 30 s. */
+  /** Under a flood of unknown kids, at most one fetch per this long (see the module comment). Default 5 s. */
   cooldownMs?: number;
   /** Abort a fetch after this long. Default 5 s. */
   timeoutMs?: number;
@@ -35,7 +48,7 @@ export interface RemoteJwksOptions {
   maxResponseBytes?: number;
   /** Refresh in the background once the set is this old. Default 10 minutes. */
   maxAgeMs?: number;
-  /** The fetch to use; defaults to the global one. */
+  /** The fetch to use; defaults to the global one. It is given `redirect: "manual"` requests. */
   fetch?: (request: Request) => Promise<Response>;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
@@ -44,15 +57,30 @@ export interface RemoteJwksOptions {
 /** A usable key from the set: a JWK with a `kid`. */
 export type KeyedJwk = JsonWebKey & { kid: string };
 
-export const JWKS_COOLDOWN_MS = 30_000;
+export const JWKS_COOLDOWN_MS = 5_000;
+/** Unknown-kid fetches allowed at once; with 1, the rate under a flood is 60 s / cooldownMs a minute. */
+export const JWKS_REFETCH_BURST = 1;
 export const JWKS_TIMEOUT_MS = 5_000;
 export const JWKS_MAX_RESPONSE_BYTES = 64 * 1024;
 export const JWKS_MAX_AGE_MS = 10 * 60_000;
+/** A stale set whose background refresh failed is retried this often, not per request. */
+export const JWKS_STALE_RETRY_MS = 30_000;
 // With no key known at all, a failed fetch is retried sooner than the cooldown: every
 // request fails until one succeeds, so waiting the full cooldown would cost availability.
 const RETRY_WITHOUT_KEYS_MS = 1_000;
 
+/** Called with the kids that left the set, or whose key changed, after a refresh. */
 type KeysChangedListener = (removedKids: string[]) => void;
+
+/** A failed fetch, with a short reason for the log line. */
+class JwksFetchFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly status?: number,
+  ) {
+    super(reason);
+  }
+}
 
 function parseKeySet(text: string): Map<string, KeyedJwk> {
   const parsed: unknown = JSON.parse(text);
@@ -70,6 +98,11 @@ function parseKeySet(text: string): Map<string, KeyedJwk> {
   return byKid;
 }
 
+async function fingerprints(keys: Map<string, KeyedJwk>): Promise<Map<string, string>> {
+  const entries = await Promise.all([...keys].map(async ([kid, jwk]) => [kid, await keyFingerprint(jwk)] as const));
+  return new Map(entries);
+}
+
 export class RemoteJwks {
   readonly jwksUri: string;
   private readonly cooldownMs: number;
@@ -78,17 +111,18 @@ export class RemoteJwks {
   private readonly maxAgeMs: number;
   private readonly fetchImpl: (request: Request) => Promise<Response>;
   private readonly now: () => number;
+  private readonly budget: RefetchBudget;
 
   private keys: Map<string, KeyedJwk> | null = null;
+  private thumbprints = new Map<string, string>();
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private attemptedAt = Number.NEGATIVE_INFINITY;
-  /** When a fetch last failed to find the kid it was made for: the start of the cooldown. */
-  private fruitlessFetchAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
   private readonly listeners: KeysChangedListener[] = [];
   /** Fetches made so far, successful or not. */
   fetchCount = 0;
 
+  /** @throws {ConfigError} when an option is invalid */
   constructor(options: RemoteJwksOptions) {
     let url: URL;
     try {
@@ -104,11 +138,17 @@ export class RemoteJwks {
     this.maxAgeMs = numberOption("jwks.maxAgeMs", options.maxAgeMs, JWKS_MAX_AGE_MS);
     this.fetchImpl = options.fetch ?? ((request) => fetch(request));
     this.now = options.now ?? Date.now;
+    this.budget = new RefetchBudget(JWKS_REFETCH_BURST, this.cooldownMs, this.now());
   }
 
-  /** Called with the kids that left the set after a refresh. */
+  /** Called with the kids that left the set, or whose key material changed, after a refresh. */
   onKeysRemoved(listener: KeysChangedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** The key with this kid as the set holds it now, without any fetch. */
+  peekKey(kid: string): KeyedJwk | undefined {
+    return this.keys?.get(kid);
   }
 
   /**
@@ -122,20 +162,16 @@ export class RemoteJwks {
       this.refreshIfStale(waitUntil, now);
       return known;
     }
-    let fetched = true;
     if (this.inflight) {
       await this.inflight;
     } else if (!this.keys) {
       if (now - this.attemptedAt >= Math.min(this.cooldownMs, RETRY_WITHOUT_KEYS_MS)) await this.refresh();
-    } else if (now - this.fruitlessFetchAt >= this.cooldownMs) {
+    } else if (this.budget.take(now)) {
       await this.refresh();
-    } else {
-      fetched = false;
+      if (this.keys?.has(kid)) this.budget.refund();
     }
     if (!this.keys) throw new JwksUnavailableError("the issuer's key set could not be fetched");
-    const found = this.keys.get(kid);
-    if (found === undefined && fetched) this.fruitlessFetchAt = Math.max(this.fruitlessFetchAt, now);
-    return found;
+    return this.keys.get(kid);
   }
 
   /**
@@ -143,7 +179,7 @@ export class RemoteJwks {
    * goes on with the keys it has. Cheap enough for every request.
    */
   refreshIfStale(waitUntil?: (promise: Promise<unknown>) => void, now = this.now()): void {
-    if (this.keys && now - this.fetchedAt > this.maxAgeMs && now - this.attemptedAt >= this.cooldownMs && !this.inflight) {
+    if (this.keys && now - this.fetchedAt > this.maxAgeMs && now - this.attemptedAt >= JWKS_STALE_RETRY_MS && !this.inflight) {
       waitUntil?.(this.refresh());
     }
   }
@@ -161,22 +197,36 @@ export class RemoteJwks {
     this.fetchCount++;
     try {
       const response = await this.fetchImpl(
-        new Request(this.jwksUri, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(this.timeoutMs) }),
+        new Request(this.jwksUri, {
+          headers: { Accept: "application/json" },
+          redirect: "manual",
+          signal: AbortSignal.timeout(this.timeoutMs),
+        }),
       );
+      // Workers hand back the 3xx itself; browsers an "opaqueredirect" with status 0.
+      if ((response.status >= 300 && response.status < 400) || (response.type as string) === "opaqueredirect") {
+        await response.body?.cancel();
+        throw new JwksFetchFailure("redirect", response.status);
+      }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new Error(`the JWKS endpoint answered ${response.status}`);
+        throw new JwksFetchFailure("status", response.status);
       }
       const keys = parseKeySet(await readBodyText(response, this.maxResponseBytes));
-      const removed = this.keys ? [...this.keys.keys()].filter((kid) => !keys.has(kid)) : [];
+      const thumbprints = await fingerprints(keys);
+      const dropped = this.keys
+        ? [...this.thumbprints].filter(([kid, thumbprint]) => thumbprints.get(kid) !== thumbprint).map(([kid]) => kid)
+        : [];
       this.keys = keys;
+      this.thumbprints = thumbprints;
       this.fetchedAt = this.now();
-      if (removed.length > 0) for (const listener of this.listeners) listener(removed);
+      if (dropped.length > 0) for (const listener of this.listeners) listener(dropped);
     } catch (error) {
       logEvent("warn", "jwks_fetch_failed", {
         jwksUri: this.jwksUri,
         keptKeys: this.keys?.size ?? 0,
-        reason: error instanceof Error ? error.message : String(error),
+        reason: error instanceof JwksFetchFailure ? error.reason : error instanceof Error ? error.message : String(error),
+        status: error instanceof JwksFetchFailure ? error.status : undefined,
       });
     }
   }

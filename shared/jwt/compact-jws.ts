@@ -28,7 +28,11 @@ const ACCEPTED_TYP = new Set(["jwt", "at+jwt", "application/at+jwt", "applicatio
 // Longer than any kid a real JWKS uses (Cognito's are 44 characters): refused without a key lookup.
 const MAX_KID_LENGTH = 256;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// ignoreBOM: true keeps a byte-order mark in the text, so that the check below sees it
+// (with false, the decoder would drop it silently and the token would pass).
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 const ascii = new TextEncoder();
 
 const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -53,12 +57,18 @@ function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
 }
 
-/** Decodes a base64url segment holding a JSON object with no repeated member name. */
+/**
+ * Decodes a base64url segment holding a JSON object with no repeated member name.
+ * The JSON must start with `{` and end with `}`: a byte-order mark, whitespace or
+ * anything else around it is refused, since no issuer sends it and parsers differ on it.
+ */
 export function decodeJsonObject(segment: string, part: "header" | "payload"): Record<string, unknown> {
   let text: string;
   let value: unknown;
   try {
-    text = utf8.decode(base64url.decode(segment));
+    const bytes = base64url.decode(segment);
+    if (bytes[0] !== OPEN_BRACE || bytes[bytes.length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
+    text = utf8.decode(bytes);
     value = JSON.parse(text);
   } catch {
     throw malformed(`the ${part} is not base64url-encoded JSON`);

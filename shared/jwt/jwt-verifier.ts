@@ -1,35 +1,50 @@
 /**
- * A generic JWT verifier for tokens signed with keys from the issuer's JWKS:
- * structure and header, key choice, signature, issuer and time window, then the
- * caller's own claim checks. Providers (Cognito, in ../cognito) build on it.
+ * A generic JWT verifier for tokens signed with keys from their issuer's JWKS:
+ * structure and header, key choice, signature, issuer, lifetime and time window,
+ * then the caller's own claim checks. Providers (Cognito, in ../cognito) build on it.
+ *
+ * Several issuers may be trusted, each with its own key set. The token's `iss` is read
+ * before the signature is checked, only to choose that set: a token naming an issuer
+ * that is not configured is refused before any key is fetched, and a key of issuer B
+ * never verifies a token claiming issuer A. Every claim, `iss` included, is checked
+ * again after the signature.
  *
  * The hot path calls `crypto.subtle.verify` directly on keys imported once per
  * isolate, and a verified-token cache turns a repeated token into a map lookup.
  * @module
  */
-import { importJWK } from "jose";
 import { ConfigError, TokenRejectedError } from "../errors.ts";
 import { numberOption } from "../options.ts";
-import { RemoteJwks, type KeyedJwk, type RemoteJwksOptions } from "../jwks/remote-jwks.ts";
+import type { RemoteJwks, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
+import { checkIssuers } from "./check-issuer.ts";
 import { decodeJsonObject, HeaderCache, parseCompactJws } from "./compact-jws.ts";
-import { checkTimeWindow, readRegisteredClaims, type RegisteredClaims } from "./registered-claims.ts";
+import { IssuerKeys } from "./issuer-keys.ts";
+import { checkLifetime, checkTimeWindow, readRegisteredClaims, readString, type RegisteredClaims } from "./registered-claims.ts";
 import { VerifiedTokenCache } from "./verified-token-cache.ts";
 
 export interface JwtVerifierOptions<T> {
-  /** The exact `iss` expected. Required: a verifier that trusts any issuer is not one. */
-  issuer: string;
-  /** Where the keys are; default `<issuer>/.well-known/jwks.json`. */
+  /**
+   * The exact `iss` expected, or the list of issuers trusted, each with its own key
+   * set. Required: a verifier that trusts any issuer is not one.
+   */
+  issuer: string | readonly string[];
+  /** Where the keys are, for a single issuer only; default `<issuer>/.well-known/jwks.json` for each issuer. */
   jwksUri?: string;
   /** Accepted `alg` values. Default `["RS256"]`. `none` and HS* cannot be configured. */
   algorithms?: readonly JwsAlgorithm[];
   /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds. Default 5, at most 300. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest lifetime (`exp - iat`) accepted, in seconds, plus the clock tolerance.
+   * Default 86,400: Cognito's longest access-token validity is one day.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Tokens longer than this are refused before any parsing. Default 8 KiB. */
   maxTokenBytes?: number;
   /** Verified tokens remembered per isolate. Default 1,000; 0 turns the cache off. */
   verifiedTokenCacheSize?: number;
-  /** JWKS fetching: cooldown, timeout, size cap, fetch function. */
+  /** JWKS fetching (for each issuer): cooldown, timeout, size cap, fetch function. */
   jwks?: Omit<RemoteJwksOptions, "jwksUri" | "now">;
   /** Checks the provider's claims after the registered ones; throw TokenRejectedError to refuse. */
   claims: (payload: Record<string, unknown>, registered: RegisteredClaims) => T;
@@ -46,25 +61,13 @@ export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
-
-/** Issuers must be https, except on loopback hosts (local development). */
-function checkIssuer(issuer: unknown): string {
-  if (typeof issuer !== "string" || issuer === "") throw new ConfigError("issuer is required", "issuer");
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new ConfigError("issuer is not a URL", "issuer");
-  }
-  const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || url.hostname.startsWith("127.");
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new ConfigError("issuer must be an https URL (http only on loopback hosts)", "issuer");
-  }
-  if (issuer.endsWith("/") || url.search || url.hash) {
-    throw new ConfigError("issuer must have no trailing slash, query or fragment", "issuer");
-  }
-  return issuer;
-}
+/**
+ * Cognito's longest access-token validity: "You can set the access token expiration
+ * to any value between 5 minutes and 1 day" (AWS, "Understanding the access token",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html;
+ * CloudFormation `AWS::Cognito::UserPoolClient` `AccessTokenValidity`: maximum 86400 seconds).
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 function checkAlgorithms(algorithms: readonly unknown[]): JwsAlgorithm[] {
   if (algorithms.length === 0) throw new ConfigError("algorithms must not be empty", "algorithms");
@@ -81,40 +84,40 @@ function checkTolerance(seconds: number): number {
   return seconds;
 }
 
-// 2048 bits in base64url: RSA keys shorter than that are refused (RFC 7518 section 3.3).
-const MIN_RSA_MODULUS_BASE64URL_LENGTH = 342;
-
-/** The key must be meant for this algorithm and for signatures, whatever the token claims. */
-function checkKeyFitsAlgorithm(jwk: KeyedJwk, alg: JwsAlgorithm): void {
-  const kty = algorithmParameters(alg).kty;
-  const fits =
-    jwk.kty === kty &&
-    (kty !== "RSA" || (typeof jwk.n === "string" && jwk.n.length >= MIN_RSA_MODULUS_BASE64URL_LENGTH)) &&
-    (jwk.alg === undefined || jwk.alg === alg) &&
-    (jwk.use === undefined || jwk.use === "sig") &&
-    (jwk.key_ops === undefined || jwk.key_ops.includes("verify"));
-  if (!fits) throw new TokenRejectedError("KEY_MISMATCH", "the key named by kid is not a key for this algorithm");
-}
-
 export class JwtVerifier<T> {
-  readonly issuer: string;
-  readonly jwks: RemoteJwks;
+  /** Every issuer trusted, in the order configured. */
+  readonly issuers: readonly string[];
   private readonly algorithms: readonly JwsAlgorithm[];
   private readonly toleranceSeconds: number;
+  private readonly maxLifetimeSeconds: number;
   private readonly maxTokenBytes: number;
   private readonly claims: JwtVerifierOptions<T>["claims"];
   private readonly now: () => number;
   private readonly cache: VerifiedTokenCache<T>;
-  private readonly importedKeys = new Map<string, Promise<CryptoKey>>();
-  /** Keys already imported and checked, by `alg:kid`: the hot path takes them without awaiting. */
-  private readonly readyKeys = new Map<string, CryptoKey>();
+  private readonly keysByIssuer = new Map<string, IssuerKeys>();
   private readonly headers = new HeaderCache();
 
-  /** @throws {ConfigError} when an option is missing or invalid */
+  /**
+   * @throws {ConfigError} when an option is missing or invalid
+   * @example
+   * const verifier = new JwtVerifier({
+   *   issuer: ["https://auth.example.com", "https://auth-eu.example.com"],
+   *   claims: (payload) => ({ subject: String(payload.sub) }),
+   * });
+   */
   constructor(options: JwtVerifierOptions<T>) {
-    this.issuer = checkIssuer(options.issuer);
+    this.issuers = Object.freeze(checkIssuers(options.issuer));
+    if (options.jwksUri !== undefined && this.issuers.length > 1) {
+      throw new ConfigError("jwksUri can only be given with a single issuer (each issuer's keys are at <issuer>/.well-known/jwks.json)", "jwksUri");
+    }
     this.algorithms = checkAlgorithms(options.algorithms ?? ["RS256"]);
     this.toleranceSeconds = checkTolerance(options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
+    this.maxLifetimeSeconds = numberOption(
+      "maxTokenLifetimeSeconds",
+      options.maxTokenLifetimeSeconds,
+      DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+      { min: 1 },
+    );
     this.maxTokenBytes = numberOption("maxTokenBytes", options.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, { min: 1 });
     if (typeof options.claims !== "function") throw new ConfigError("claims must be a function", "claims");
     this.claims = options.claims;
@@ -122,19 +125,46 @@ export class JwtVerifier<T> {
     this.cache = new VerifiedTokenCache(
       numberOption("verifiedTokenCacheSize", options.verifiedTokenCacheSize, DEFAULT_VERIFIED_TOKEN_CACHE_SIZE),
     );
-    this.jwks = new RemoteJwks({
-      ...options.jwks,
-      jwksUri: options.jwksUri ?? `${this.issuer}/.well-known/jwks.json`,
-      now: this.now,
-    });
-    this.jwks.onKeysRemoved((kids) => {
-      this.cache.forgetKeys(kids);
-      for (const cache of [this.importedKeys, this.readyKeys]) {
-        for (const cacheKey of cache.keys()) {
-          if (kids.includes(cacheKey.slice(cacheKey.indexOf(":") + 1))) cache.delete(cacheKey);
-        }
-      }
-    });
+    const forget = (issuer: string, kids: readonly string[]) => this.cache.forgetKeys(issuer, kids);
+    for (const issuer of this.issuers) {
+      const jwksUri = options.jwksUri ?? `${issuer}/.well-known/jwks.json`;
+      this.keysByIssuer.set(issuer, new IssuerKeys(issuer, { ...options.jwks, jwksUri, now: this.now }, forget));
+    }
+  }
+
+  /** The first issuer configured (the only one, for a single-issuer verifier). */
+  get issuer(): string {
+    return this.issuers[0]!;
+  }
+
+  /**
+   * The first issuer's key set (the only one, for a single-issuer verifier): fetch
+   * count and refresh, for diagnostics and tests. See {@link jwksFor} for the others.
+   */
+  get jwks(): RemoteJwks {
+    return this.keysByIssuer.get(this.issuer)!.jwks;
+  }
+
+  /** The key set of one configured issuer, or `undefined` for an issuer not configured. */
+  jwksFor(issuer: string): RemoteJwks | undefined {
+    return this.keysByIssuer.get(issuer)?.jwks;
+  }
+
+  /**
+   * The synchronous half of {@link verify}: the claims of a token verified before and
+   * still in the cache, its time window checked again now; `undefined` when the token
+   * is not in the cache (then call `verify`). No promise, no allocation.
+   * @throws {TokenRejectedError} when the cached token is now outside its time window
+   * @example
+   * const claims = verifier.verifyCached(token, options) ?? (await verifier.verify(token, options));
+   */
+  verifyCached(token: string, options?: VerifyOptions): T | undefined {
+    const cached = this.cache.get(token);
+    if (cached === undefined) return undefined;
+    checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
+    // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set.
+    this.keysByIssuer.get(cached.iss)!.jwks.refreshIfStale(options?.waitUntil);
+    return cached.claims;
   }
 
   /**
@@ -143,27 +173,28 @@ export class JwtVerifier<T> {
    * @throws {JwksUnavailableError} when no key set could be fetched at all
    */
   async verify(token: string, options: VerifyOptions = {}): Promise<T> {
+    const cached = this.verifyCached(token, options);
+    if (cached !== undefined) return cached;
     const nowSeconds = this.now() / 1000;
-    const cached = this.cache.get(token);
-    if (cached !== undefined) {
-      checkTimeWindow(cached, nowSeconds, this.toleranceSeconds);
-      // Cached verdicts must still learn of keys leaving the issuer's set.
-      this.jwks.refreshIfStale(options.waitUntil);
-      return cached.claims;
-    }
 
     const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes, this.headers);
-    let key = this.readyKeys.get(`${jws.alg}:${jws.kid}`);
+    const payload = decodeJsonObject(jws.payloadSegment, "payload");
+    // `iss` chooses the key set, nothing more yet: it is checked again after the signature.
+    const keys = this.keysByIssuer.get(readString(payload, "iss", true)!);
+    if (keys === undefined) {
+      throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
+    }
+    let key = keys.ready(`${jws.alg}:${jws.kid}`);
     if (key === undefined) {
-      key = await this.keyFor(jws.kid, jws.alg, options);
+      key = await keys.keyFor(jws.kid, jws.alg, options.waitUntil);
     } else {
-      this.jwks.refreshIfStale(options.waitUntil);
+      keys.jwks.refreshIfStale(options.waitUntil);
     }
     const valid = await crypto.subtle.verify(algorithmParameters(jws.alg).verifyParams, key, jws.signature, jws.signingInput);
     if (!valid) throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
 
-    const payload = decodeJsonObject(jws.payloadSegment, "payload");
-    const registered = readRegisteredClaims(payload, this.issuer);
+    const registered = readRegisteredClaims(payload, keys.issuer);
+    checkLifetime(registered, this.maxLifetimeSeconds, this.toleranceSeconds);
     checkTimeWindow(registered, nowSeconds, this.toleranceSeconds);
     const claims = this.claims(payload, registered);
     this.cache.set(token, { claims, kid: jws.kid, ...registered });
@@ -173,25 +204,5 @@ export class JwtVerifier<T> {
   /** Drops a token from the verified-token cache (for instance after the caller saw it revoked). */
   forget(token: string): void {
     this.cache.delete(token);
-  }
-
-  private async keyFor(kid: string, alg: JwsAlgorithm, options: VerifyOptions): Promise<CryptoKey> {
-    const jwk = await this.jwks.getKey(kid, options.waitUntil);
-    if (jwk === undefined) throw new TokenRejectedError("KID_UNKNOWN", "the token's kid is not in the issuer's key set");
-    checkKeyFitsAlgorithm(jwk, alg);
-    const cacheKey = `${alg}:${kid}`;
-    let imported = this.importedKeys.get(cacheKey);
-    if (imported === undefined) {
-      imported = importJWK({ ...jwk, alg }, alg) as Promise<CryptoKey>;
-      this.importedKeys.set(cacheKey, imported);
-      imported.catch(() => this.importedKeys.delete(cacheKey));
-    }
-    try {
-      const key = await imported;
-      this.readyKeys.set(cacheKey, key);
-      return key;
-    } catch (cause) {
-      throw new TokenRejectedError("KEY_MISMATCH", "the key named by kid cannot be imported", { cause });
-    }
   }
 }

@@ -49,6 +49,20 @@ export function readRegisteredClaims(payload: Record<string, unknown>, expectedI
 }
 
 /**
+ * Refuses a token whose lifetime, `exp - iat`, is longer than `maxLifetimeSeconds`
+ * plus the clock tolerance: an issuer that never issues such tokens (Cognito's access
+ * tokens live at most a day) did not issue this one, or a key is misused. Checked once,
+ * when the token is verified (its claims cannot change afterwards).
+ */
+export function checkLifetime(claims: TimeWindow, maxLifetimeSeconds: number, toleranceSeconds: number): void {
+  if (!(claims.exp - claims.iat <= maxLifetimeSeconds + toleranceSeconds)) {
+    throw new TokenRejectedError("TOKEN_LIFETIME_TOO_LONG", `the token lives longer than ${maxLifetimeSeconds} seconds`, {
+      claim: "exp",
+    });
+  }
+}
+
+/**
  * Checks the time window at `nowSeconds`, allowing `toleranceSeconds` of clock skew
  * in each direction. Cheap enough to run on every request, cached token or not.
  */

@@ -14,6 +14,8 @@ import type { TimeWindow } from "./registered-claims.ts";
 
 export interface CachedVerdict<T> extends TimeWindow {
   claims: T;
+  /** The issuer whose key verified the token: with `kid`, it names that key. */
+  iss: string;
   kid: string;
 }
 
@@ -44,10 +46,10 @@ export class VerifiedTokenCache<T> {
     this.entries.delete(token);
   }
 
-  /** Forgets every token signed by one of these keys (they left the issuer's key set). */
-  forgetKeys(kids: readonly string[]): void {
+  /** Forgets every token signed by one of these keys of this issuer (they left its key set, or changed). */
+  forgetKeys(issuer: string, kids: readonly string[]): void {
     for (const [token, verdict] of this.entries) {
-      if (kids.includes(verdict.kid)) this.entries.delete(token);
+      if (verdict.iss === issuer && kids.includes(verdict.kid)) this.entries.delete(token);
     }
   }
 

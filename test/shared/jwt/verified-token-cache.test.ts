@@ -95,7 +95,7 @@ describe("verified-token cache", () => {
 
   it("forgets the least recently used token first", () => {
     const cache = new VerifiedTokenCache<string>(2);
-    const verdict = (claims: string) => ({ claims, kid: "k", exp: 1, iat: 0 });
+    const verdict = (claims: string) => ({ claims, iss: "https://issuer.example", kid: "k", exp: 1, iat: 0 });
     cache.set("a", verdict("a"));
     cache.set("b", verdict("b"));
     cache.get("a");
@@ -104,5 +104,18 @@ describe("verified-token cache", () => {
     expect(cache.get("a")?.claims).toBe("a");
     expect(cache.get("c")?.claims).toBe("c");
     expect(cache.size).toBe(2);
+  });
+});
+
+describe("forgetting the verdicts of a key", () => {
+  it("forgets only the tokens of that issuer's key, not another issuer's key under the same kid", () => {
+    const cache = new VerifiedTokenCache<string>(10);
+    cache.set("a1", { claims: "a1", iss: "https://a.example", kid: "k", exp: 1, iat: 0 });
+    cache.set("a2", { claims: "a2", iss: "https://a.example", kid: "other", exp: 1, iat: 0 });
+    cache.set("b1", { claims: "b1", iss: "https://b.example", kid: "k", exp: 1, iat: 0 });
+    cache.forgetKeys("https://a.example", ["k"]);
+    expect(cache.get("a1")).toBeUndefined();
+    expect(cache.get("a2")?.claims).toBe("a2");
+    expect(cache.get("b1")?.claims).toBe("b1");
   });
 });
