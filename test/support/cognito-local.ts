@@ -3,6 +3,7 @@
 // global setup), so what runs here is what `wrangler dev` runs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 
@@ -21,6 +22,8 @@ export interface CognitoLocalOptions {
   templateYaml?: string;
   /** Extra variables: client secrets (CLIENT_SECRET_<name>) and the like. */
   bindings?: Record<string, string>;
+  /** Receives what workerd prints (its stdout and stderr), e.g. the reason it failed to start. */
+  onRuntimeOutput?: (text: string) => void;
 }
 
 export interface CognitoLocal {
@@ -44,8 +47,20 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
       ...(options.templateYaml ? { COGNITO_TEMPLATE_YAML: options.templateYaml } : {}),
       ...options.bindings,
     },
+    ...(options.onRuntimeOutput
+      ? {
+          handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+            for (const stream of [stdout, stderr]) stream.on("data", (chunk: Buffer) => options.onRuntimeOutput!(chunk.toString()));
+          },
+        }
+      : {}),
   });
-  await mf.ready;
+  try {
+    await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => undefined);
+    throw error;
+  }
   return {
     fetch: async (pathOrUrl, init) => {
       const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${COGNITO_ORIGIN}${pathOrUrl}`;

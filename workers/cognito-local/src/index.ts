@@ -4,13 +4,21 @@
  * and the pool's well-known documents as Cognito lays them out, on loopback only.
  * @module
  */
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { devRoutes } from "./dev/dev-routes";
 import { localPool, type LocalPool } from "./local-pool";
-import { loopbackOnly } from "./loopback-only";
+import { loopbackOnly, sameMachineOriginOnly } from "./loopback-only";
+import { readPoolSettings } from "./pool";
 import { OAuthError } from "./token/oauth-error";
 import { handleTokenRequest } from "./token/token-endpoint";
+import { TOKEN_ENDPOINT_CORS_HEADERS, tokenEndpointPreflight } from "./token/token-endpoint-cors";
 import { openIdConfiguration } from "./well-known";
+
+// At startup, not on the first request: a template CloudFormation would refuse (or a
+// bad setting) stops the worker here, and wrangler dev prints the message, which names
+// the resource and the property.
+readPoolSettings(env as unknown as Record<string, unknown>);
 
 type AppEnv = { Bindings: Env; Variables: { local: LocalPool } };
 
@@ -28,17 +36,20 @@ app.post("/oauth2/token", async (c) => {
   try {
     const { body, clientId } = await handleTokenRequest(c.req.raw, pool, keys, now());
     stats.recordIssued(clientId);
-    return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
+    return c.json(body, 200, { "Cache-Control": "no-store", Pragma: "no-cache", ...TOKEN_ENDPOINT_CORS_HEADERS });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     stats.recordRejected(error.code);
     console.log(JSON.stringify({ level: "info", event: "token_request_rejected", error: error.code, reason: error.description }));
-    return error.toResponse();
+    return error.toResponse(TOKEN_ENDPOINT_CORS_HEADERS);
   }
 });
 
+app.options("/oauth2/token", () => tokenEndpointPreflight());
+
+// "The /oauth2/token endpoint only supports HTTPS POST."
 app.all("/oauth2/token", () =>
-  new OAuthError("invalid_request", "the token endpoint accepts POST only", 405).toResponse({ Allow: "POST" }),
+  new OAuthError("invalid_request", "the token endpoint accepts POST only", 405).toResponse({ Allow: "POST", ...TOKEN_ENDPOINT_CORS_HEADERS }),
 );
 
 app.get("/:poolId/.well-known/jwks.json", async (c) => {
@@ -54,6 +65,7 @@ app.get("/:poolId/.well-known/openid-configuration", (c) => {
   return c.json(openIdConfiguration(pool.issuer));
 });
 
+app.use("/_dev/*", sameMachineOriginOnly());
 app.route("/_dev", devRoutes);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));

@@ -1,19 +1,60 @@
 /**
  * cognito-local hands out tokens to anyone who knows a dev secret and lets anyone
- * rotate its keys: it must never be reachable from elsewhere. This middleware
- * refuses any request whose host is not a loopback address, which also defeats
- * DNS-rebinding from a browser page.
+ * rotate its keys: it must never be reachable from elsewhere.
+ *
+ * - {@link loopbackOnly} refuses any request whose Host is not a loopback address.
+ *   "Loopback" is exact: an IPv4 literal in 127.0.0.0/8, `localhost`, or `[::1]`.
+ *   A name that merely starts with `127.` (`127.attacker.example`) is a DNS name an
+ *   attacker controls, and accepting it would let a DNS-rebinding page through.
+ * - {@link sameMachineOriginOnly} guards the `/_dev` routes: a browser request from a
+ *   page of another origin (its `Origin` header is not a loopback origin) is refused,
+ *   so a web page cannot rotate or drop the keys. The token endpoint is not guarded:
+ *   it answers CORS as Cognito does.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const IPV4_OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4_LOOPBACK = new RegExp(`^127(\\.${IPV4_OCTET}){3}$`);
+
+/** True for an IPv4 literal in 127.0.0.0/8, as the URL parser writes it (`127.1` is already `127.0.0.1`). */
+export function isIpv4Loopback(hostname: string): boolean {
+  return IPV4_LOOPBACK.test(hostname);
+}
+
+/** True for a URL host name (as `new URL().hostname` gives it) that names this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || isIpv4Loopback(hostname);
+}
+
+/** True for an `Origin` header value that is an http(s) origin on this machine. */
+export function isLoopbackOrigin(origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // "null" and garbage are foreign
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.origin === origin && isLoopbackHost(url.hostname);
+}
+
+const forbidden = (description: string) =>
+  Response.json({ error: "forbidden", error_description: description }, { status: 403 });
 
 export function loopbackOnly(): MiddlewareHandler {
   return async function loopbackOnly(c, next) {
-    const host = new URL(c.req.url).hostname;
-    if (!LOOPBACK_HOSTS.has(host) && !host.startsWith("127.")) {
-      return c.json({ error: "forbidden", error_description: "cognito-local answers on loopback hosts only" }, 403);
+    if (!isLoopbackHost(new URL(c.req.url).hostname)) {
+      return forbidden("cognito-local answers on loopback hosts only");
+    }
+    await next();
+  };
+}
+
+export function sameMachineOriginOnly(): MiddlewareHandler {
+  return async function sameMachineOriginOnly(c, next) {
+    const origin = c.req.header("Origin");
+    if (origin !== undefined && !isLoopbackOrigin(origin)) {
+      return forbidden("the /_dev routes refuse requests from web pages of other origins");
     }
     await next();
   };

@@ -7,8 +7,10 @@
  * @module
  */
 import templateText from "../../../infra/cognito.yaml";
+import { localIssuer } from "./local-issuer";
+import { isIpv4Loopback } from "./loopback-only";
 import { deriveClientId, derivePoolId } from "./template/derived-ids";
-import { readPoolDefinition, type ClientDefinition } from "./template/pool-definition";
+import { readPoolDefinition, type ClientDefinition, type IssuerFormat, type PoolDefinition } from "./template/pool-definition";
 
 /** An app client with its derived id and its dev secret. */
 export interface PoolClient extends ClientDefinition {
@@ -20,7 +22,9 @@ export interface PoolClient extends ClientDefinition {
 export interface Pool {
   region: string;
   poolId: string;
-  /** `<ISSUER_ORIGIN>/<poolId>`, the `iss` of every token and the base of the well-known URLs. */
+  /** The template's IssuerConfiguration. */
+  issuerFormat: IssuerFormat;
+  /** The `iss` of every token and the base of the well-known URLs (see local-issuer.ts). */
   issuer: string;
   scopes: string[];
   clientsById: Map<string, PoolClient>;
@@ -39,7 +43,7 @@ export function clientSecretVariable(clientName: string): string {
   return `CLIENT_SECRET_${clientName.replace(/[^A-Za-z0-9]/g, "_")}`;
 }
 
-function readIssuerOrigin(value: unknown): string {
+function readIssuerOrigin(value: unknown): URL {
   if (typeof value !== "string" || value === "") throw new PoolConfigError("ISSUER_ORIGIN is not set");
   let url: URL;
   try {
@@ -47,14 +51,25 @@ function readIssuerOrigin(value: unknown): string {
   } catch {
     throw new PoolConfigError("ISSUER_ORIGIN is not a URL");
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || value.replace(/\/$/, "") !== url.origin) {
-    throw new PoolConfigError("ISSUER_ORIGIN must be an http(s) origin with no path, like http://127.0.0.1:8789");
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || value.replace(/\/$/, "") !== url.origin || !isIpv4Loopback(url.hostname)) {
+    throw new PoolConfigError("ISSUER_ORIGIN must be an http(s) origin on an IPv4 loopback address with no path, like http://127.0.0.1:8789");
   }
-  return url.origin;
+  return url;
 }
 
-/** Builds the pool from the template and the worker's environment. */
-export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
+/** What the environment and the template say, checked; no I/O, so it can run at startup. */
+export interface PoolSettings {
+  region: string;
+  issuerOrigin: URL;
+  definition: PoolDefinition;
+}
+
+/**
+ * Reads and checks the settings and the template. Synchronous, so that index.ts can
+ * call it when the worker starts: a template CloudFormation would refuse then stops
+ * cognito-local with the message, before it serves anything.
+ */
+export function readPoolSettings(env: Record<string, unknown>): PoolSettings {
   const region = env.AWS_REGION;
   if (typeof region !== "string" || !REGION_PATTERN.test(region)) {
     throw new PoolConfigError("AWS_REGION must be a region name like us-east-1");
@@ -64,6 +79,12 @@ export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
   // everyone else gets infra/cognito.yaml, bundled at build time.
   const override = env.COGNITO_TEMPLATE_YAML;
   const definition = readPoolDefinition(typeof override === "string" && override !== "" ? override : templateText);
+  return { region, issuerOrigin, definition };
+}
+
+/** Builds the pool from the template and the worker's environment. */
+export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
+  const { region, issuerOrigin, definition } = readPoolSettings(env);
   const poolId = await derivePoolId(region, definition.userPoolName);
 
   const clientsById = new Map<string, PoolClient>();
@@ -82,5 +103,12 @@ export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
     clientsById.set(clientId, { ...client, clientId, secret });
   }
 
-  return { region, poolId, issuer: `${issuerOrigin}/${poolId}`, scopes: definition.scopes, clientsById };
+  return {
+    region,
+    poolId,
+    issuerFormat: definition.issuerFormat,
+    issuer: localIssuer(issuerOrigin, definition.issuerFormat, poolId),
+    scopes: definition.scopes,
+    clientsById,
+  };
 }

@@ -1,5 +1,7 @@
 // Conformance of cognito-local's token endpoint with Amazon Cognito's, for the
 // client-credentials grant: every error for its bad input, and the token's shape.
+// Source for each behaviour: https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+// unless a test names another page.
 import { JwtVerifier } from "aws-jwt-verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -27,12 +29,18 @@ const post = (fields: Record<string, string>, init: RequestInit = {}) => {
   return cognito.fetch("/oauth2/token", { ...form, ...init, headers: { ...form.headers, ...init.headers } });
 };
 
-async function expectOAuthError(response: Response, error: string, status = 400) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = (await response.json()) as { error: string; error_description: string };
-  expect(body.error).toBe(error);
-  expect(JSON.stringify(body)).not.toContain(DEV_SECRET);
+// Cognito's "general map of the response body": 400, application/json;charset=UTF-8, {"error": "..."}.
+async function expectOAuthError(response: Response, error: string) {
+  expect(response.status).toBe(400);
+  expect(response.headers.get("Content-Type")).toBe("application/json;charset=UTF-8");
+  expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  expect(await response.json()).toEqual({ error });
+}
+
+async function expectEmpty405(response: Response) {
+  expect(response.status).toBe(405);
+  expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  expect(await response.text()).toBe("");
 }
 
 describe("POST /oauth2/token errors", () => {
@@ -79,10 +87,30 @@ describe("POST /oauth2/token errors", () => {
     );
   });
 
-  it("refuses another grant type with unsupported_grant_type", async () => {
+  it("refuses a grant type Cognito does not know with unsupported_grant_type", async () => {
     await expectOAuthError(
       await post({ grant_type: "password", client_id: bffId, client_secret: DEV_SECRET }),
       "unsupported_grant_type",
+    );
+  });
+
+  it("refuses the code grant for a client without the code flow with unauthorized_client", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "authorization_code", code: "abc", redirect_uri: "https://app.example/", client_id: bffId, client_secret: DEV_SECRET }),
+      "unauthorized_client",
+    );
+  });
+
+  it("refuses a code grant of a code-flow client: invalid_request without a code, invalid_grant for a code it never issued", async () => {
+    const noFlow = { client_id: clientIdOf(pool, "NoFlow"), client_secret: "no-flow-secret" };
+    await expectOAuthError(await post({ grant_type: "authorization_code", ...noFlow }), "invalid_request");
+    await expectOAuthError(await post({ grant_type: "authorization_code", code: "never-issued", ...noFlow }), "invalid_grant");
+  });
+
+  it("refuses a refresh token it never issued with invalid_grant (client-credentials clients get none)", async () => {
+    await expectOAuthError(
+      await post({ grant_type: "refresh_token", refresh_token: "never-issued", client_id: bffId, client_secret: DEV_SECRET }),
+      "invalid_grant",
     );
   });
 
@@ -116,19 +144,22 @@ describe("POST /oauth2/token errors", () => {
     );
   });
 
-  it("refuses GET with 405 and Allow: POST", async () => {
+  it("refuses GET with 405, Allow: POST and no body (the endpoint \"only supports HTTPS POST\")", async () => {
     const response = await cognito.fetch("/oauth2/token");
     expect(response.headers.get("Allow")).toBe("POST");
-    await expectOAuthError(response, "invalid_request", 405);
+    await expectEmpty405(response);
   });
 
-  it("refuses a JSON body with invalid_request", async () => {
-    const response = await cognito.fetch("/oauth2/token", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET }),
-    });
-    await expectOAuthError(response, "invalid_request");
+  it.each([
+    ["application/json", JSON.stringify({ grant_type: "client_credentials", client_id: "x", client_secret: "y" })],
+    ["text/plain", "grant_type=client_credentials"],
+    ["multipart/form-data; boundary=b", "--b--"],
+  ])("refuses a %s body with 405 and an empty body, as Cognito does", async (contentType, body) => {
+    await expectEmpty405(await cognito.fetch("/oauth2/token", { method: "POST", headers: { "Content-Type": contentType }, body }));
+  });
+
+  it("refuses a POST with no Content-Type with 405 and an empty body", async () => {
+    await expectEmpty405(await cognito.fetch("/oauth2/token", { method: "POST", body: new Uint8Array([1]) }));
   });
 
   it("refuses an oversized body with invalid_request", async () => {
@@ -148,10 +179,38 @@ describe("POST /oauth2/token errors", () => {
   });
 });
 
+describe("CORS of the token endpoint (\"Access-Control-Allow-Origin: *\")", () => {
+  it("answers the browser's preflight for a Basic-authenticated form POST", async () => {
+    const response = await cognito.fetch("/oauth2/token", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "http://127.0.0.1:8787",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(response.headers.get("Access-Control-Allow-Methods")).toBe("POST");
+    const allowed = response.headers.get("Access-Control-Allow-Headers")!.toLowerCase().split(/\s*,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+  });
+
+  it("sends Access-Control-Allow-Origin: * on a token, whatever the Origin", async () => {
+    const response = await post(
+      { grant_type: "client_credentials", client_id: bffId, client_secret: DEV_SECRET },
+      { headers: { Origin: "https://app.example" } },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+});
+
 describe("POST /oauth2/token success", () => {
   async function tokenFrom(response: Response) {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
+    expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
     const body = (await response.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(["access_token", "expires_in", "token_type"]);
     expect(body.token_type).toBe("Bearer");
@@ -232,15 +291,40 @@ describe("POST /oauth2/token success", () => {
   });
 });
 
-describe("hosts", () => {
-  it("refuses a request whose host is not loopback", async () => {
-    const response = await cognito.fetch("http://cognito.example.com/_dev/pool");
+describe("hosts and origins (loopback only, exactly)", () => {
+  it.each([
+    "http://cognito.example.com/_dev/pool",
+    "http://127.attacker.example/_dev/pool",
+    "http://127.0.0.1.nip.io/_dev/pool",
+    "http://localhost.attacker.example/_dev/pool",
+    "http://[::2]/_dev/pool",
+  ])("refuses %s", async (url) => {
+    const response = await cognito.fetch(url);
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: string }).error).toBe("forbidden");
   });
 
-  it("answers on 127.0.0.1 and localhost", async () => {
-    expect((await cognito.fetch("http://localhost:8789/_dev/pool")).status).toBe(200);
-    expect((await cognito.fetch("/_dev/pool")).status).toBe(200);
+  it.each([
+    "http://localhost:8789/_dev/pool",
+    "http://127.0.0.1:8789/_dev/pool",
+    "http://127.255.0.9:8789/_dev/pool",
+    "http://[::1]:8789/_dev/pool",
+  ])("answers %s", async (url) => {
+    expect((await cognito.fetch(url)).status).toBe(200);
+  });
+
+  it.each(["https://attacker.example", "http://127.attacker.example", "null"])(
+    "refuses a /_dev request from a page whose Origin is %s, and keeps the keys",
+    async (origin) => {
+      const before = await (await cognito.fetch(`/${pool.poolId}/.well-known/jwks.json`)).text();
+      const rotate = await cognito.fetch("/_dev/keys/rotate?dropPrevious=true", { method: "POST", headers: { Origin: origin } });
+      expect(rotate.status).toBe(403);
+      expect((await cognito.fetch("/_dev/stats", { headers: { Origin: origin } })).status).toBe(403);
+      expect(await (await cognito.fetch(`/${pool.poolId}/.well-known/jwks.json`)).text()).toBe(before);
+    },
+  );
+
+  it("serves /_dev to a page of this machine (MyBFF's, say)", async () => {
+    expect((await cognito.fetch("/_dev/stats", { headers: { Origin: "http://127.0.0.1:8788" } })).status).toBe(200);
   });
 });

@@ -39,6 +39,7 @@ export const devRoutes = new Hono<DevEnv>()
     const { pool } = c.var.local;
     return c.json({
       poolId: pool.poolId,
+      issuerFormat: pool.issuerFormat,
       issuer: pool.issuer,
       tokenEndpoint: `${new URL(pool.issuer).origin}/oauth2/token`,
       scopes: pool.scopes,

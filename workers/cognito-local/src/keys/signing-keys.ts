@@ -4,8 +4,16 @@
  *
  * Storage layout (KV namespace `COGNITO_STATE`):
  *   key   `signing-keys/v1`
- *   value JSON {@link StoredKeySet}: every key ever made that is still published,
- *         oldest first; the newest key that is not retired signs.
+ *   value JSON {@link StoredKeySet}: every access-token key ever made that is still
+ *         published, oldest first (the newest key that is not retired signs), and
+ *         the ID-token key.
+ * Cognito "generates two pairs of RSA cryptographic keys for each user pool. One
+ * private key signs access tokens, and the other signs ID tokens"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html),
+ * so its JWKS has two keys. cognito-local issues no ID tokens, but publishes an
+ * ID-token key all the same, after the access-token keys: a verifier must pick the
+ * key by `kid`, never take the first or only one. Rotation concerns the access-token
+ * key; the ID-token key stays.
  * A retired key stays in the JWKS for `retiredKeyGraceSeconds` (the longest
  * access-token lifetime of the pool), so tokens it signed keep verifying, as
  * when Cognito rotates. Rotation with `dropPrevious` removes the old keys at once,
@@ -28,6 +36,8 @@ interface StoredKey {
 interface StoredKeySet {
   version: 1;
   keys: StoredKey[];
+  /** Published, never used to sign (absent in state written before it existed). */
+  idTokenKey?: StoredKey;
 }
 
 /** A published public key, as in Cognito's `jwks.json`. */
@@ -76,8 +86,9 @@ export class SigningKeys {
   private load(now: number): Promise<StoredKeySet> {
     this.state ??= this.serialized(async () => {
       const stored = await this.kv.get<StoredKeySet>(STORAGE_KEY, "json");
-      if (stored?.version === 1 && stored.keys.some((key) => key.retiredAt === null)) return stored;
-      const fresh: StoredKeySet = { version: 1, keys: [await generateKey(now)] };
+      if (stored?.version === 1 && stored.keys.some((key) => key.retiredAt === null) && stored.idTokenKey) return stored;
+      const keys = stored?.version === 1 && stored.keys.some((key) => key.retiredAt === null) ? stored.keys : [await generateKey(now)];
+      const fresh: StoredKeySet = { version: 1, keys, idTokenKey: stored?.idTokenKey ?? (await generateKey(now)) };
       await this.kv.put(STORAGE_KEY, JSON.stringify(fresh));
       return fresh;
     });
@@ -103,11 +114,10 @@ export class SigningKeys {
     return { kid: active.kid, privateKey: await privateKey };
   }
 
-  /** The public keys a verifier should know now: the active one and those still in their grace period. */
+  /** The public keys a verifier should know now: the active access-token key, those still in their grace period, and the ID-token key. */
   async publishedKeys(now: number): Promise<PublicJwk[]> {
-    const { keys } = await this.load(now);
-    return keys
-      .filter((key) => key.retiredAt === null || key.retiredAt + this.retiredKeyGraceSeconds > now)
+    const { keys, idTokenKey } = await this.load(now);
+    return [...keys.filter((key) => key.retiredAt === null || key.retiredAt + this.retiredKeyGraceSeconds > now), idTokenKey!]
       .map((key) => ({ kid: key.kid, alg: "RS256", kty: "RSA", use: "sig", e: key.publicJwk.e!, n: key.publicJwk.n! }));
   }
 
@@ -126,7 +136,7 @@ export class SigningKeys {
         : current.keys
             .map((key) => ({ ...key, retiredAt: key.retiredAt ?? now }))
             .filter((key) => key.retiredAt + this.retiredKeyGraceSeconds > now);
-      const updated: StoredKeySet = { version: 1, keys: [...kept, fresh] };
+      const updated: StoredKeySet = { version: 1, keys: [...kept, fresh], idTokenKey: current.idTokenKey };
       await this.kv.put(STORAGE_KEY, JSON.stringify(updated));
       this.state = Promise.resolve(updated);
       return updated;

@@ -1,15 +1,26 @@
 /**
  * Reads, from a CloudFormation template, what an Amazon Cognito user pool would do
- * for the client-credentials grant: its resource servers with their scopes, and its
- * app clients with their allowed flows, scopes and access-token lifetime.
+ * for the client-credentials grant: its issuer format, its resource servers with
+ * their scopes, and its app clients with their allowed flows, scopes and
+ * access-token lifetime.
  *
  * Only the properties that change behaviour here are read; anything else in the
  * template (MFA, recovery, domain) is left to the real Cognito. A template this
- * module cannot understand is an error at startup, never a silently open pool.
+ * module cannot understand, or one CloudFormation would refuse
+ * (cloudformation-rules.ts), is an error at startup, never a silently open pool.
  * @module
  */
 import { z } from "zod";
 import { parseCloudFormationYaml } from "./cloudformation-yaml";
+import { checkClientOAuthSettings } from "./cloudformation-rules";
+import { resolveValue, type Mappings } from "./find-in-map";
+import { TemplateError } from "./template-error";
+
+export { TemplateError } from "./template-error";
+
+/** `IssuerConfiguration.Type` of a user pool. */
+export type IssuerFormat = "ORIGINAL" | "UPDATED";
+export const ISSUER_FORMATS: readonly IssuerFormat[] = ["ORIGINAL", "UPDATED"];
 
 /** One app client as the token endpoint needs it. */
 export interface ClientDefinition {
@@ -19,6 +30,8 @@ export interface ClientDefinition {
   generateSecret: boolean;
   /** True when `client_credentials` is allowed (both the flow and the OAuth switch). */
   clientCredentialsAllowed: boolean;
+  /** True when the authorization-code flow is allowed. */
+  codeFlowAllowed: boolean;
   allowedScopes: string[];
   accessTokenValiditySeconds: number;
 }
@@ -26,15 +39,11 @@ export interface ClientDefinition {
 /** The user pool described by the template. */
 export interface PoolDefinition {
   userPoolName: string;
+  /** The pool's IssuerConfiguration; ORIGINAL when the template sets none, as in AWS. */
+  issuerFormat: IssuerFormat;
   /** Every `<resource server identifier>/<scope name>` the pool defines. */
   scopes: string[];
   clients: ClientDefinition[];
-}
-
-/** Raised when the template does not describe a pool cognito-local can run. */
-export class TemplateError extends Error {
-  readonly code = "TEMPLATE_INVALID";
-  override name = this.constructor.name;
 }
 
 // Cognito's own bounds for AccessTokenValidity: 5 minutes to 1 day.
@@ -49,9 +58,15 @@ const cfnBoolean = z.union([z.boolean(), z.enum(["true", "false"]).transform((v)
 const cfnNumber = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 
 const resourceSchema = z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() });
-const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
+const templateSchema = z.object({
+  Mappings: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).default({}),
+  Resources: z.record(z.string(), resourceSchema),
+});
 
-const userPoolProps = z.object({ UserPoolName: z.string().min(1) });
+const userPoolProps = z.object({
+  UserPoolName: z.string().min(1),
+  IssuerConfiguration: z.object({ Type: z.unknown().optional() }).optional(),
+});
 
 const resourceServerProps = z.object({
   Identifier: z.string().min(1),
@@ -86,8 +101,10 @@ function accessTokenValiditySeconds(logicalId: string, props: z.infer<typeof cli
   const unit = props.TokenValidityUnits?.AccessToken ?? "hours";
   const seconds = props.AccessTokenValidity * UNIT_SECONDS[unit];
   if (seconds < MIN_ACCESS_TOKEN_VALIDITY_SECONDS || seconds > MAX_ACCESS_TOKEN_VALIDITY_SECONDS) {
+    // "You can set the access token expiration to any value between 5 minutes and 1 day"
+    // (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html).
     throw new TemplateError(
-      `resource ${logicalId}: AccessTokenValidity must be between 5 minutes and 1 day, got ${seconds} s`,
+      `resource ${logicalId}: AccessTokenValidity: must be between 5 minutes and 1 day, got ${seconds} s`,
     );
   }
   return seconds;
@@ -118,7 +135,9 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
     throw new TemplateError(`expected exactly one AWS::Cognito::UserPool, found ${pools.length}`);
   }
   const [poolId, pool] = pools[0]!;
-  const { UserPoolName: userPoolName } = parseProps(userPoolProps, poolId, pool.Properties);
+  const poolProps = parseProps(userPoolProps, poolId, pool.Properties);
+  const userPoolName = poolProps.UserPoolName;
+  const issuerFormat = readIssuerFormat(poolId, poolProps.IssuerConfiguration?.Type, template.data.Mappings);
 
   const scopes = byType("AWS::Cognito::UserPoolResourceServer").flatMap(([logicalId, resource]) => {
     const props = parseProps(resourceServerProps, logicalId, resource.Properties);
@@ -127,16 +146,20 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
 
   const clients = byType("AWS::Cognito::UserPoolClient").map(([logicalId, resource]): ClientDefinition => {
     const props = parseProps(clientProps, logicalId, resource.Properties);
-    const unknownScope = props.AllowedOAuthScopes.find((scope) => !scopes.includes(scope));
-    if (unknownScope !== undefined) {
-      throw new TemplateError(`resource ${logicalId}: AllowedOAuthScopes names ${unknownScope}, which no resource server defines`);
-    }
+    checkClientOAuthSettings({
+      logicalId,
+      generateSecret: props.GenerateSecret,
+      allowedOAuthFlows: props.AllowedOAuthFlows,
+      allowedOAuthFlowsUserPoolClient: props.AllowedOAuthFlowsUserPoolClient,
+      allowedOAuthScopes: props.AllowedOAuthScopes,
+    }, scopes);
+    const oauth = props.AllowedOAuthFlowsUserPoolClient;
     return {
       logicalId,
       clientName: props.ClientName,
       generateSecret: props.GenerateSecret,
-      clientCredentialsAllowed:
-        props.AllowedOAuthFlowsUserPoolClient && props.AllowedOAuthFlows.includes("client_credentials"),
+      clientCredentialsAllowed: oauth && props.AllowedOAuthFlows.includes("client_credentials"),
+      codeFlowAllowed: oauth && props.AllowedOAuthFlows.includes("code"),
       allowedScopes: props.AllowedOAuthScopes,
       accessTokenValiditySeconds: accessTokenValiditySeconds(logicalId, props),
     };
@@ -146,5 +169,16 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw new TemplateError(`two app clients are named ${duplicate}`);
 
-  return { userPoolName, scopes, clients };
+  return { userPoolName, issuerFormat, scopes, clients };
+}
+
+function readIssuerFormat(logicalId: string, value: unknown, mappings: Mappings): IssuerFormat {
+  const where = `resource ${logicalId}: IssuerConfiguration.Type`;
+  const format = value === undefined ? "ORIGINAL" : resolveValue(value, mappings, where);
+  // Allowed values: ORIGINAL | UPDATED
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-issuerconfiguration.html).
+  if (!ISSUER_FORMATS.includes(format as IssuerFormat)) {
+    throw new TemplateError(`${where}: must be ORIGINAL or UPDATED, got ${JSON.stringify(format)}`);
+  }
+  return format as IssuerFormat;
 }

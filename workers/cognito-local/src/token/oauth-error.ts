@@ -1,7 +1,13 @@
 /**
- * Token endpoint errors, shaped as Amazon Cognito answers them: HTTP 400 with
- * `{"error": "<code>"}` (RFC 6749 section 5.2). cognito-local adds an
- * `error_description` that says what was wrong; it never repeats a secret.
+ * Token endpoint errors, shaped as Amazon Cognito answers them: HTTP 400,
+ * `Content-Type: application/json;charset=UTF-8`, and a body of `{"error":"<code>"}`
+ * only ("a general map of the response body",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html).
+ * The `description` says what was wrong; it goes to cognito-local's log, never to
+ * the client, and never holds a secret.
+ *
+ * A request that is not a form POST gets 405 with an empty body instead
+ * (`status: 405`): see read-token-request.ts.
  * @module
  */
 
@@ -12,6 +18,9 @@ export type OAuthErrorCode =
   | "unauthorized_client"
   | "unsupported_grant_type"
   | "invalid_scope";
+
+/** The Content-Type of Cognito's token endpoint error answers, as its documentation writes it. */
+export const ERROR_CONTENT_TYPE = "application/json;charset=UTF-8";
 
 export class OAuthError extends Error {
   override name = this.constructor.name;
@@ -25,9 +34,12 @@ export class OAuthError extends Error {
   }
 
   toResponse(extraHeaders: Record<string, string> = {}): Response {
-    return Response.json(
-      { error: this.code, error_description: this.description },
-      { status: this.status, headers: { "Cache-Control": "no-store", ...extraHeaders } },
-    );
+    if (this.status === 405) {
+      return new Response(null, { status: 405, headers: { "Cache-Control": "no-store", ...extraHeaders } });
+    }
+    return new Response(JSON.stringify({ error: this.code }), {
+      status: this.status,
+      headers: { "Content-Type": ERROR_CONTENT_TYPE, "Cache-Control": "no-store", ...extraHeaders },
+    });
   }
 }

@@ -12,6 +12,8 @@ export interface TokenRequest {
   grantType: string;
   /** The requested scopes, or null when the request named none. */
   scopes: string[] | null;
+  /** The other parameters (`code`, `refresh_token`...), for the grants cognito-local only refuses. */
+  form: URLSearchParams;
 }
 
 // A client-credentials form is a few hundred bytes; anything near this is not a client of ours.
@@ -21,7 +23,10 @@ const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 async function readForm(request: Request): Promise<URLSearchParams> {
   const contentType = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (contentType !== FORM_CONTENT_TYPE) {
-    throw new OAuthError("invalid_request", `Content-Type must be ${FORM_CONTENT_TYPE}`);
+    // Cognito's page only says the Content-Type must be the form's; what Cognito answers
+    // otherwise was observed (issue #11; an AWS re:Post answer shows the same 405):
+    // 405 with an empty body, not an OAuth error.
+    throw new OAuthError("invalid_request", `Content-Type must be ${FORM_CONTENT_TYPE}`, 405);
   }
   const declaredLength = Number(request.headers.get("Content-Length") ?? 0);
   if (declaredLength > MAX_BODY_BYTES) throw new OAuthError("invalid_request", "request body is too large");
@@ -79,8 +84,8 @@ export async function readTokenRequest(request: Request): Promise<TokenRequest> 
     if (bodyClientId !== null && bodyClientId !== basic.clientId) {
       throw new OAuthError("invalid_client", "client_id in the body does not match the Authorization header");
     }
-    return { ...basic, grantType, scopes };
+    return { ...basic, grantType, scopes, form };
   }
   if (!bodyClientId) throw new OAuthError("invalid_client", "client_id is required");
-  return { clientId: bodyClientId, clientSecret: bodySecret, grantType, scopes };
+  return { clientId: bodyClientId, clientSecret: bodySecret, grantType, scopes, form };
 }

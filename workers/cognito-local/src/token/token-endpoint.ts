@@ -1,5 +1,14 @@
 /**
- * `POST /oauth2/token` for the client-credentials grant, as Amazon Cognito answers it.
+ * `POST /oauth2/token`, as Amazon Cognito answers it
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html).
+ * cognito-local issues tokens for the client-credentials grant only. The other two
+ * grants Cognito knows (`authorization_code`, `refresh_token`) get the error Cognito
+ * documents for them: `unauthorized_client` when the client may not use the code
+ * grant ("Client is not allowed for code grant flow or for refreshing tokens"),
+ * otherwise `invalid_grant`, since cognito-local never hands out a code or a refresh
+ * token ("Authorization code has been consumed or does not exist", "Refresh token
+ * has been revoked"). Only a grant type
+ * Cognito does not know is `unsupported_grant_type`.
  * @module
  */
 import type { SigningKeys } from "../keys/signing-keys";
@@ -7,7 +16,7 @@ import type { Pool, PoolClient } from "../pool";
 import { authenticateClient } from "./authenticate-client";
 import { issueAccessToken } from "./issue-access-token";
 import { OAuthError } from "./oauth-error";
-import { readTokenRequest } from "./read-token-request";
+import { readTokenRequest, type TokenRequest } from "./read-token-request";
 
 function grantedScopes(pool: Pool, client: PoolClient, requested: string[] | null): string[] {
   if (requested === null) {
@@ -15,9 +24,26 @@ function grantedScopes(pool: Pool, client: PoolClient, requested: string[] | nul
     if (client.allowedScopes.length === 0) throw new OAuthError("invalid_scope", "the client has no scopes");
     return client.allowedScopes;
   }
+  // "If you request a scope that you haven't associated with your app client ...
+  // authentication fails" (cognito-user-pools-define-resource-servers.html).
   const refused = requested.find((scope) => !client.allowedScopes.includes(scope) || !pool.scopes.includes(scope));
   if (refused !== undefined) throw new OAuthError("invalid_scope", "a requested scope is not allowed for this client");
   return [...new Set(requested)];
+}
+
+/** Refuses a grant Cognito knows but cognito-local does not issue, with Cognito's error for it. */
+function refuseOtherGrant(request: TokenRequest, client: PoolClient): never {
+  if (request.grantType === "authorization_code") {
+    if (!client.codeFlowAllowed) throw new OAuthError("unauthorized_client", "the client is not allowed the code flow");
+    if (!request.form.get("code")) throw new OAuthError("invalid_request", "code is required");
+    throw new OAuthError("invalid_grant", "cognito-local issues no authorization codes");
+  }
+  if (request.grantType === "refresh_token") {
+    if (!request.form.get("refresh_token")) throw new OAuthError("invalid_request", "refresh_token is required");
+    throw new OAuthError("invalid_grant", "cognito-local issues no refresh tokens");
+  }
+  // "Returned if grant_type is anything other than authorization_code or refresh_token or client_credentials."
+  throw new OAuthError("unsupported_grant_type", "grant_type must be authorization_code, refresh_token or client_credentials");
 }
 
 /** Answers one token request: a signed access token, or an {@link OAuthError}. */
@@ -29,9 +55,7 @@ export async function handleTokenRequest(
 ): Promise<{ body: { access_token: string; expires_in: number; token_type: "Bearer" }; clientId: string }> {
   const tokenRequest = await readTokenRequest(request);
   const client = await authenticateClient(pool, tokenRequest.clientId, tokenRequest.clientSecret);
-  if (tokenRequest.grantType !== "client_credentials") {
-    throw new OAuthError("unsupported_grant_type", "only grant_type=client_credentials is supported");
-  }
+  if (tokenRequest.grantType !== "client_credentials") refuseOtherGrant(tokenRequest, client);
   if (!client.clientCredentialsAllowed) {
     throw new OAuthError("unauthorized_client", "the client is not allowed the client_credentials flow");
   }
