@@ -13,12 +13,24 @@
  *   in KV, where another isolate may already have put a newer token.
  * - KV failures and slowness (over `kvTimeoutMs`) are logged and fall back to
  *   memory and the token endpoint: they never fail a request.
+ * - A failure is remembered (token-backoff.ts): after a failed token request, no new
+ *   one until a back-off of about 1 s, doubling up to about 60 s, with jitter, ends;
+ *   meanwhile `getToken` rejects at once with the remembered failure and the seconds
+ *   left. The back-off is shared through KV, so other isolates wait too. Only the
+ *   first failure is retried within the call (`retry`): once a failure is remembered,
+ *   each back-off step costs the endpoint one request per isolate.
+ * - A fresh token that the resource server refuses (`reportRefused`) starts a back-off
+ *   too: new tokens would be refused as well, so none is requested until it ends.
  * @module
  */
 import { ConfigError, EdgeAuthError, TokenRequestError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { logEvent } from "../log.ts";
 import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
+import {
+  BackOffStore, backOffDelayMs, backOffStoreKey, isConfigurationRejection, rememberedFailure,
+  TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS, type BackOffRecord,
+} from "./token-backoff.ts";
 import { checkRetryOptions, requestTokenWithRetries, type RetryOptions } from "./request-token-with-retries.ts";
 import { TOKEN_REQUEST_TIMEOUT_MS, type IssuedToken, type TokenEndpointOptions } from "./request-token.ts";
 import { numberOption } from "../options.ts";
@@ -30,10 +42,20 @@ export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions
   safetyMarginSeconds?: number;
   /** Give up on a KV read or write after this long. Default 1 s. */
   kvTimeoutMs?: number;
+  /** Retries within one call; used only while no failure is remembered. */
   retry?: RetryOptions;
+  backOff?: BackOffOptions;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
   random?: () => number;
+}
+
+/** How long no token is requested after a failure. */
+export interface BackOffOptions {
+  /** The shortest back-off (after the first failure: 1 to 2 times this). Default 1,000 ms. */
+  baseDelayMs?: number;
+  /** The longest back-off, and so the longest wait after the endpoint recovers. Default 60,000 ms. */
+  maxDelayMs?: number;
 }
 
 export interface GetTokenOptions {
@@ -49,6 +71,14 @@ const RENEW_JITTER_FRACTION = 0.1;
 interface HeldToken extends IssuedToken {
   /** When this isolate starts a background renewal. */
   renewAt: number;
+}
+
+/** Consecutive refusals of fresh tokens. It ends after twice the cap with none. */
+interface RefusalEpisode {
+  /** Tokens obtained after this are fresh: a refusal of one means new ones are refused too. */
+  since: number;
+  last: number;
+  step: number;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -68,9 +98,19 @@ export class ClientCredentialsTokenCache {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly store: Promise<EncryptedTokenStore> | null;
+  private readonly backOffStore: Promise<BackOffStore> | null;
+  private readonly backOffBaseMs: number;
+  private readonly backOffMaxMs: number;
   private held: HeldToken | null = null;
   private lookup: Promise<HeldToken> | null = null;
   private renewal: Promise<void> | null = null;
+  /** The latest back-off; in force while `until` is ahead. */
+  private backOff: BackOffRecord | null = null;
+  /** Consecutive failed token requests (ours, or another isolate's seen in KV). */
+  private endpointFailures = 0;
+  private refusal: RefusalEpisode | null = null;
+  /** The token last forgotten, so that 50 requests refused together cost one KV delete. */
+  private forgotten: string | null = null;
 
   /**
    * @throws {ConfigError} for a missing or invalid option
@@ -99,33 +139,42 @@ export class ClientCredentialsTokenCache {
     });
     numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
     checkRetryOptions(options.retry ?? {});
+    this.backOffBaseMs = numberOption("backOff.baseDelayMs", options.backOff?.baseDelayMs, TOKEN_BACKOFF_BASE_MS, { min: 1 });
+    this.backOffMaxMs = numberOption("backOff.maxDelayMs", options.backOff?.maxDelayMs, TOKEN_BACKOFF_MAX_MS, {
+      min: this.backOffBaseMs,
+      max: 3_600_000,
+    });
     this.options = options;
     this.marginMs = marginSeconds * 1000;
     this.kvTimeoutMs = numberOption("kvTimeoutMs", options.kvTimeoutMs, KV_TIMEOUT_MS, { min: 1 });
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const kv = options.kv;
-    this.store = kv
-      ? tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes).then(
-          (key) => new EncryptedTokenStore(kv, key, options.clientSecret),
-        )
-      : null;
+    const key = kv ? tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes) : null;
+    this.store = kv && key ? key.then((k) => new EncryptedTokenStore(kv, k, options.clientSecret)) : null;
+    this.backOffStore = kv && key ? key.then((k) => new BackOffStore(kv, backOffStoreKey(k))) : null;
   }
 
   /**
    * A token with at least the safety margin left.
-   * @throws {TokenRequestError} when none is held and the endpoint gives none
+   * @throws {TokenRequestError} when none is held and the endpoint gives none, or at
+   *   once, with `retryAfterSeconds` = the seconds left, while a back-off lasts
    */
   async getToken(options: GetTokenOptions = {}): Promise<string> {
     const now = this.now();
     const held = this.held;
+    const backOff = this.backOff && now < this.backOff.until ? this.backOff : null;
     if (held && this.usable(held, now)) {
-      if (now >= held.renewAt && !this.renewal && options.waitUntil) {
+      if (now >= held.renewAt && !this.renewal && options.waitUntil && !backOff) {
         this.renewal = this.renew(held).finally(() => (this.renewal = null));
         options.waitUntil(this.renewal);
       }
       logEvent("debug", "token_cache_hit", { tier: "memory", client: this.options.clientId });
       return held.accessToken;
+    }
+    if (backOff) {
+      logEvent("debug", "token_backoff_active", { client: this.options.clientId, code: backOff.code, leftMs: backOff.until - now });
+      throw rememberedFailure(backOff, now);
     }
     this.lookup ??= this.obtain().finally(() => (this.lookup = null));
     return (await this.lookup).accessToken;
@@ -137,10 +186,58 @@ export class ClientCredentialsTokenCache {
    */
   async invalidate(accessToken: string): Promise<void> {
     if (this.held?.accessToken === accessToken) this.held = null;
-    const stored = await this.kvRead();
+    if (this.forgotten === accessToken) return;
+    this.forgotten = accessToken;
+    const stored = (await this.kvCall((store) => store.read(), "KV read")) ?? null;
     if (stored?.accessToken === accessToken) {
       await this.kvCall((store) => store.delete(), "KV delete");
     }
+  }
+
+  /**
+   * The resource server refused this token (a 401). It is forgotten (as `invalidate`
+   * does), so the next `getToken` gets a new one: after a key rotation that is the fix.
+   * But when the refused token was itself obtained after an earlier refusal, new
+   * tokens are refused too (a client id the resource server does not allow, keys it
+   * has not fetched yet): the cache then backs off, shared through KV, and `getToken`
+   * rejects at once with `FRESH_TOKEN_REFUSED` until the back-off ends, with no token
+   * request. Logged as an error once per back-off, not once per request.
+   * @example
+   * let result = await callApi(token);
+   * if (result.status === 401) {
+   *   await tokens.reportRefused(token);
+   *   token = await tokens.getToken(); // rejects during a back-off
+   *   result = await callApi(token);
+   *   if (result.status === 401) await tokens.reportRefused(token);
+   * }
+   */
+  async reportRefused(accessToken: string): Promise<void> {
+    const now = this.now();
+    const held = this.held?.accessToken === accessToken ? this.held : null;
+    const episode = this.refusal && now - this.refusal.last <= 2 * this.backOffMaxMs ? this.refusal : null;
+    let record: BackOffRecord | null = null;
+    if (!episode) {
+      this.refusal = { since: now, last: now, step: 0 };
+    } else {
+      episode.last = now;
+      // Only a token obtained within the episode says that new tokens are refused: a
+      // request still holding an older one just learns what another request learnt.
+      if (held && held.obtainedAt >= episode.since) {
+        episode.step += 1;
+        const delayMs = backOffDelayMs(episode.step, this.backOffBaseMs, this.backOffMaxMs, this.random);
+        record = { kind: "refused", code: "FRESH_TOKEN_REFUSED", step: episode.step, until: now + delayMs, status: 401 };
+        // Set before any await, so that no concurrent request slips a token request in.
+        this.backOff = record;
+        logEvent("error", "fresh_token_refused", {
+          client: this.options.clientId,
+          reason: "the resource server refused a token just issued (a client id it does not allow, or keys it has not fetched yet)",
+          step: record.step,
+          backOffMs: delayMs,
+        });
+      }
+    }
+    await this.invalidate(accessToken);
+    if (record) await this.kvCall(async () => (await this.backOffStore!).write(record, now), "KV write");
   }
 
   private usable(token: IssuedToken, now: number): boolean {
@@ -157,24 +254,46 @@ export class ClientCredentialsTokenCache {
   }
 
   private async obtain(): Promise<HeldToken> {
-    const stored = await this.kvRead();
-    if (stored && this.usable(stored, this.now())) {
+    const [stored, record] = await Promise.all([this.kvRead(), this.backOffRead()]);
+    const now = this.now();
+    // A usable token wins over any back-off record: a record left behind never delays it.
+    if (stored && this.usable(stored, now)) {
       logEvent("info", "token_cache_hit", { tier: "kv", client: this.options.clientId, expiresAt: new Date(stored.expiresAt).toISOString() });
       return this.hold(stored);
     }
+    if (this.adopt(record, now)) throw rememberedFailure(record!, now);
     logEvent("info", "token_cache_miss", { client: this.options.clientId });
-    return this.hold(await this.fetchAndShare());
+    return this.hold(await this.fetchAndShare(record));
+  }
+
+  /**
+   * Takes in another isolate's back-off record: its step, so that our next failure
+   * continues the sequence, and, while it lasts, the back-off itself.
+   * @returns true when the back-off is in force
+   */
+  private adopt(record: BackOffRecord | null, now: number): boolean {
+    if (!record) return false;
+    if (record.kind === "token_endpoint") this.endpointFailures = Math.max(this.endpointFailures, record.step);
+    else if (this.refusal) this.refusal.step = Math.max(this.refusal.step, record.step);
+    else this.refusal = { since: now, last: now, step: record.step };
+    if (now >= record.until) return false;
+    if (!this.backOff || this.backOff.until < record.until) {
+      this.backOff = record;
+      logEvent("info", "token_backoff_shared", { client: this.options.clientId, code: record.code, step: record.step, leftMs: record.until - now });
+    }
+    return true;
   }
 
   private async renew(current: HeldToken): Promise<void> {
     try {
-      const stored = await this.kvRead();
+      const [stored, record] = await Promise.all([this.kvRead(), this.backOffRead()]);
       if (stored && stored.obtainedAt > current.obtainedAt && this.usable(stored, this.now())) {
         logEvent("info", "token_renewed", { source: "kv", client: this.options.clientId });
         this.hold(stored);
         return;
       }
-      this.hold(await this.fetchAndShare());
+      if (this.adopt(record, this.now())) return; // another isolate's renewal failed: wait too
+      this.hold(await this.fetchAndShare(record));
       logEvent("info", "token_renewed", { source: "token_endpoint", client: this.options.clientId });
     } catch (error) {
       // The current token stays in use; the next request past renewAt tries again.
@@ -182,26 +301,21 @@ export class ClientCredentialsTokenCache {
     }
   }
 
-  private async fetchAndShare(): Promise<IssuedToken> {
+  /** Asks the endpoint; shares the token, or remembers the failure. `seen`: the back-off record read from KV. */
+  private async fetchAndShare(seen: BackOffRecord | null): Promise<IssuedToken> {
     const started = this.now();
+    // Retries within the call only while no failure is remembered (as a retry quota
+    // would): once one is, each back-off step is one request, not `maxAttempts`.
+    const retry = this.endpointFailures > 0 ? { ...this.options.retry, maxAttempts: 1 } : this.options.retry;
     let token: IssuedToken;
     try {
-      token = await requestTokenWithRetries(this.options, this.options.retry, { now: this.now, random: this.random });
-    } catch (error) {
-      if (error instanceof TokenRequestError) {
-        logEvent("error", "token_request_failed", {
-          client: this.options.clientId,
-          code: error.code,
-          status: error.status,
-          oauthError: error.oauthError,
-          configurationProblem: error.code === "TOKEN_REQUEST_REJECTED",
-          durationMs: this.now() - started,
-        });
+      token = await requestTokenWithRetries(this.options, retry, { now: this.now, random: this.random });
+      if (token.expiresAt - token.obtainedAt <= this.marginMs) {
+        throw new TokenRequestError("TOKEN_RESPONSE_INVALID", "the token's lifetime is shorter than the safety margin");
       }
+    } catch (error) {
+      if (error instanceof TokenRequestError) throw await this.rememberFailure(error, started);
       throw error;
-    }
-    if (token.expiresAt - token.obtainedAt <= this.marginMs) {
-      throw new TokenRequestError("TOKEN_RESPONSE_INVALID", "the token's lifetime is shorter than the safety margin");
     }
     logEvent("info", "token_requested", {
       client: this.options.clientId,
@@ -209,11 +323,58 @@ export class ClientCredentialsTokenCache {
       expiresAt: new Date(token.expiresAt).toISOString(),
     });
     await this.kvCall((store) => store.write(token, this.now()), "KV write");
+    if (this.endpointFailures > 0 || seen?.kind === "token_endpoint") {
+      this.endpointFailures = 0;
+      if (this.backOff?.kind === "token_endpoint") this.backOff = null;
+      await this.kvCall(async () => (await this.backOffStore!).delete(), "KV delete");
+    }
     return token;
   }
 
+  /** Starts the next back-off step, logs it (once per step), shares it; returns what `getToken` throws. */
+  private async rememberFailure(error: TokenRequestError, started: number): Promise<TokenRequestError> {
+    const now = this.now();
+    this.endpointFailures += 1;
+    let delayMs = backOffDelayMs(this.endpointFailures, this.backOffBaseMs, this.backOffMaxMs, this.random);
+    // The endpoint's own Retry-After (a 429) is honoured, up to the cap.
+    if (error.retryAfterSeconds !== undefined) delayMs = Math.min(this.backOffMaxMs, Math.max(delayMs, error.retryAfterSeconds * 1000));
+    const record: BackOffRecord = {
+      kind: "token_endpoint",
+      code: error.code,
+      step: this.endpointFailures,
+      until: now + delayMs,
+      status: error.status,
+      oauthError: error.oauthError,
+    };
+    this.backOff = record;
+    logEvent("error", "token_request_failed", {
+      client: this.options.clientId,
+      code: error.code,
+      status: error.status,
+      oauthError: error.oauthError,
+      configurationProblem: isConfigurationRejection(error),
+      durationMs: now - started,
+      step: record.step,
+      backOffMs: delayMs,
+    });
+    await this.kvCall(async () => (await this.backOffStore!).write(record, now), "KV write");
+    const remembered = rememberedFailure(record, this.now());
+    return new TokenRequestError(error.code, error.message, {
+      status: error.status,
+      oauthError: error.oauthError,
+      retryAfterSeconds: remembered.retryAfterSeconds,
+      cause: error.cause,
+    });
+  }
+
   private async kvRead(): Promise<IssuedToken | null> {
-    return (await this.kvCall((store) => store.read(), "KV read")) ?? null;
+    const stored = (await this.kvCall((store) => store.read(), "KV read")) ?? null;
+    // A token just refused may still be in KV while its delete is on its way: never take it back.
+    return stored && stored.accessToken === this.forgotten ? null : stored;
+  }
+
+  private async backOffRead(): Promise<BackOffRecord | null> {
+    return (await this.kvCall(async () => (await this.backOffStore!).read(this.now(), this.backOffMaxMs), "KV read")) ?? null;
   }
 
   /** Runs a KV operation; a failure or a timeout is logged and returns undefined. */

@@ -10,6 +10,8 @@
  *   key for the cipher: HKDF-SHA-256 of the client secret (salt
  *          `edge-cc-auth/token-cache/v1`, info = the KV key).
  *   TTL    `expirationTtl` = seconds until the token expires, never below KV's 60 s.
+ * Beside it, `cc-backoff/v1/<the same hash>` holds the back-off after a failure, in
+ * plain JSON with no token and no secret (layout in token-backoff.ts).
  * Someone who can read the namespace gets no usable token, and rotating the client
  * secret makes the cached value unreadable: the next reader fetches a new token.
  * @module

@@ -1,10 +1,14 @@
 /**
  * `edge-cc-auth/client-credentials`: an OAuth 2.0 client-credentials token shared by
  * every isolate of a Worker (isolate memory, then Workers KV encrypted with the
- * client secret, then the token endpoint), and the token requests under it.
+ * client secret, then the token endpoint), the token requests under it, and the
+ * back-off that remembers their failures.
  * @module
  */
 export * from "./client-credentials-token-cache.ts";
 export * from "./encrypted-token-store.ts";
 export * from "./request-token.ts";
 export * from "./request-token-with-retries.ts";
+export {
+  backOffDelayMs, backOffStoreKey, isConfigurationRejection, TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS, type BackOffRecord,
+} from "./token-backoff.ts";

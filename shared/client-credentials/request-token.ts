@@ -59,6 +59,9 @@ function buildRequest(options: TokenEndpointOptions, timeoutMs: number): Request
     method: "POST",
     headers,
     body: form.toString(),
+    // Never followed: a 307/308 would replay the form, and with it the client secret
+    // (in the body, or in the Authorization header on a same-origin hop), to the target.
+    redirect: "manual",
     signal: AbortSignal.timeout(timeoutMs),
   });
 }
@@ -97,6 +100,12 @@ export async function requestToken(options: TokenEndpointOptions, now: () => num
   }
 
   const status = response.status;
+  if (status >= 300 && status < 400) {
+    await response.body?.cancel();
+    throw new TokenRequestError("TOKEN_ENDPOINT_REDIRECTED", `the token endpoint answered ${status} (a redirect, not followed)`, {
+      status,
+    });
+  }
   if (status === 429 || status >= 500) {
     await response.body?.cancel();
     throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `the token endpoint answered ${status}`, {

@@ -1,7 +1,7 @@
 // The whole system in one Miniflare (real workerd), for Node-side tests that need
 // several workers and faults on demand: cognito-local, MyService, N MyBFF isolates
-// sharing one KV namespace, a "faults" worker that misbehaves by path, and a
-// loopback router that plays the network (port 8789 -> cognito-local, 8787 ->
+// sharing one KV namespace, a "faults" worker that misbehaves by path (and a token
+// endpoint behind a gate that a test opens and closes), and a loopback router that plays the network (port 8789 -> cognito-local, 8787 ->
 // MyService, 8790 -> faults, anything else -> connection refused).
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -28,13 +28,26 @@ export default {
 const FAULTS = `
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const hits = {};
+let gateOpen = true;
 export default {
-  async fetch(request) {
+  async fetch(request, env) {
     const url = new URL(request.url);
     const [, target, mode] = url.pathname.split("/");
     if (target === "hits") return Response.json(hits);
+    if (target === "gate") {
+      gateOpen = url.searchParams.get("open") === "1";
+      return Response.json({ gateOpen });
+    }
     hits[target + "/" + mode] = (hits[target + "/" + mode] ?? 0) + 1;
+    // Where the redirects point: anything that arrives here was delivered to the wrong place.
+    if (target === "capture") return Response.json({ access_token: "captured", expires_in: 3600, token_type: "Bearer" });
     switch (mode) {
+      case "gate":
+        // cognito-local's token endpoint while the gate is open; 503 while it is shut.
+        if (!gateOpen) return new Response("unavailable", { status: 503 });
+        return env.COGNITO.fetch(new Request("http://127.0.0.1:8789/oauth2/token", request));
+      case "redirect": return new Response(null, { status: 307, headers: { Location: url.origin + "/capture/" + target } });
+      case "unauthorized_client": case "invalid_scope": return Response.json({ error: mode }, { status: 400 });
       case "500": return new Response("internal error: stack trace at Foo.bar (secret.js:1)", { status: 500 });
       case "503": return new Response("unavailable", { status: 503 });
       case "429": return new Response('{"error":"slow_down"}', { status: 429, headers: { "Retry-After": url.searchParams.get("retryAfter") ?? "30" } });
@@ -64,6 +77,8 @@ export interface LocalNetworkOptions {
   bffVars?: Record<string, string | null>;
   /** Give MyBFF the MY_SERVICE service binding (default) or only MY_SERVICE_URL. */
   serviceBinding?: boolean;
+  /** Settings of MyService over its defaults (e.g. COGNITO_ALLOWED_CLIENT_IDS without MyBFF). */
+  serviceVars?: Record<string, string>;
 }
 
 export interface LocalNetwork {
@@ -74,6 +89,8 @@ export interface LocalNetwork {
   /** The TOKEN_CACHE namespace the MyBFF isolates share. */
   tokenCache(): ReturnType<Miniflare["getKVNamespace"]>;
   faultHits(): Promise<Record<string, number>>;
+  /** Opens or shuts the faults worker's gated token endpoint (`/token/gate`; open at the start). */
+  setGate(open: boolean): Promise<void>;
   tokenRequests(): Promise<number>;
   /** Every line the workers wrote to stdout and stderr so far. */
   logs: string[];
@@ -138,7 +155,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
         modules: true,
         scriptPath: join(ROOT, ".build/service/index.js"),
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789") },
+        bindings: { ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789"), ...options.serviceVars },
         outboundService: "router",
       },
       {
@@ -148,7 +165,13 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
         compatibilityDate: COMPATIBILITY_DATE,
         serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice", FAULTS: "faults" },
       },
-      { name: "faults", modules: true, script: FAULTS, compatibilityDate: COMPATIBILITY_DATE },
+      {
+        name: "faults",
+        modules: true,
+        script: FAULTS,
+        compatibilityDate: COMPATIBILITY_DATE,
+        serviceBindings: { COGNITO: "cognito-local" },
+      },
     ],
   });
   await mf.ready;
@@ -163,6 +186,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     service: (path, init) => call("myservice", `http://127.0.0.1:8787${path}`, init),
     tokenCache: () => mf.getKVNamespace("TOKEN_CACHE", "bff-1"),
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
+    setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),
     tokenRequests: async () =>
       ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number })
         .tokensIssuedTotal,

@@ -3,12 +3,13 @@
 // as its `fetch`, it counts requests and records how the client authenticated.
 
 export type TokenEndpointBehaviour =
-  | "ok" | "down" | "hang" | "500" | "429" | "garbage" | "invalid_client" | "no_token" | "mac_token";
+  | "ok" | "down" | "hang" | "500" | "429" | "garbage" | "invalid_client" | "unauthorized_client" | "invalid_scope"
+  | "invalid_request" | "no_token" | "mac_token" | "redirect";
 
 export class FakeTokenEndpoint {
   calls = 0;
   issued: string[] = [];
-  lastRequest: { authorization: string | null; form: URLSearchParams } | null = null;
+  lastRequest: { authorization: string | null; form: URLSearchParams; redirect: string } | null = null;
   behaviour: TokenEndpointBehaviour = "ok";
   /** Behaviours for the next calls, before `behaviour` applies again. */
   queue: TokenEndpointBehaviour[] = [];
@@ -18,7 +19,11 @@ export class FakeTokenEndpoint {
   readonly fetch = async (request: Request): Promise<Response> => {
     this.calls++;
     const body = new TextDecoder().decode(await request.arrayBuffer());
-    this.lastRequest = { authorization: request.headers.get("Authorization"), form: new URLSearchParams(body) };
+    this.lastRequest = {
+      authorization: request.headers.get("Authorization"),
+      form: new URLSearchParams(body),
+      redirect: request.redirect,
+    };
     const behaviour = this.queue.shift() ?? this.behaviour;
     switch (behaviour) {
       case "down":
@@ -32,7 +37,12 @@ export class FakeTokenEndpoint {
       case "garbage":
         return new Response("<html>oops</html>", { status: 200 });
       case "invalid_client":
-        return Response.json({ error: "invalid_client" }, { status: 400 });
+      case "unauthorized_client":
+      case "invalid_scope":
+      case "invalid_request":
+        return Response.json({ error: behaviour }, { status: 400 });
+      case "redirect":
+        return new Response(null, { status: 307, headers: { Location: "https://elsewhere.example/oauth2/token" } });
       case "no_token":
         return Response.json({ expires_in: 3600, token_type: "Bearer" });
       case "mac_token":

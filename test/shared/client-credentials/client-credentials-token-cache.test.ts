@@ -205,13 +205,14 @@ describe("faults", () => {
     expect(logs.some((line) => line.includes('"token_cache_kv_failed"'))).toBe(true);
   });
 
-  it("shares one failing lookup among concurrent requests and lets the next one try again", async () => {
+  it("shares one failing lookup among concurrent requests and lets the next one try again after the back-off", async () => {
     const cache = isolate();
     endpoint.behaviour = "invalid_client";
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => cache.getToken()));
     expect(results.every((r) => r.status === "rejected")).toBe(true);
     expect(endpoint.calls).toBe(1);
     endpoint.behaviour = "ok";
+    clock += 2_000; // the first back-off is 1 to 2 s
     const token = await cache.getToken();
     expect(token).toBe(endpoint.issued[0]);
   });

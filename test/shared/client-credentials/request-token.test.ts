@@ -66,10 +66,20 @@ describe("requestToken", () => {
     ["429", "TOKEN_ENDPOINT_UNAVAILABLE"],
     ["down", "TOKEN_ENDPOINT_UNREACHABLE"],
     ["invalid_client", "TOKEN_REQUEST_REJECTED"],
+    ["redirect", "TOKEN_ENDPOINT_REDIRECTED"],
   ] as const)("maps a %s answer to %s", async (behaviour, code) => {
     const endpoint = new FakeTokenEndpoint();
     endpoint.behaviour = behaviour;
     expect((await failure(requestToken(options(endpoint)))).code).toBe(code);
+  });
+
+  it.each(["basic", "body"] as const)("never follows a redirect (%s client authentication)", async (clientAuthentication) => {
+    const endpoint = new FakeTokenEndpoint();
+    endpoint.behaviour = "redirect";
+    const error = await failure(requestToken(options(endpoint, { clientAuthentication })));
+    expect(error).toMatchObject({ code: "TOKEN_ENDPOINT_REDIRECTED", status: 307, retryable: false });
+    expect(endpoint.lastRequest!.redirect).toBe("manual");
+    expect(endpoint.calls).toBe(1);
   });
 
   it("reports invalid_client as a rejection that is not worth retrying", async () => {

@@ -7,6 +7,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { TokenRequestError } from "edge-cc-auth";
+import { isConfigurationRejection } from "edge-cc-auth/client-credentials";
 import { misconfigured } from "edge-cc-auth/hono";
 import { answerError, notFoundProblem, problem } from "edge-cc-auth/hono";
 import { waitUntilOf } from "edge-cc-auth/hono";
@@ -24,7 +25,17 @@ function fail(status: 502 | 503 | 504 | 500, res: Response): never {
   throw new HTTPException(status, { res });
 }
 
+/**
+ * No token: Cognito refused the client itself (500, nothing to retry), MyService
+ * refuses the tokens Cognito issues (502, while the token cache backs off), or
+ * Cognito is failing (503, `Retry-After` = the seconds left in the back-off). The
+ * token cache logs each of these once per back-off, not once per request.
+ */
 function tokenUnavailable(error: TokenRequestError): never {
+  if (isConfigurationRejection(error)) fail(500, misconfigured());
+  if (error.code === "FRESH_TOKEN_REFUSED") {
+    fail(502, problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" }));
+  }
   const retryAfter = Math.max(1, error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
   return fail(503, problem({
     status: 503,
@@ -39,6 +50,12 @@ function upstreamFailed(failure: UpstreamFailure): never {
   if (failure.kind === "status" && failure.status === 403) {
     logEvent("error", "my_service_forbidden", {
       reason: "MyService refused the token's scopes: check TOKEN_SCOPES and the app client's AllowedOAuthScopes",
+    });
+  } else if (failure.kind === "status" && failure.status >= 300 && failure.status < 400) {
+    logEvent("error", "my_service_failed", {
+      kind: failure.kind,
+      status: failure.status,
+      reason: "MyService answered a redirect, which is not followed: check MY_SERVICE_URL",
     });
   } else {
     logEvent("error", "my_service_failed", { kind: failure.kind, status: failure.kind === "status" ? failure.status : undefined });
@@ -64,13 +81,18 @@ app.openapi(weatherForecastRoute, async (c) => {
     let result = await fetchWeatherForecast(target, token);
     if (!result.ok && result.kind === "status" && result.status === 401) {
       // The token was refused (a key dropped by a rotation, a revoked token): get a
-      // fresh one and try once more. Never more than once.
+      // fresh one and try once more. Never more than once. If the fresh one is refused
+      // too, the cache stops fetching tokens for a back-off: getToken then rejects at
+      // once with FRESH_TOKEN_REFUSED (502), with no token request and no MyService call.
       logEvent("warn", "my_service_refused_token", { action: "retry_with_new_token" });
-      await tokens.invalidate(token);
-      result = await fetchWeatherForecast(target, await tokens.getToken({ waitUntil: waitUntilOf(c) }));
+      await tokens.reportRefused(token);
+      const fresh = await tokens.getToken({ waitUntil: waitUntilOf(c) });
+      result = await fetchWeatherForecast(target, fresh);
+      if (!result.ok && result.kind === "status" && result.status === 401) await tokens.reportRefused(fresh);
     }
     if (!result.ok) upstreamFailed(result);
-    return c.json(result.forecast, 200);
+    // The forecast was obtained with MyBFF's credentials: no shared cache may keep it.
+    return c.json(result.forecast, 200, { "Cache-Control": "no-store" });
   } catch (error) {
     if (error instanceof TokenRequestError) tokenUnavailable(error);
     throw error;

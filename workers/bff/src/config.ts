@@ -7,6 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ConfigError } from "edge-cc-auth";
+import { TOKEN_BACKOFF_MAX_MS } from "edge-cc-auth/client-credentials";
 
 export const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -28,10 +29,12 @@ function protocolOf(value: string): string {
     return "";
   }
 }
-const milliseconds = setting.refine(
-  (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_TIMEOUT_MS),
-  { message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` },
-);
+const millisecondsUpTo = (max: number) =>
+  setting.refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max), {
+    message: `must be a whole number of milliseconds from 1 to ${max}`,
+  });
+const milliseconds = millisecondsUpTo(MAX_TIMEOUT_MS);
+const MAX_BACKOFF_MS = 3_600_000;
 
 export const bffSettingsSchema = z.object({
   AUTH_SERVER_TOKEN_ENDPOINT_URL: required().refine(httpUrl, { message: "must be an http(s) URL" }),
@@ -43,6 +46,11 @@ export const bffSettingsSchema = z.object({
   MY_SERVICE_URL: setting.refine(httpUrl, { message: "must be an http(s) URL" }),
   MY_SERVICE_TIMEOUT_MS: milliseconds,
   TOKEN_REQUEST_TIMEOUT_MS: milliseconds,
+  TOKEN_CLIENT_AUTHENTICATION: setting.refine((value) => value === undefined || value === "basic" || value === "body", {
+    message: "must be basic or body",
+  }),
+  TOKEN_BACKOFF_BASE_MS: millisecondsUpTo(MAX_BACKOFF_MS),
+  TOKEN_BACKOFF_MAX_MS: millisecondsUpTo(MAX_BACKOFF_MS),
   LOG_LEVEL: setting.refine((value) => value === undefined || ["debug", "info", "warn", "error"].includes(value), {
     message: "must be debug, info, warn or error",
   }),
@@ -57,8 +65,14 @@ export interface BffConfig {
   myServiceUrl: string | null;
   myServiceTimeoutMs: number;
   tokenRequestTimeoutMs: number;
+  /** How MyBFF authenticates to the token endpoint: `basic` (default) or `body`. */
+  tokenClientAuthentication: "basic" | "body";
+  /** The token cache's back-off after a failure; undefined: the library's 1 s and 60 s. */
+  tokenBackOff: { baseDelayMs?: number; maxDelayMs?: number };
   logLevel: string | undefined;
 }
+
+const optionalNumber = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 
 /** Reads the settings; throws a {@link ConfigError} naming the first bad variable or binding. */
 export function readBffConfig(env: Partial<Env>): BffConfig {
@@ -75,6 +89,11 @@ export function readBffConfig(env: Partial<Env>): BffConfig {
   if (typeof env.TOKEN_CACHE?.get !== "function") {
     throw new ConfigError("TOKEN_CACHE (KV namespace binding) is missing", "TOKEN_CACHE");
   }
+  const backOffBaseMs = optionalNumber(settings.TOKEN_BACKOFF_BASE_MS);
+  const backOffMaxMs = optionalNumber(settings.TOKEN_BACKOFF_MAX_MS);
+  if (backOffBaseMs !== undefined && backOffBaseMs > (backOffMaxMs ?? TOKEN_BACKOFF_MAX_MS)) {
+    throw new ConfigError("TOKEN_BACKOFF_MAX_MS must be at least TOKEN_BACKOFF_BASE_MS", "TOKEN_BACKOFF_MAX_MS");
+  }
   return {
     tokenEndpoint: settings.AUTH_SERVER_TOKEN_ENDPOINT_URL,
     clientId: settings.AUTH_SERVER_MYBFF_CLIENT_ID,
@@ -83,6 +102,8 @@ export function readBffConfig(env: Partial<Env>): BffConfig {
     myServiceUrl: settings.MY_SERVICE_URL ?? null,
     myServiceTimeoutMs: Number(settings.MY_SERVICE_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS),
     tokenRequestTimeoutMs: Number(settings.TOKEN_REQUEST_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS),
+    tokenClientAuthentication: settings.TOKEN_CLIENT_AUTHENTICATION === "body" ? "body" : "basic",
+    tokenBackOff: { baseDelayMs: backOffBaseMs, maxDelayMs: backOffMaxMs },
     logLevel: settings.LOG_LEVEL,
   };
 }

@@ -43,6 +43,8 @@ export async function fetchWeatherForecast(target: MyServiceTarget, accessToken:
   const url = `${base.replace(/\/+$/, "")}/weatherforecast`;
   const request = new Request(url, {
     headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
+    // A redirect is a failure (502), never followed: it would carry the token elsewhere.
+    redirect: "manual",
     signal: AbortSignal.timeout(target.timeoutMs),
   });
   let response: Response;

@@ -16,6 +16,8 @@ export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: Cl
     clientSecret: config.clientSecret,
     scopes: config.scopes,
     timeoutMs: config.tokenRequestTimeoutMs,
+    clientAuthentication: config.tokenClientAuthentication,
+    backOff: config.tokenBackOff,
     kv: env.TOKEN_CACHE,
   });
   return { config, tokens };

@@ -39,20 +39,43 @@ async function timed(promise: Promise<Response>) {
   return { response, ms: Date.now() - started };
 }
 
+// A back-off of exactly 5 s (base = cap), so that Retry-After is exact; a long one
+// where a test makes many requests and they must all fall inside it.
+const FIVE_SECOND_BACKOFF = { TOKEN_BACKOFF_BASE_MS: "5000", TOKEN_BACKOFF_MAX_MS: "5000" };
+const LONG_BACKOFF = { TOKEN_BACKOFF_BASE_MS: "30000", TOKEN_BACKOFF_MAX_MS: "30000" };
+
 describe("token endpoint faults (no token held)", () => {
   it.each([
-    ["down", "http://127.0.0.1:8799/oauth2/token", "5"],
-    ["answering 500", `${FAULTS}/token/500`, "5"],
-    ["answering garbage", `${FAULTS}/token/garbage`, "5"],
-    ["refusing the client (invalid_client)", `${FAULTS}/token/invalid_client`, "5"],
-    ["answering 429 with Retry-After: 30", `${FAULTS}/token/429?retryAfter=30`, "30"],
-  ])("answers 503 with Retry-After when the token endpoint is %s", async (_, url, retryAfter) => {
-    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: url } });
+    ["down", "http://127.0.0.1:8799/oauth2/token", FIVE_SECOND_BACKOFF, "5"],
+    ["answering 500", `${FAULTS}/token/500`, FIVE_SECOND_BACKOFF, "5"],
+    ["answering garbage", `${FAULTS}/token/garbage`, FIVE_SECOND_BACKOFF, "5"],
+    ["redirecting (307)", `${FAULTS}/token/redirect`, FIVE_SECOND_BACKOFF, "5"],
+    // The endpoint's own Retry-After is honoured (up to the 60 s cap).
+    ["answering 429 with Retry-After: 30", `${FAULTS}/token/429?retryAfter=30`, {}, "30"],
+  ])("answers 503 with Retry-After = the back-off left when the token endpoint is %s", async (_, url, vars, retryAfter) => {
+    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: url, ...vars } });
     const { response, ms } = await timed(net.bff().fetch("/weatherforecast"));
     await expectProblem(response, 503, "token_unavailable");
     expect(response.headers.get("Retry-After")).toBe(retryAfter);
     expect(ms).toBeLessThan(5_000);
   });
+
+  it.each(["invalid_client", "unauthorized_client", "invalid_scope"])(
+    "answers 500 misconfigured with no Retry-After when the token endpoint answers %s",
+    async (oauthError) => {
+      const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/${oauthError}`, ...LONG_BACKOFF } });
+      for (let i = 0; i < 5; i++) {
+        const response = await net.bff().fetch("/weatherforecast");
+        await expectProblem(response, 500, "misconfigured");
+        expect(response.headers.get("Retry-After")).toBeNull();
+      }
+      // One token request and one error line for the five requests: the back-off holds the rest.
+      expect((await net.faultHits())[`token/${oauthError}`]).toBe(1);
+      await expect.poll(() => net.logs.filter((line) => line.includes('"token_request_failed"')).length).toBe(1);
+      const line = JSON.parse(net.logs.find((l) => l.includes('"token_request_failed"'))!);
+      expect(line).toMatchObject({ level: "error", oauthError, configurationProblem: true });
+    },
+  );
 
   it("answers 503 within its timeout when the token endpoint is slow", async () => {
     const net = await network({
@@ -64,17 +87,54 @@ describe("token endpoint faults (no token held)", () => {
     expect(ms).toBeLessThan(3_000);
   });
 
-  it("retries a failing token endpoint a bounded number of times", async () => {
-    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/503` } });
+  it("retries a failing token endpoint a bounded number of times, then not at all during the back-off", async () => {
+    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/503`, ...LONG_BACKOFF } });
     await net.bff().fetch("/weatherforecast");
+    expect((await net.faultHits())["token/503"]).toBe(3);
+    for (let i = 0; i < 20; i++) {
+      const response = await net.bff().fetch("/weatherforecast");
+      await expectProblem(response, 503, "token_unavailable");
+      expect(Number(response.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+      expect(Number(response.headers.get("Retry-After"))).toBeLessThanOrEqual(30);
+    }
     expect((await net.faultHits())["token/503"]).toBe(3);
   });
 
-  it("does not retry a refused client, and logs it as a configuration problem", async () => {
-    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/invalid_client` } });
-    await net.bff().fetch("/weatherforecast");
-    expect((await net.faultHits())["token/invalid_client"]).toBe(1);
-    await expect.poll(() => net.logs.some((line) => line.includes('"configurationProblem":true'))).toBe(true);
+  it("shares the back-off through KV: other isolates answer 503 with no token request of their own", async () => {
+    const net = await network({
+      bffCount: 4,
+      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/503`, ...LONG_BACKOFF },
+    });
+    await net.bff(1).fetch("/weatherforecast");
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => net.bff(2 + (i % 3)).fetch("/weatherforecast")));
+    for (const response of responses) await expectProblem(response, 503, "token_unavailable");
+    expect((await net.faultHits())["token/503"]).toBe(3);
+  });
+
+  it("answers 200 again once the back-off after the endpoint's recovery ends, with one request", async () => {
+    const net = await network({
+      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/gate`, TOKEN_BACKOFF_BASE_MS: "2000", TOKEN_BACKOFF_MAX_MS: "2000" },
+    });
+    await net.setGate(false);
+    await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable");
+    await net.setGate(true);
+    await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable"); // still backing off
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const response = await net.bff().fetch("/weatherforecast");
+    expect(response.status).toBe(200);
+    expect((await net.faultHits())["token/gate"]).toBe(3 + 1);
+    expect(await net.tokenRequests()).toBe(1);
+  });
+
+  it.each(["basic", "body"])("follows no redirect from the token endpoint (%s client authentication)", async (mode) => {
+    const net = await network({
+      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/redirect`, TOKEN_CLIENT_AUTHENTICATION: mode },
+    });
+    await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable");
+    const hits = await net.faultHits();
+    expect(hits["token/redirect"]).toBe(1);
+    expect(hits["capture/token"]).toBeUndefined(); // the secret went nowhere else
+    await expect.poll(() => net.logs.some((line) => line.includes('"TOKEN_ENDPOINT_REDIRECTED"'))).toBe(true);
   });
 });
 
@@ -85,7 +145,8 @@ describe("MyService faults", () => {
     ["answering garbage", `${FAULTS}/service/garbage`, 502, "upstream_failed"],
     ["answering the wrong shape", `${FAULTS}/service/wrong-shape`, 502, "upstream_failed"],
     ["refusing the scope (403)", `${FAULTS}/service/403`, 502, "upstream_failed"],
-  ])("answers %s with %i", async (_, url, status, code) => {
+    ["redirecting (307)", `${FAULTS}/service/redirect`, 502, "upstream_failed"],
+  ])("answers %s (at %s) with %i %s", async (_, url, status, code) => {
     const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: url } });
     await expectProblem(await net.bff().fetch("/weatherforecast"), status, code);
   });
@@ -103,9 +164,26 @@ describe("MyService faults", () => {
     await expect.poll(() => net.logs.some((line) => line.includes('"my_service_forbidden"') && line.includes("TOKEN_SCOPES"))).toBe(true);
   });
 
-  it("retries a 401 once with a new token, never in a loop", async () => {
-    const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: `${FAULTS}/service/401` } });
+  it("follows no redirect from MyService: the token goes nowhere else", async () => {
+    const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: `${FAULTS}/service/redirect` } });
     await expectProblem(await net.bff().fetch("/weatherforecast"), 502, "upstream_failed");
+    const hits = await net.faultHits();
+    expect(hits["service/redirect"]).toBe(1);
+    expect(hits["capture/service"]).toBeUndefined();
+    await expect.poll(() => net.logs.some((line) => line.includes("MY_SERVICE_URL") && line.includes('"my_service_failed"'))).toBe(true);
+  });
+
+  it("retries a 401 once with a new token, then stops fetching tokens for the back-off", async () => {
+    const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: `${FAULTS}/service/401`, ...LONG_BACKOFF } });
+    await expectProblem(await net.bff().fetch("/weatherforecast"), 502, "upstream_failed");
+    expect((await net.faultHits())["service/401"]).toBe(2);
+    expect(await net.tokenRequests()).toBe(2);
+    for (let i = 0; i < 10; i++) {
+      const response = await net.bff().fetch("/weatherforecast");
+      await expectProblem(response, 502, "upstream_failed");
+      expect(response.headers.get("Retry-After")).toBeNull();
+    }
+    // At once: no token request and no MyService call.
     expect((await net.faultHits())["service/401"]).toBe(2);
     expect(await net.tokenRequests()).toBe(2);
   });
@@ -113,6 +191,13 @@ describe("MyService faults", () => {
   it("reaches MyService over HTTP (MY_SERVICE_URL) when there is no binding", async () => {
     const net = await network({ serviceBinding: false });
     expect((await net.bff().fetch("/weatherforecast")).status).toBe(200);
+  });
+
+  it("marks its authorized answer Cache-Control: no-store", async () => {
+    const net = await network({});
+    const response = await net.bff().fetch("/weatherforecast");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
   });
 });
 
