@@ -9,9 +9,18 @@ import { readFileSync } from "node:fs";
 export const DEV_POOL_ID = "us-east-1_toFGiuX5i";
 export const DEV_CLIENT_ID = "xe5xuz3azyo3g47nj1p5m3h2w6";
 
-/** MyService's settings against a cognito-local served at `cognitoOrigin`. */
+/**
+ * MyService's settings against a cognito-local served at `cognitoOrigin`. The issuer is
+ * the UPDATED-format one, the format infra/cognito.yaml pins (cognito-local serves
+ * UPDATED on 127.0.0.1 and ORIGINAL on localhost: workers/cognito-local/src/local-issuer.ts).
+ * The pool-id settings are blanked (empty means not set), so that a wrangler.toml holding
+ * a real pool after `npm run configure` still runs the local stack.
+ */
 export function devServiceVars(cognitoOrigin) {
   return {
+    COGNITO_USER_POOL_ID: "",
+    COGNITO_ADDITIONAL_REGIONS: "",
+    COGNITO_ISSUER_FORMAT: "",
     COGNITO_ISSUER: `${cognitoOrigin}/${DEV_POOL_ID}`,
     COGNITO_ALLOWED_CLIENT_IDS: DEV_CLIENT_ID,
     COGNITO_TOKEN_URL: `${cognitoOrigin}/oauth2/token`,

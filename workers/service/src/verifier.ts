@@ -8,6 +8,9 @@ import { readServiceConfig, type ServiceConfig } from "./config";
 
 const SETTING_FOR_OPTION: Record<string, string> = {
   issuer: "COGNITO_ISSUER",
+  userPoolId: "COGNITO_USER_POOL_ID",
+  additionalRegions: "COGNITO_ADDITIONAL_REGIONS",
+  issuerFormat: "COGNITO_ISSUER_FORMAT",
   clientIds: "COGNITO_ALLOWED_CLIENT_IDS",
   clockToleranceSeconds: "CLOCK_TOLERANCE_SECONDS",
 };
@@ -17,8 +20,9 @@ export const configured = oncePerEnv((env: Env): { config: ServiceConfig; verifi
   const config = readServiceConfig(env);
   setLogLevel(config.logLevel);
   try {
+    const source = config.issuerSettings;
     const verifier = new CognitoAccessTokenVerifier({
-      issuer: config.issuer,
+      ...("issuers" in source ? { issuer: source.issuers } : source),
       clientIds: config.clientIds,
       clockToleranceSeconds: config.clockToleranceSeconds,
     });

@@ -3,7 +3,15 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import app from "../src/index";
-import { tokenFor } from "../../../test/workerd/cognito-local-client";
+import { readServiceConfig } from "../src/config";
+import { configured } from "../src/verifier";
+import { COGNITO, poolInfo, tokenFor } from "../../../test/workerd/cognito-local-client";
+
+const POOL = "us-east-1_AbCdEfGhI";
+const TOKEN_URL = "https://acme.auth.us-east-1.amazoncognito.com/oauth2/token";
+/** MyService configured for a real pool instead of cognito-local's issuer. */
+const withPool = (extra: Record<string, string> = {}) =>
+  ({ ...env, COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, ...extra }) as Env;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -16,6 +24,16 @@ describe("configuration", () => {
     ["COGNITO_ALLOWED_CLIENT_IDS", { COGNITO_ALLOWED_CLIENT_IDS: "a b,c" }],
     ["CLOCK_TOLERANCE_SECONDS", { CLOCK_TOLERANCE_SECONDS: "five" }],
     ["CLOCK_TOLERANCE_SECONDS", { CLOCK_TOLERANCE_SECONDS: "3600" }],
+    ["COGNITO_USER_POOL_ID and COGNITO_ISSUER are both set", { COGNITO_USER_POOL_ID: POOL }],
+    ["COGNITO_USER_POOL_ID and COGNITO_ISSUER are both unset", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "" }],
+    ["COGNITO_USER_POOL_ID", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "us-east-1-AbCdEfGhI", COGNITO_TOKEN_URL: TOKEN_URL }],
+    ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ADDITIONAL_REGIONS: "eu-west-1" }],
+    ["COGNITO_ISSUER_FORMAT", { COGNITO_ISSUER_FORMAT: "UPDATED" }],
+    ["COGNITO_ISSUER_FORMAT", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ISSUER_FORMAT: "NEW" }],
+    ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "eu-west-1,,us-west-2" }],
+    ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "europe" }],
+    ["COGNITO_TOKEN_URL", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: "" }],
+    ["COGNITO_ISSUER", { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i,not a url" }],
   ])("names %s when it is wrong, and answers 500 without details", async (variable, override) => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: unknown) => void errors.push(String(line)));
@@ -26,6 +44,55 @@ describe("configuration", () => {
     expect(JSON.parse(body)).toMatchObject({ code: "misconfigured", detail: "The service is misconfigured." });
     expect(body).not.toContain(variable);
     expect(errors.some((line) => line.includes(variable))).toBe(true);
+  });
+});
+
+describe("the issuers: COGNITO_USER_POOL_ID or COGNITO_ISSUER", () => {
+  it("derives both formats of the pool's Region from COGNITO_USER_POOL_ID", () => {
+    expect(configured(withPool()).verifier.issuers).toEqual([
+      `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+      `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+    ]);
+  });
+
+  it("adds the ORIGINAL issuer of each COGNITO_ADDITIONAL_REGIONS Region", () => {
+    expect(configured(withPool({ COGNITO_ADDITIONAL_REGIONS: " eu-west-1, us-west-2 " })).verifier.issuers).toEqual([
+      `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+      `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`,
+      `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`,
+      `https://cognito-idp.us-west-2.amazonaws.com/${POOL}`,
+    ]);
+  });
+
+  it.each([
+    ["UPDATED", [`https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`]],
+    ["ORIGINAL", [`https://cognito-idp.us-east-1.amazonaws.com/${POOL}`]],
+  ])("narrows to one format with COGNITO_ISSUER_FORMAT=%s", (format, issuers) => {
+    expect(configured(withPool({ COGNITO_ISSUER_FORMAT: format })).verifier.issuers).toEqual(issuers);
+  });
+
+  it("takes COGNITO_ISSUER as a comma-separated list, and accepts a token of any issuer in it", async () => {
+    const local = (await poolInfo()).issuer;
+    const vars = { ...env, COGNITO_ISSUER: `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL} , ${local}` } as Env;
+    expect(configured(vars).verifier.issuers).toEqual([`https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`, local]);
+    const request = new Request("http://myservice/weatherforecast", { headers: { Authorization: `Bearer ${await tokenFor()}` } });
+    expect((await app.fetch(request, vars)).status).toBe(200);
+  });
+
+  it("answers 401, not 500, to a token of an issuer it is not configured for (a wrong format, say)", async () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void warnings.push(String(line)));
+    vi.spyOn(console, "warn").mockImplementation((line: unknown) => void warnings.push(String(line)));
+    const request = new Request("http://myservice/weatherforecast", { headers: { Authorization: `Bearer ${await tokenFor()}` } });
+    const response = await app.fetch(request, withPool());
+    expect(response.status).toBe(401);
+    expect(warnings.join("\n")).toContain("ISSUER");
+  });
+
+  it("keeps the token URL default of the issuer's origin for COGNITO_ISSUER (cognito-local)", () => {
+    const config = readServiceConfig({ COGNITO_ISSUER: `${COGNITO}/${POOL}`, COGNITO_ALLOWED_CLIENT_IDS: "*" });
+    expect(config.tokenUrl).toBe(`${COGNITO}/oauth2/token`);
+    expect(config.issuerSettings).toEqual({ issuers: [`${COGNITO}/${POOL}`] });
   });
 });
 
