@@ -23,7 +23,9 @@
  *   most every `JWKS_STALE_RETRY_MS`.
  * - Every refresh compares each key with the one it replaces by RFC 7638 thumbprint
  *   (and `alg`/`use`/`key_ops`): a kid whose key changed is reported like a removed
- *   one, so its imported key and the verdicts cached under it are dropped.
+ *   one, so its imported key and the verdicts cached under it are dropped. A signature
+ *   that a known key does not verify asks for such a refresh ({@link suspect}), within
+ *   the same refetch budget.
  * - A failed fetch (network, timeout, status, redirect, size, garbage) keeps the keys
  *   already known (stale-if-error). Redirects are never followed: the key set is
  *   trusted because of where it is served, so a 3xx is a failure. With no keys at
@@ -172,6 +174,18 @@ export class RemoteJwks {
     }
     if (!this.keys) throw new JwksUnavailableError("the issuer's key set could not be fetched");
     return this.keys.get(kid);
+  }
+
+  /**
+   * A known key did not verify a signature: perhaps the issuer published new material
+   * under the same kid. Starts a background refresh if the refetch budget allows one
+   * (the same budget as unknown kids, so forged signatures cost no more fetches).
+   */
+  suspect(waitUntil?: (promise: Promise<unknown>) => void, now = this.now()): void {
+    if (this.keys && !this.inflight && this.budget.take(now)) {
+      const refreshed = this.refresh();
+      waitUntil?.(refreshed);
+    }
   }
 
   /**

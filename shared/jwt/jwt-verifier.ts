@@ -191,7 +191,10 @@ export class JwtVerifier<T> {
       keys.jwks.refreshIfStale(options.waitUntil);
     }
     const valid = await crypto.subtle.verify(algorithmParameters(jws.alg).verifyParams, key, jws.signature, jws.signingInput);
-    if (!valid) throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
+    if (!valid) {
+      keys.jwks.suspect(options.waitUntil);
+      throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
+    }
 
     const registered = readRegisteredClaims(payload, keys.issuer);
     checkLifetime(registered, this.maxLifetimeSeconds, this.toleranceSeconds);

@@ -1,6 +1,8 @@
 // An issuer this project did not write: keys generated with jose in the test, and
 // tokens shaped like Cognito's client-credentials access tokens, signed with them.
-// Its JWKS is served by a fetch function that counts calls and can be broken on demand.
+// Its JWKS is served by a fetch function that counts calls and can be broken on demand;
+// several issuers are served together, each at <issuer>/.well-known/jwks.json, by
+// TestIssuers, as a pool with both issuer formats and replicas would be.
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 
 export const TEST_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1";
@@ -18,7 +20,10 @@ export async function makeKey(kid: string, alg: "RS256" | "ES256" = "RS256"): Pr
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
 }
 
-export type JwksBehaviour = "ok" | "down" | "500" | "garbage" | "huge" | "hang";
+export type JwksBehaviour = "ok" | "down" | "500" | "garbage" | "huge" | "hang" | "redirect";
+
+/** Where the "redirect" behaviour points: an attacker's key set. */
+export const REDIRECT_TARGET = "https://attacker.example/jwks.json";
 
 export class TestIssuer {
   fetchCount = 0;
@@ -32,8 +37,13 @@ export class TestIssuer {
     this.published = keys.map((key) => key.publicJwk);
   }
 
-  static async create(issuer = TEST_ISSUER): Promise<TestIssuer> {
-    return new TestIssuer([await makeKey("test-key-1")], issuer);
+  static async create(issuer = TEST_ISSUER, kid = "test-key-1"): Promise<TestIssuer> {
+    return new TestIssuer([await makeKey(kid)], issuer);
+  }
+
+  /** Where this issuer's JWKS is served. */
+  get jwksUri(): string {
+    return `${this.issuer}/.well-known/jwks.json`;
   }
 
   get key(): TestKey {
@@ -80,6 +90,8 @@ export class TestIssuer {
         return new Response("<html>not json</html>", { status: 200 });
       case "huge":
         return Response.json({ keys: this.published, padding: "x".repeat(200_000) });
+      case "redirect":
+        return new Response(null, { status: 307, headers: { Location: REDIRECT_TARGET } });
       case "hang":
         return new Promise((_, reject) => {
           request.signal.addEventListener("abort", () => reject(request.signal.reason));
@@ -88,6 +100,30 @@ export class TestIssuer {
         return Response.json({ keys: this.published });
     }
   };
+}
+
+/**
+ * Several issuers behind one fetch function, each answering at its own JWKS URL
+ * (404 elsewhere), with every request's URL and redirect mode recorded.
+ */
+export class TestIssuers {
+  readonly requests: Array<{ url: string; redirect: string }> = [];
+
+  constructor(readonly all: readonly TestIssuer[]) {}
+
+  static async create(issuers: readonly string[]): Promise<TestIssuers> {
+    return new TestIssuers(await Promise.all(issuers.map((issuer, i) => TestIssuer.create(issuer, `key-of-issuer-${i}`))));
+  }
+
+  readonly fetch = async (request: Request): Promise<Response> => {
+    this.requests.push({ url: request.url, redirect: request.redirect });
+    const issuer = this.all.find((one) => one.jwksUri === request.url);
+    return issuer === undefined ? new Response("not found", { status: 404 }) : issuer.fetch(request);
+  };
+
+  get fetchCount(): number {
+    return this.requests.length;
+  }
 }
 
 /** base64url of a string or bytes. */
