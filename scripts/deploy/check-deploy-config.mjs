@@ -1,11 +1,13 @@
 // What must be true of the two workers' configs (wrangler.toml for MyService,
 // workers/bff/wrangler.toml for MyBFF) before `npm run deploy`: no setting still
 // points at the local stack (loopback URLs, cognito-local's ids), the KV namespace id
-// is a real one, and the issuer and token URL look like a Cognito user pool's.
-import { DEV_CLIENT_ID } from "../dev-settings.mjs";
+// is a real one, and MyService names a Cognito user pool: COGNITO_USER_POOL_ID (what
+// `npm run configure` writes), or COGNITO_ISSUER holding issuers of either format.
+import { DEV_CLIENT_ID, DEV_POOL_ID } from "../dev-settings.mjs";
+import { COGNITO_ISSUER, REGION_NAME, USER_POOL_ID } from "./cognito-pool.mjs";
 import { readSettings } from "./wrangler-toml.mjs";
-const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com\/[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/;
 const KV_ID = /^[0-9a-f]{32}$/;
+const list = (value) => value.split(",").map((item) => item.trim());
 
 const prefixed = (prefix, settings) => Object.fromEntries(Object.entries(settings).map(([k, v]) => [prefix + k, v]));
 
@@ -31,8 +33,28 @@ export function deployProblems(configs) {
     if (value === undefined || value === "") problems.push(`${key} is not set`);
     else if (!test(value)) problems.push(`${key} = "${value}": ${message}`);
   };
-  need("vars.COGNITO_ISSUER", (v) => COGNITO_ISSUER.test(v),
-    "must be your user pool's issuer, https://cognito-idp.<region>.amazonaws.com/<poolId> (npm run configure)");
+  const poolId = s["vars.COGNITO_USER_POOL_ID"] ?? "";
+  const issuer = s["vars.COGNITO_ISSUER"] ?? "";
+  if (poolId !== "" && issuer !== "") {
+    problems.push("vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both set: keep COGNITO_USER_POOL_ID and empty COGNITO_ISSUER (npm run configure)");
+  } else if (poolId !== "") {
+    if (!USER_POOL_ID.test(poolId) || poolId === DEV_POOL_ID) {
+      problems.push(`vars.COGNITO_USER_POOL_ID = "${poolId}": must be your user pool's id, <region>_<id> (npm run configure)`);
+    }
+  } else if (issuer === "") {
+    problems.push("vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both unset: set COGNITO_USER_POOL_ID to your user pool's id (npm run configure)");
+  } else {
+    need("vars.COGNITO_ISSUER", (v) => list(v).every((one) => COGNITO_ISSUER.test(one)),
+      "must be your user pool's id in COGNITO_USER_POOL_ID (npm run configure), or its issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (ORIGINAL) or https://issuer-cognito-idp.<region>.amazonaws.com/<poolId> (UPDATED)");
+  }
+  const regions = s["vars.COGNITO_ADDITIONAL_REGIONS"] ?? "";
+  if (regions !== "" && !list(regions).every((region) => REGION_NAME.test(region))) {
+    problems.push(`vars.COGNITO_ADDITIONAL_REGIONS = "${regions}": must be Regions separated by commas, e.g. eu-west-1`);
+  }
+  const format = s["vars.COGNITO_ISSUER_FORMAT"] ?? "";
+  if (format !== "" && format !== "ORIGINAL" && format !== "UPDATED") {
+    problems.push(`vars.COGNITO_ISSUER_FORMAT = "${format}": must be ORIGINAL or UPDATED, or empty for both`);
+  }
   need("vars.COGNITO_ALLOWED_CLIENT_IDS", (v) => !v.split(",").map((id) => id.trim()).includes(DEV_CLIENT_ID),
     "still names cognito-local's client: use your app client ids (npm run configure)");
   need("vars.COGNITO_TOKEN_URL", (v) => v.startsWith("https://") && !isLoopback(v), "must be your Cognito domain's token URL");

@@ -1,8 +1,9 @@
 // `npm run configure -- --stack-outputs <file|-> --client <file> [--kv-namespace-id <id>]`
 // Wires a deployed infra/cognito.yaml to the workers: the stack outputs (the JSON
-// `aws cloudformation describe-stacks` prints) give the issuer, the token URL and
-// MyBFF's client id, written into wrangler.toml (MyService) and workers/bff/wrangler.toml
-// (MyBFF); the app client (the JSON `aws cognito-idp describe-user-pool-client` prints)
+// `aws cloudformation describe-stacks` prints) give the user pool id, the token URL and
+// MyBFF's client id, written into wrangler.toml (MyService: COGNITO_USER_POOL_ID, so that
+// it accepts both issuer formats of the pool, and COGNITO_ISSUER emptied) and
+// workers/bff/wrangler.toml (MyBFF); the app client (the JSON `aws cognito-idp describe-user-pool-client` prints)
 // gives the secret, set with `wrangler secret put` on MyBFF, or, when that cannot run
 // (not logged in), the exact command to run is printed. The secret is never written
 // to a file or printed.
@@ -13,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
+import { issuerFormatOf, USER_POOL_ID } from "./cognito-pool.mjs";
 import { writeSettings } from "./wrangler-toml.mjs";
 
 const SECRET_COMMAND = "npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml";
@@ -31,10 +33,22 @@ export function stackOutputs(describeStacks) {
   const outputs = describeStacks?.Stacks?.[0]?.Outputs;
   if (!Array.isArray(outputs)) throw new Error("the stack outputs have no Stacks[0].Outputs: pass the output of aws cloudformation describe-stacks");
   const byKey = Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue]));
-  for (const key of ["IssuerUrl", "TokenEndpointUrl", "MyBFFClientId"]) {
+  for (const key of ["UserPoolId", "TokenEndpointUrl", "MyBFFClientId"]) {
     if (typeof byKey[key] !== "string" || byKey[key] === "") throw new Error(`the stack outputs have no ${key}: is this the stack of infra/cognito.yaml?`);
   }
+  if (!USER_POOL_ID.test(byKey.UserPoolId)) throw new Error(`the stack output UserPoolId "${byKey.UserPoolId}" is not a user pool id (<region>_<id>)`);
+  // IssuerUrl is for reference (MyService derives the issuers from the pool id); a stack
+  // whose IssuerUrl is not an issuer of its own pool is not the template's.
+  if (byKey.IssuerUrl !== undefined && issuerFormatOf(byKey.IssuerUrl, byKey.UserPoolId) === null) {
+    throw new Error(`the stack output IssuerUrl "${byKey.IssuerUrl}" is not an issuer of the pool ${byKey.UserPoolId}`);
+  }
   return byKey;
+}
+
+/** The issuer format the stack reports (IssuerFormat, else read from IssuerUrl), or null for a stack that says neither. */
+export function issuerFormat(outputs) {
+  if (outputs.IssuerFormat === "ORIGINAL" || outputs.IssuerFormat === "UPDATED") return outputs.IssuerFormat;
+  return outputs.IssuerUrl === undefined ? null : issuerFormatOf(outputs.IssuerUrl, outputs.UserPoolId);
 }
 
 /** The settings each worker's config gets from the stack outputs (and the KV namespace id, when given). */
@@ -44,7 +58,9 @@ export function settingsFor(outputs, kvNamespaceId) {
   }
   return {
     service: {
-      "vars.COGNITO_ISSUER": outputs.IssuerUrl,
+      "vars.COGNITO_USER_POOL_ID": outputs.UserPoolId,
+      // Set exactly one of the two: the pool id derives both issuer formats.
+      "vars.COGNITO_ISSUER": "",
       "vars.COGNITO_ALLOWED_CLIENT_IDS": outputs.MyBFFClientId,
       "vars.COGNITO_TOKEN_URL": outputs.TokenEndpointUrl,
     },
@@ -97,9 +113,12 @@ if (process.argv[1] === import.meta.filename) {
     }
     const configs = { service: values.config, bff: values["bff-config"] };
     for (const worker of ["service", "bff"]) {
-      writeSettings(configs[worker], settings[worker]);
+      // A wrangler.toml from before COGNITO_USER_POOL_ID existed gets the line added.
+      writeSettings(configs[worker], settings[worker], { addMissingVars: true });
       for (const [key, value] of Object.entries(settings[worker])) console.log(`${configs[worker]}: set ${key} = "${value}"`);
     }
+    const format = issuerFormat(outputs);
+    console.log(`the pool ${outputs.UserPoolId} issues tokens in the ${format ?? "(unreported)"} issuer format${outputs.IssuerUrl ? ` (iss ${outputs.IssuerUrl})` : ""}; MyService accepts both formats of the pool`);
     if (!values["kv-namespace-id"]) {
       console.log("KV namespace id unchanged: create one with `npx wrangler kv namespace create TOKEN_CACHE` and pass --kv-namespace-id <id>");
     }

@@ -28,10 +28,12 @@ export function readSettings(path) {
 }
 
 /**
- * Sets string settings in place; every one must already be in the file.
+ * Sets string settings in place; every one must already be in the file, except that
+ * with `addMissingVars` a missing `vars.*` setting is added at the end of `[vars]`.
  * @param {Record<string, string>} values keys as readSettings gives them
+ * @param {{ addMissingVars?: boolean }} [options]
  */
-export function writeSettings(path, values) {
+export function writeSettings(path, values, options = {}) {
   const lines = readFileSync(path, "utf8").split("\n");
   const table = tables(lines);
   const pending = new Set(Object.keys(values));
@@ -44,6 +46,20 @@ export function writeSettings(path, values) {
     pending.delete(key);
     return `${match[1]}${match[2]}${match[3]}"${values[key]}"${match[5]}`;
   });
+  const addable = options.addMissingVars ? [...pending].filter((key) => key.startsWith("vars.")) : [];
+  const lastVarsLine = table.lastIndexOf("vars");
+  if (addable.length > 0 && lastVarsLine >= 0) {
+    for (const key of addable) {
+      if (/["\\\n]/.test(values[key])) throw new Error(`${key}: the value holds a character TOML strings would need escaped`);
+      pending.delete(key);
+    }
+    // After the last assignment of [vars], so that a comment block below it stays where it is.
+    // An empty value is "not set": a missing line already says that.
+    let at = lastVarsLine;
+    while (at > 0 && !ASSIGNMENT.test(lines[at]) && table[at] === "vars") at--;
+    const added = addable.filter((key) => values[key] !== "");
+    updated.splice(at + 1, 0, ...added.map((key) => `${key.slice("vars.".length)} = "${values[key]}"`));
+  }
   if (pending.size > 0) throw new Error(`${path} has no ${[...pending].join(", ")}`);
   writeFileSync(path, updated.join("\n"));
 }

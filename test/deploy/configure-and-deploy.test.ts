@@ -1,7 +1,7 @@
 // npm run configure on recorded AWS outputs (no AWS call), and the deploy guard that
 // refuses a wrangler.toml still holding the local stack's values.
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { deployProblems } from "../../scripts/deploy/check-deploy-config.mjs";
 import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
-import { readSettings } from "../../scripts/deploy/wrangler-toml.mjs";
+import { readSettings, writeSettings } from "../../scripts/deploy/wrangler-toml.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "aws");
@@ -34,6 +34,60 @@ function npmScript(script: string, args: string[]) {
     .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
     .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, out: error.stdout + error.stderr }));
 }
+
+/** The UPDATED stack's outputs with an IssuerUrl of another pool. */
+function badIssuerOutputs(): string {
+  const path = join(dir, "bad-issuer.json");
+  writeFileSync(path, readFileSync(join(FIXTURES, "describe-stacks-updated.json"), "utf8").replace(
+    "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL", "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1234"));
+  return path;
+}
+
+/** MyService's wrangler.toml with these [vars] values, through the same writer configure uses. */
+function serviceWith(values: Record<string, string>) {
+  writeSettings(config, values, { addMissingVars: true });
+}
+
+const CONFIGURED = {
+  "vars.COGNITO_ALLOWED_CLIENT_IDS": "4p3sl0b8d9q2h7k1m5n6r8t0vw",
+  "vars.COGNITO_TOKEN_URL": "https://acme.auth.us-east-1.amazoncognito.com/oauth2/token",
+};
+
+describe("the deploy guard on MyService's issuer settings", () => {
+  const serviceProblems = () => deployProblems({ service: config, bff: bffConfig }).filter((p) => !p.startsWith("bff:"));
+
+  it.each([
+    ["the pool id", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "" }],
+    ["an ORIGINAL issuer", { "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" }],
+    ["an UPDATED issuer", { "vars.COGNITO_ISSUER": "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL" }],
+    ["both formats and a replica, as a list", {
+      "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE, https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE,https://cognito-idp.us-west-2.amazonaws.com/us-east-1_Xy7AbC9dE",
+    }],
+    ["the pool id with additional Regions and a format", {
+      "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "",
+      "vars.COGNITO_ADDITIONAL_REGIONS": "eu-west-1,us-west-2", "vars.COGNITO_ISSUER_FORMAT": "ORIGINAL",
+    }],
+  ])("accepts %s", (_, values) => {
+    serviceWith({ ...CONFIGURED, ...values });
+    expect(serviceProblems()).toEqual([]);
+  });
+
+  it.each([
+    ["both the pool id and an issuer", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" }, "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both set"],
+    ["neither", { "vars.COGNITO_USER_POOL_ID": "", "vars.COGNITO_ISSUER": "" }, "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both unset"],
+    ["cognito-local's pool id", { "vars.COGNITO_USER_POOL_ID": "us-east-1_toFGiuX5i", "vars.COGNITO_ISSUER": "" }, "vars.COGNITO_USER_POOL_ID"],
+    ["a pool id that is not one", { "vars.COGNITO_USER_POOL_ID": "us-east-1-Xy7AbC9dE", "vars.COGNITO_ISSUER": "" }, "vars.COGNITO_USER_POOL_ID"],
+    ["an issuer host of neither format", { "vars.COGNITO_ISSUER": "https://issuer.cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" }, "vars.COGNITO_ISSUER"],
+    ["a list with a loopback issuer", { "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE,http://127.0.0.1:8789/us-east-1_toFGiuX5i" }, "vars.COGNITO_ISSUER"],
+    ["a Region that is not one", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ADDITIONAL_REGIONS": "europe" }, "vars.COGNITO_ADDITIONAL_REGIONS"],
+    ["a format that is not one", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ISSUER_FORMAT": "NEW" }, "vars.COGNITO_ISSUER_FORMAT"],
+  ])("refuses %s, naming the setting", (_, values, key) => {
+    serviceWith({ ...CONFIGURED, ...values });
+    const problems = serviceProblems();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(key);
+  });
+});
 
 describe("the deploy guard", () => {
   it("refuses the repository's wrangler.toml, naming each local value", () => {
@@ -64,10 +118,13 @@ describe("npm run configure", () => {
 
   it("writes the stack outputs into wrangler.toml, keeping everything else", async () => {
     const before = { service: readFileSync(config, "utf8"), bff: readFileSync(bffConfig, "utf8") };
-    const { code } = await npmScript("scripts/deploy/configure.mjs", [...args(), "--no-secret"]);
+    const { code, out } = await npmScript("scripts/deploy/configure.mjs", [...args(), "--no-secret"]);
     expect(code).toBe(0);
+    // A stack of the template before the format was pinned: ORIGINAL, read from IssuerUrl.
+    expect(out).toContain("in the ORIGINAL issuer format");
     expect(readSettings(config)).toMatchObject({
-      "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE",
+      "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE",
+      "vars.COGNITO_ISSUER": "",
       "vars.COGNITO_ALLOWED_CLIENT_IDS": "4p3sl0b8d9q2h7k1m5n6r8t0vw",
       "vars.COGNITO_TOKEN_URL": "https://acme-my-services.auth.us-east-1.amazoncognito.com/oauth2/token",
     });
@@ -80,7 +137,7 @@ describe("npm run configure", () => {
     const after = { service: readFileSync(config, "utf8"), bff: readFileSync(bffConfig, "utf8") };
     const changedLines = (worker: "service" | "bff") =>
       after[worker].split("\n").filter((line, i) => line !== before[worker].split("\n")[i]);
-    expect(changedLines("service")).toHaveLength(3);
+    expect(changedLines("service")).toHaveLength(4);
     expect(changedLines("bff")).toHaveLength(3);
     for (const worker of ["service", "bff"] as const) {
       const comments = (text: string) => text.split("\n").filter((l) => l.startsWith("#"));
@@ -89,6 +146,30 @@ describe("npm run configure", () => {
     }
     expect(deployProblems({ service: config, bff: bffConfig })).toEqual([]);
     expect((await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--bff-config", bffConfig, "--check"])).code).toBe(0);
+  });
+
+  it("configures a pool on the UPDATED issuer format by its pool id, and the guard lets it deploy", async () => {
+    const { code, out } = await npmScript("scripts/deploy/configure.mjs", [
+      "--stack-outputs", join(FIXTURES, "describe-stacks-updated.json"), "--no-secret", "--kv-namespace-id", KV_ID,
+      "--config", config, "--bff-config", bffConfig,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toContain("in the UPDATED issuer format (iss https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL)");
+    expect(readSettings(config)).toMatchObject({
+      "vars.COGNITO_USER_POOL_ID": "eu-west-1_Qz8WmN3pL",
+      "vars.COGNITO_ISSUER": "",
+      "vars.COGNITO_TOKEN_URL": "https://acme-my-services-eu.auth.eu-west-1.amazoncognito.com/oauth2/token",
+    });
+    expect(deployProblems({ service: config, bff: bffConfig })).toEqual([]);
+  });
+
+  it("adds COGNITO_USER_POOL_ID to a wrangler.toml written before it existed", async () => {
+    writeFileSync(config, readFileSync(config, "utf8").replace(/^COGNITO_USER_POOL_ID = "".*\n/m, ""));
+    expect((readSettings(config) as Record<string, string>)["vars.COGNITO_USER_POOL_ID"]).toBeUndefined();
+    const { code } = await npmScript("scripts/deploy/configure.mjs", [...args(), "--no-secret"]);
+    expect(code).toBe(0);
+    expect(readSettings(config)).toMatchObject({ "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "" });
+    expect(deployProblems({ service: config, bff: bffConfig })).toEqual([]);
   });
 
   it("prints the wrangler command for the secret when it cannot set it, never the secret", async () => {
@@ -102,7 +183,9 @@ describe("npm run configure", () => {
     ["stack outputs that are not describe-stacks output", ["--stack-outputs", join(FIXTURES, "describe-user-pool-client.json")], /Stacks\[0\]\.Outputs/],
     ["a client file of another client", ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--client", join(ROOT, "package.json")], /UserPoolClient/],
     ["a KV id that is not one", ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--kv-namespace-id", "abc", "--no-secret"], /32-hex-digit/],
-  ])("refuses %s with a clear message and leaves both configs alone", async (_, extra, message) => {
+    ["an IssuerUrl that is not an issuer of the stack's pool", ["--stack-outputs", "BAD_ISSUER", "--no-secret"], /IssuerUrl .* is not an issuer of the pool/],
+  ])("refuses %s with a clear message and leaves both configs alone", async (_, given, message) => {
+    const extra = given.map((arg) => (arg === "BAD_ISSUER" ? badIssuerOutputs() : arg));
     const before = [readFileSync(config, "utf8"), readFileSync(bffConfig, "utf8")];
     const { code, out } = await npmScript("scripts/deploy/configure.mjs", [...extra, "--config", config, "--bff-config", bffConfig]);
     expect(code).toBe(2);
