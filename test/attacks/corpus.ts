@@ -136,6 +136,12 @@ const claims: AttackCase[] = [
   { family: "claims", name: "exp given as a string", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ exp: String(now() + 3600) }))) },
   { family: "claims", name: "iat given as a string", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ iat: String(now()) }))) },
   { family: "claims", name: "exp that is not finite (1e400)", expected: INVALID, build: async (kit) => bearer(await kit.pool(JSON.stringify(kit.claims()).replace(/"exp":\d+/, '"exp":1e400'))) },
+  { family: "claims", name: "exp 1e300, a finite number centuries away", expected: INVALID, build: async (kit) => bearer(await kit.pool(JSON.stringify(kit.claims()).replace(/"exp":\d+/, '"exp":1e300'))) },
+  { family: "claims", name: "a lifetime (exp - iat) of a year", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ exp: now() + 365 * 86400 }))) },
+  { family: "claims", name: "a lifetime of a day and the tolerance plus a minute", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ iat: now() - 60, exp: now() + 86400 + 5 }))) },
+  { family: "claims", name: "iat 0 (a token issued in 1970 and still valid)", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ iat: 0 }))) },
+  { family: "claims", name: "the issuer on a host that starts with 127.", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ iss: kit.issuer.replace(/\/\/[^/]+/, "//127.attacker.example") }))) },
+  { family: "claims", name: "the pool's ORIGINAL issuer in a Region not configured", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ iss: `https://cognito-idp.eu-west-1.amazonaws.com/${kit.issuer.split("/").pop()}` }))) },
   { family: "claims", name: "no exp", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ exp: undefined }))) },
   { family: "claims", name: "a client id that is not allowed", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ client_id: "notallowedclient0000000000", sub: "notallowedclient0000000000" }))) },
   { family: "claims", name: "client_id given as an array", expected: INVALID, build: async (kit) => bearer(await kit.pool(kit.claims({ client_id: [kit.claims().client_id] }))) },
@@ -181,6 +187,18 @@ const encoding: AttackCase[] = [
   { family: "encoding", name: "a header that is not JSON", expected: INVALID, build: async (kit) => bearer(`${b64("alg=RS256")}.${segments(kit.valid)[1]}.${segments(kit.valid)[2]}`) },
   { family: "encoding", name: "a signed payload that is a JSON array", expected: INVALID, build: async (kit) => bearer(await kit.pool("[1,2,3]")) },
   { family: "encoding", name: "a signed payload that is a number", expected: INVALID, build: async (kit) => bearer(await kit.pool("1700000000")) },
+  { family: "encoding", name: "a UTF-8 BOM before the signed payload JSON", expected: INVALID, build: async (kit) => bearer(await kit.pool(`\uFEFF${JSON.stringify(kit.claims())}`)) },
+  { family: "encoding", name: "whitespace before the signed payload JSON", expected: INVALID, build: async (kit) => bearer(await kit.pool(` \r\n${JSON.stringify(kit.claims())}`)) },
+  { family: "encoding", name: "whitespace after the signed payload JSON", expected: INVALID, build: async (kit) => bearer(await kit.pool(`${JSON.stringify(kit.claims())}\n`)) },
+  {
+    family: "encoding", name: "a UTF-8 BOM before the header JSON", expected: INVALID,
+    build: async (kit) => {
+      const [header, payload, signature] = segments(kit.valid);
+      const text = new TextDecoder().decode(Uint8Array.from(atob(header.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)));
+      const bom = btoa(String.fromCharCode(...new TextEncoder().encode(`\uFEFF${text}`))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      return bearer(`${bom}.${payload}.${signature}`);
+    },
+  },
   { family: "encoding", name: "a signed payload that is not UTF-8", expected: INVALID, build: async (kit) => bearer(await kit.pool("\u00ff\u00fe")) },
   { family: "encoding", name: "Authorization with the Basic scheme", expected: BARE, build: async (kit) => ({ headers: [["Authorization", `Basic ${btoa(`x:${kit.valid}`)}`]] }) },
   { family: "encoding", name: "Authorization with the DPoP scheme", expected: BARE, build: async (kit) => ({ headers: [["Authorization", `DPoP ${kit.valid}`]] }) },

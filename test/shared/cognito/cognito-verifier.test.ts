@@ -91,6 +91,51 @@ describe("structure", () => {
   );
 });
 
+describe("what may surround the JSON", () => {
+  const BOM = "\uFEFF";
+  it.each([
+    ["a UTF-8 BOM before the payload JSON", (json: string) => `${BOM}${json}`],
+    ["a space before the payload JSON", (json: string) => ` ${json}`],
+    ["a newline after the payload JSON", (json: string) => `${json}\n`],
+    ["a NUL before the payload JSON", (json: string) => `\u0000${json}`],
+  ])("refuses %s, correctly signed, as TOKEN_MALFORMED", async (_, wrap) => {
+    const token = await signRaw({ alg: "RS256", kid: issuer.key.kid }, wrap(JSON.stringify(issuer.claims())), issuer.key);
+    expect(await rejection(token)).toBe("TOKEN_MALFORMED");
+  });
+
+  it.each([
+    ["a UTF-8 BOM before the header JSON", `\uFEFF{"alg":"RS256","kid":"test-key-1"}`],
+    ["a tab before the header JSON", `\t{"alg":"RS256","kid":"test-key-1"}`],
+  ])("refuses %s, correctly signed, as TOKEN_MALFORMED", async (_, header) => {
+    const token = await signRaw(header, JSON.stringify(issuer.claims()), issuer.key);
+    expect(await rejection(token)).toBe("TOKEN_MALFORMED");
+    expect(issuer.fetchCount).toBe(0);
+  });
+});
+
+describe("the token's lifetime", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it("accepts a day, Cognito's longest access-token validity, plus the tolerance", async () => {
+    await expect(verifier.verify(await issuer.sign(issuer.claims({ iat: now(), exp: now() + 86_400 + 5 })))).resolves.toBeDefined();
+  });
+
+  it.each([
+    ["a day and the tolerance plus a second", () => ({ iat: now(), exp: now() + 86_400 + 6 })],
+    ["a year", () => ({ iat: now() - 60, exp: now() + 365 * 86_400 })],
+    ["exp 1e300", () => ({ exp: 1e300 })],
+    ["iat 0 (issued in 1970, still valid)", () => ({ iat: 0 })],
+  ])("refuses %s as TOKEN_LIFETIME_TOO_LONG", async (_, claims) => {
+    expect(await rejection(await issuer.sign(issuer.claims(claims())))).toBe("TOKEN_LIFETIME_TOO_LONG");
+  });
+
+  it("takes another maximum from maxTokenLifetimeSeconds", async () => {
+    const short = createVerifier({ maxTokenLifetimeSeconds: 3_600 });
+    await expect(short.verify(await issuer.sign(issuer.claims({ iat: now(), exp: now() + 3_600 })))).resolves.toBeDefined();
+    expect(await rejection(await issuer.sign(issuer.claims({ iat: now(), exp: now() + 3_606 })), short)).toBe("TOKEN_LIFETIME_TOO_LONG");
+  });
+});
+
 describe("algorithm and header", () => {
   it.each(["none", "None", "NONE"])("refuses alg %s", async (alg) => {
     const [, payload] = (await issuer.sign()).split(".");
@@ -237,6 +282,11 @@ describe("configuration", () => {
     ["HS256", { algorithms: ["HS256"] }, "algorithms"],
     ["none", { algorithms: ["none"] }, "algorithms"],
     ["a tolerance over 300 s", { clockToleranceSeconds: 301 }, "clockToleranceSeconds"],
+    ["a lifetime of 0", { maxTokenLifetimeSeconds: 0 }, "maxTokenLifetimeSeconds"],
+    ["a lifetime that is not a number", { maxTokenLifetimeSeconds: Number.NaN }, "maxTokenLifetimeSeconds"],
+    ["an http issuer on a host that starts with 127.", { issuer: "http://127.attacker.example/us-east-1_X" }, "issuer"],
+    ["an http issuer on a host that ends with localhost", { issuer: "http://evil-localhost/us-east-1_X" }, "issuer"],
+    ["an http issuer on an IPv4 address outside 127/8", { issuer: "http://128.0.0.1/us-east-1_X" }, "issuer"],
   ])("refuses %s when created", (_, options, option) => {
     let thrown: unknown;
     try {
@@ -248,7 +298,10 @@ describe("configuration", () => {
     expect((thrown as ConfigError).option).toBe(option);
   });
 
-  it("accepts an http issuer on loopback (cognito-local)", () => {
-    expect(() => createVerifier({ issuer: "http://127.0.0.1:8789/us-east-1_toFGiuX5i" })).not.toThrow();
-  });
+  it.each(["http://127.0.0.1:8789/us-east-1_toFGiuX5i", "http://127.255.0.9/p", "http://localhost:8789/p", "http://[::1]:8789/p"])(
+    "accepts an http issuer on loopback (cognito-local): %s",
+    (loopback) => {
+      expect(() => createVerifier({ issuer: loopback })).not.toThrow();
+    },
+  );
 });
