@@ -96,6 +96,8 @@ export class JwtVerifier<T> {
   private readonly cache: VerifiedTokenCache<T>;
   private readonly keysByIssuer = new Map<string, IssuerKeys>();
   private readonly headers = new HeaderCache();
+  /** The key set when there is one issuer: a cache hit then skips the lookup by issuer. */
+  private readonly singleJwks: RemoteJwks | undefined;
 
   /**
    * @throws {ConfigError} when an option is missing or invalid
@@ -130,6 +132,7 @@ export class JwtVerifier<T> {
       const jwksUri = options.jwksUri ?? `${issuer}/.well-known/jwks.json`;
       this.keysByIssuer.set(issuer, new IssuerKeys(issuer, { ...options.jwks, jwksUri, now: this.now }, forget));
     }
+    this.singleJwks = this.issuers.length === 1 ? this.jwks : undefined;
   }
 
   /** The first issuer configured (the only one, for a single-issuer verifier). */
@@ -163,7 +166,7 @@ export class JwtVerifier<T> {
     if (cached === undefined) return undefined;
     checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
     // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set.
-    this.keysByIssuer.get(cached.iss)!.jwks.refreshIfStale(options?.waitUntil);
+    (this.singleJwks ?? this.keysByIssuer.get(cached.iss)!.jwks).refreshIfStale(options?.waitUntil);
     return cached.claims;
   }
 
@@ -173,9 +176,14 @@ export class JwtVerifier<T> {
    * @throws {JwksUnavailableError} when no key set could be fetched at all
    */
   async verify(token: string, options: VerifyOptions = {}): Promise<T> {
-    const cached = this.verifyCached(token, options);
-    if (cached !== undefined) return cached;
+    // verifyCached, inlined: this is the path of nearly every request.
     const nowSeconds = this.now() / 1000;
+    const cached = this.cache.get(token);
+    if (cached !== undefined) {
+      checkTimeWindow(cached, nowSeconds, this.toleranceSeconds);
+      (this.singleJwks ?? this.keysByIssuer.get(cached.iss)!.jwks).refreshIfStale(options.waitUntil);
+      return cached.claims;
+    }
 
     const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes, this.headers);
     const payload = decodeJsonObject(jws.payloadSegment, "payload");
