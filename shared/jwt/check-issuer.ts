@@ -13,7 +13,7 @@ import { isLoopbackHost } from "./loopback.ts";
  * @example
  * checkIssuer("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI");
  */
-export function checkIssuer(issuer: unknown, option = "issuer"): string {
+function checkIssuer(issuer: unknown, option = "issuer"): string {
   if (typeof issuer !== "string" || issuer === "") throw new ConfigError(`${option} is required`, option);
   let url: URL;
   try {

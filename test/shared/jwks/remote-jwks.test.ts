@@ -128,6 +128,22 @@ describe("the issuer's key set", () => {
     expect(issuer.fetchCount).toBe(2);
   });
 
+  it("retries a failing background refresh every 30 s, not on every request", async () => {
+    const pending: Promise<unknown>[] = [];
+    const verifier = createVerifier({ maxAgeMs: 600_000, cooldownMs: 5_000 });
+    const token = await issuer.sign();
+    await verifier.verify(token);
+    issuer.behaviour = "down";
+    clock += 600_001;
+    for (let i = 0; i < 50; i++) {
+      await verifier.verify(token, { waitUntil: (p) => pending.push(p) });
+      await Promise.all(pending);
+      clock += 1_000;
+    }
+    // 50 s of requests on a stale set with the endpoint down: attempts at 0 s and 30 s.
+    expect(issuer.fetchCount).toBe(3);
+  });
+
   it("refreshes an old key set in the background, and forgets tokens of keys that left it", async () => {
     const pending: Promise<unknown>[] = [];
     const verifier = createVerifier({ maxAgeMs: 600_000 });
