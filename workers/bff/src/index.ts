@@ -1,8 +1,21 @@
 /**
  * MyBFF: `GET /weatherforecast` calls MyService with a client-credentials token
  * that every isolate shares through Workers KV; `GET /openapi.json`; `GET /docs`.
+ *
+ * The application (app.ts) is wrapped, not edited: the security headers apply to
+ * every answer the worker makes, and the rate limit runs before the forecast
+ * route. The app keeps its own 404 and error handling, since it answers every
+ * request the wrapper passes on.
  * @module
  */
+import { Hono } from "hono";
 import { app } from "./app";
+import { rateLimit } from "./rate-limit";
+import { securityHeaders } from "./security-headers";
 
-export default app;
+const worker = new Hono<{ Bindings: Env }>();
+worker.use(securityHeaders());
+worker.use("/weatherforecast", rateLimit());
+worker.all("*", (c) => app.fetch(c.req.raw, c.env, c.executionCtx));
+
+export default worker;

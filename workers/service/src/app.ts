@@ -11,8 +11,14 @@ import { logEvent } from "edge-cc-auth";
 import { configured } from "./verifier";
 import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
 import { weatherForecast } from "./weather-forecast";
+import { securityHeaders } from "./security-headers";
+import { privateAnswers } from "./private-answers";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>();
+
+// Before every route: middleware registered later would not run for them.
+app.use(securityHeaders());
+app.use(weatherForecastRoute.path, privateAnswers());
 
 app.openapi(
   securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env).verifier }),
