@@ -45,7 +45,7 @@ app.post("/oauth2/token", async (c) => {
   }
 });
 
-app.options("/oauth2/token", () => tokenEndpointPreflight());
+app.options("/oauth2/token", (c) => tokenEndpointPreflight(c.req.header("Access-Control-Request-Headers")));
 
 // "The /oauth2/token endpoint only supports HTTPS POST."
 app.all("/oauth2/token", () =>

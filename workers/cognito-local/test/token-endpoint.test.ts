@@ -186,14 +186,24 @@ describe("CORS of the token endpoint (\"Access-Control-Allow-Origin: *\")", () =
       headers: {
         Origin: "http://127.0.0.1:8787",
         "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization,content-type",
+        "Access-Control-Request-Headers": "authorization,content-type,x-requested-with",
       },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(response.headers.get("Access-Control-Allow-Methods")).toBe("POST");
     const allowed = response.headers.get("Access-Control-Allow-Headers")!.toLowerCase().split(/\s*,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+    // Swagger UI's Authorize sends X-Requested-With too.
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type", "x-requested-with"]));
+  });
+
+  it("allows what a token request needs when the preflight names no headers, and echoes nothing that is not a header list", async () => {
+    for (const requested of [undefined, "x\r\nSet-Cookie: a=b", "a;b"]) {
+      const headers: Record<string, string> = { Origin: "http://127.0.0.1:8787", "Access-Control-Request-Method": "POST" };
+      if (requested !== undefined) headers["Access-Control-Request-Headers"] = requested.replace(/\r\n/g, " ");
+      const response = await cognito.fetch("/oauth2/token", { method: "OPTIONS", headers });
+      expect(response.headers.get("Access-Control-Allow-Headers")).toBe("Authorization, Content-Type");
+    }
   });
 
   it("sends Access-Control-Allow-Origin: * on a token, whatever the Origin", async () => {
