@@ -59,6 +59,8 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
     persistTo: join(stateDir, "state"),
     env: { WRANGLER_REGISTRY_PATH: join(stateDir, "registry") },
     onLine: (worker, line) => logs.push(`[${worker}] ${line}`),
+    // A load run from one address: MyBFF's per-address rate limit would answer 429.
+    extraVars: { bff: { RATE_LIMIT: "off" } },
   });
   const { urls } = stack;
   try {

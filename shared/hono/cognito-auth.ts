@@ -79,7 +79,12 @@ export function cognitoAuth(options: CognitoAuthOptions): MiddlewareHandler {
 
     let token: CognitoAccessToken;
     try {
-      token = await verifier.verify(credentials.token, { waitUntil: waitUntilOf(c) });
+      const options = { waitUntil: waitUntilOf(c) };
+      // A token verified before (a BFF sends the same one for an hour) is answered
+      // from the verifier's cache synchronously, its time window and the key set's
+      // freshness checked again: no promise between the request and the route. Only a
+      // token not seen yet takes the asynchronous path, and its RSA verification.
+      token = verifier.verifyCached(credentials.token, options) ?? (await verifier.verify(credentials.token, options));
     } catch (error) {
       if (error instanceof TokenRejectedError) {
         logEvent("info", "auth_rejected", { code: error.code, claim: error.claim });

@@ -4,12 +4,17 @@
  * against one that runs none, from Node.
  *   POST /setup?tokens=N        keys, N distinct tokens, the verifiers
  *   GET  /run?impl=X&mode=repeated|distinct&n=N
+ *        (impl=ours&mode=repeated is the middleware's path: the synchronous cache
+ *        lookup, with the full verification only on a miss)
+ *   GET  /stages                the names of the verification's stages, in order
+ *   GET  /stage?name=S&n=N      one stage alone on N distinct tokens (see ./stages.ts)
  *   GET  /economy?isolates=K&requests=N&hours=H
  * @module
  */
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { buildStages } from "./stages";
 import { tokenEconomy } from "./token-economy";
-import { buildVerifiers, signedBytes, type Implementation, type Verify } from "./verifiers";
+import { buildVerifiers, signedBytes, type Implementation, type Verify, type VerifyCached } from "./verifiers";
 
 interface BenchEnv {
   BENCH_KV: KVNamespace;
@@ -18,7 +23,14 @@ interface BenchEnv {
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BenchPool";
 const CLIENT_ID = "4benchclient0000000000000a";
 
-let state: { verifiers: Record<Implementation, Verify>; repeated: string; distinct: string[]; cursor: Map<string, number> } | null = null;
+let state: {
+  verifiers: Record<Implementation, Verify>;
+  cached: VerifyCached;
+  repeated: string;
+  distinct: string[];
+  cursor: Map<string, number>;
+  stages: Map<string, (i: number) => unknown>;
+} | null = null;
 
 async function setup(count: number): Promise<Response> {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
@@ -37,8 +49,9 @@ async function setup(count: number): Promise<Response> {
   const distinct: string[] = [];
   for (let i = 0; i < count; i++) distinct.push(await sign(i));
   const decoded = new Map([repeated, ...distinct].map((token) => [token, signedBytes(token)]));
-  const verifiers = await buildVerifiers({ issuer: ISSUER, clientId: CLIENT_ID, jwks, publicKey }, repeated, decoded);
-  state = { verifiers, repeated, distinct, cursor: new Map() };
+  const { verify: verifiers, cached } = await buildVerifiers({ issuer: ISSUER, clientId: CLIENT_ID, jwks, publicKey }, repeated, decoded);
+  const stages = await buildStages({ issuer: ISSUER, clientId: CLIENT_ID, publicKey }, distinct);
+  state = { verifiers, cached, repeated, distinct, cursor: new Map(), stages };
   return Response.json({ tokens: distinct.length, tokenBytes: repeated.length });
 }
 
@@ -49,7 +62,16 @@ async function run(url: URL): Promise<Response> {
   if (!verify) return new Response("unknown impl", { status: 400 });
   const n = Number(url.searchParams.get("n"));
   const mode = url.searchParams.get("mode");
-  if (mode === "repeated") {
+  if (mode === "repeated" && impl === "ours") {
+    // A request's token is a string of its own, whose hash the cache lookup computes
+    // anew: slicing one out of a longer string gives a new string each time.
+    const { cached, repeated } = state;
+    const padded = ` ${repeated}`;
+    for (let i = 0; i < n; i++) {
+      const token = padded.slice(1);
+      if (cached(token) === undefined) await verify(token);
+    }
+  } else if (mode === "repeated") {
     for (let i = 0; i < n; i++) await verify(state.repeated);
   } else {
     // Tokens the verifier has not seen: each implementation walks the pool with its own
@@ -64,11 +86,30 @@ async function run(url: URL): Promise<Response> {
   return Response.json({ impl, mode, n });
 }
 
+async function stage(url: URL): Promise<Response> {
+  if (!state) return new Response("call /setup first", { status: 409 });
+  const name = url.searchParams.get("name") ?? "";
+  const run = state.stages.get(name);
+  if (!run) return new Response("unknown stage", { status: 400 });
+  const n = Number(url.searchParams.get("n"));
+  const key = `stage:${name}`;
+  let start = state.cursor.get(key) ?? 0;
+  if (start + n > state.distinct.length) start = 0;
+  state.cursor.set(key, start + n);
+  for (let i = 0; i < n; i++) {
+    const result = run(start + i);
+    if (result instanceof Promise) await result;
+  }
+  return Response.json({ stage: name, n });
+}
+
 export default {
   async fetch(request: Request, env: BenchEnv): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/setup") return setup(Number(url.searchParams.get("tokens") ?? 1000));
     if (url.pathname === "/run") return run(url);
+    if (url.pathname === "/stages") return Response.json(state ? [...state.stages.keys()] : []);
+    if (url.pathname === "/stage") return stage(url);
     if (url.pathname === "/economy") {
       const q = (name: string) => Number(url.searchParams.get(name));
       return Response.json(await tokenEconomy(env.BENCH_KV, q("isolates"), q("requests"), q("hours")));

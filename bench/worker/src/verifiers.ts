@@ -19,6 +19,12 @@ export interface Fixture {
 
 export type Verify = (token: string) => Promise<unknown>;
 
+/**
+ * What the middleware does with a token it may have verified already: a synchronous
+ * cache lookup first (no promise, no await), then the full verification on a miss.
+ */
+export type VerifyCached = (token: string) => unknown;
+
 const b64 = (segment: string) => Uint8Array.from(atob(segment.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 /** The bytes the floor verifies, decoded ahead of time: the floor is the signature check alone. */
@@ -32,7 +38,7 @@ export async function buildVerifiers(
   fixture: Fixture,
   warmToken: string,
   decoded: Map<string, { data: Uint8Array; signature: Uint8Array }>,
-): Promise<Record<Implementation, Verify>> {
+): Promise<{ verify: Record<Implementation, Verify>; cached: VerifyCached }> {
   const ours = new CognitoAccessTokenVerifier({
     issuer: fixture.issuer,
     clientIds: [fixture.clientId],
@@ -62,7 +68,9 @@ export async function buildVerifiers(
       if (!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", fixture.publicKey, signature, data))) throw new Error("bad signature");
     },
   };
+  const cached: VerifyCached = (token) => ours.verifyCached(token);
   // Load keys (ours fetches its JWKS once) and check every implementation accepts the token.
   for (const verify of Object.values(verifiers)) await verify(warmToken);
-  return verifiers;
+  if (cached(warmToken) === undefined) throw new Error("the verified token is not in the cache");
+  return { verify: verifiers, cached };
 }

@@ -138,6 +138,79 @@ describe("RFC 6750 answers", () => {
   });
 });
 
+describe("a token verified before", () => {
+  // A clock of our own, so that a test can move past a token's expiry or the key set's age.
+  let clock: number;
+  let verifier: CognitoAccessTokenVerifier;
+  let verifyCalls: number;
+  let pending: Promise<unknown>[];
+  let cached: OpenAPIHono;
+
+  beforeEach(() => {
+    clock = Date.now();
+    verifier = new CognitoAccessTokenVerifier({
+      issuer: issuer.issuer,
+      clientIds: [TEST_CLIENT_ID],
+      jwks: { fetch: issuer.fetch, maxAgeMs: 60_000 },
+      now: () => clock,
+    });
+    verifyCalls = 0;
+    const verify = verifier.verify.bind(verifier);
+    verifier.verify = (...args) => {
+      verifyCalls++;
+      return verify(...args);
+    };
+    pending = [];
+    cached = new OpenAPIHono();
+    cached.openapi(securedRoute(route([{ cognito: [WEATHER_READ] }]), { verifier }), (c) => c.json({ client: c.var.cognitoToken.client_id }, 200));
+    cached.openapi(securedRoute(route([{ cognito: ["MyService/weather_write"] }], "/write"), { verifier }), (c) => c.json({}, 200));
+  });
+
+  const ctx = () => ({ waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} });
+  const send = (path: string, token: string) =>
+    cached.request(path, { headers: { Authorization: `Bearer ${token}` } }, {}, ctx() as unknown as ExecutionContext);
+
+  it("is answered from the cache, without the asynchronous verification", async () => {
+    const token = await issuer.sign();
+    expect((await send("/weatherforecast", token)).status).toBe(200);
+    expect(verifyCalls).toBe(1);
+    const again = await send("/weatherforecast", token);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ client: TEST_CLIENT_ID });
+    expect(verifyCalls).toBe(1);
+  });
+
+  it("is refused once it has expired, from the cache too", async () => {
+    const now = Math.floor(clock / 1000);
+    const token = await issuer.sign(issuer.claims({ iat: now, exp: now + 60 }));
+    expect((await send("/weatherforecast", token)).status).toBe(200);
+    clock += 120_000;
+    const late = await send("/weatherforecast", token);
+    expect(late.status).toBe(401);
+    expect(late.headers.get("WWW-Authenticate")).toBe('Bearer error="invalid_token", error_description="The access token expired"');
+    expect(verifyCalls).toBe(1);
+  });
+
+  it("still needs the route's scope", async () => {
+    const token = await issuer.sign();
+    expect((await send("/weatherforecast", token)).status).toBe(200);
+    expect((await send("/write", token)).status).toBe(403);
+    expect(verifyCalls).toBe(1);
+  });
+
+  it("still starts a background refresh of a key set past its age", async () => {
+    const token = await issuer.sign();
+    expect((await send("/weatherforecast", token)).status).toBe(200);
+    const fetches = issuer.fetchCount;
+    clock += 120_000;
+    expect((await send("/weatherforecast", token)).status).toBe(200);
+    expect(verifyCalls).toBe(1);
+    expect(pending).toHaveLength(1);
+    await Promise.all(pending);
+    expect(issuer.fetchCount).toBe(fetches + 1);
+  });
+});
+
 describe("configuration", () => {
   const verifier = () =>
     new CognitoAccessTokenVerifier({ issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", clientIds: "*" });
