@@ -25,6 +25,9 @@ function fail(status: 502 | 503 | 504 | 500, res: Response): never {
   throw new HTTPException(status, { res });
 }
 
+const badGateway = () =>
+  problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" });
+
 /**
  * No token: Cognito refused the client itself (500, nothing to retry), MyService
  * refuses the tokens Cognito issues (502, while the token cache backs off), or
@@ -33,9 +36,7 @@ function fail(status: 502 | 503 | 504 | 500, res: Response): never {
  */
 function tokenUnavailable(error: TokenRequestError): never {
   if (isConfigurationRejection(error)) fail(500, misconfigured());
-  if (error.code === "FRESH_TOKEN_REFUSED") {
-    fail(502, problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" }));
-  }
+  if (error.code === "FRESH_TOKEN_REFUSED") fail(502, badGateway());
   const retryAfter = Math.max(1, error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
   return fail(503, problem({
     status: 503,
@@ -63,7 +64,7 @@ function upstreamFailed(failure: UpstreamFailure): never {
   if (failure.kind === "timeout") {
     fail(504, problem({ status: 504, title: "Gateway Timeout", detail: "The weather service did not answer in time.", code: "upstream_timeout" }));
   }
-  fail(502, problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" }));
+  fail(502, badGateway());
 }
 
 app.openapi(weatherForecastRoute, async (c) => {
