@@ -6,21 +6,22 @@
  * token choose its own key (`jwk`, `jku`, `x5u`, `x5c`) or demand extensions (`crit`).
  * @module
  */
-import { base64url } from "jose";
 import { TokenRejectedError } from "../errors.ts";
 import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
+import { decodeBase64url } from "./base64url.ts";
 import { hasDuplicateKeys } from "./duplicate-keys.ts";
 
 export interface ParsedJws {
   alg: JwsAlgorithm;
   kid: string;
+  /** `alg:kid`, the name of the verification key, built once per accepted header. */
+  keyName: string;
   /** The bytes the signature covers: ASCII of `header.payload`. */
   signingInput: Uint8Array<ArrayBuffer>;
   signature: Uint8Array<ArrayBuffer>;
   payloadSegment: string;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // Header parameters that name keys or extensions; an access-token verifier with a
 // configured key set has no use for any of them, and each has been an attack vector.
 const FORBIDDEN_HEADERS = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "enc"];
@@ -35,23 +36,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const ascii = new TextEncoder();
 
-const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/**
- * Base64url in its one canonical form: the alphabet, no padding, a possible length,
- * and zero in the unused low bits of the last character. Otherwise two different
- * strings decode to the same bytes, and a token could be altered (in its signature,
- * which nothing signs) and still verify.
- */
-function isCanonicalBase64url(segment: string): boolean {
-  if (!BASE64URL.test(segment)) return false;
-  const remainder = segment.length % 4;
-  if (remainder === 1) return false;
-  if (remainder === 0) return true;
-  const lastValue = BASE64URL_ALPHABET.indexOf(segment[segment.length - 1]!);
-  const unusedBits = remainder === 2 ? 4 : 2;
-  return (lastValue & ((1 << unusedBits) - 1)) === 0;
-}
 
 function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
@@ -66,7 +50,9 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   let text: string;
   let value: unknown;
   try {
-    const bytes = base64url.decode(segment);
+    // Canonical base64url only (see base64url.ts).
+    const bytes = decodeBase64url(segment);
+    if (bytes === undefined) throw new Error("not canonical base64url");
     if (bytes[0] !== OPEN_BRACE || bytes[bytes.length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
     text = utf8.decode(bytes);
     value = JSON.parse(text);
@@ -84,6 +70,7 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
 interface AcceptedHeader {
   alg: JwsAlgorithm;
   kid: string;
+  keyName: string;
 }
 
 /**
@@ -108,7 +95,6 @@ export class HeaderCache {
 }
 
 function checkHeader(headerSegment: string, allowedAlgorithms: readonly JwsAlgorithm[]): AcceptedHeader {
-  if (!isCanonicalBase64url(headerSegment)) throw malformed("the header segment is not base64url");
   const header = decodeJsonObject(headerSegment, "header");
   const { alg, kid, typ } = header;
   if (!isSupportedAlgorithm(alg) || !allowedAlgorithms.includes(alg)) {
@@ -123,11 +109,52 @@ function checkHeader(headerSegment: string, allowedAlgorithms: readonly JwsAlgor
   }
   if (typeof kid !== "string" || kid === "") throw new TokenRejectedError("KID_MISSING", "the header has no kid");
   if (kid.length > MAX_KID_LENGTH) throw new TokenRejectedError("KID_UNKNOWN", "the header's kid is not a known key");
-  return { alg, kid };
+  return { alg, kid, keyName: `${alg}:${kid}` };
+}
+
+/** The three segments of a compact JWS, and where the signed part ends. */
+export interface JwsSegments {
+  header: string;
+  payload: string;
+  signature: string;
+  /** Length of `header.payload`, the part the signature covers. */
+  signedLength: number;
+}
+
+/** Refuses oversized input and anything but three segments. Throws {@link TokenRejectedError}. */
+export function splitCompactJws(token: string, maxBytes: number): JwsSegments {
+  if (token.length > maxBytes) throw new TokenRejectedError("TOKEN_TOO_LARGE", `the token is longer than ${maxBytes} bytes`);
+  const first = token.indexOf(".");
+  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
+  if (second < 0 || token.indexOf(".", second + 1) >= 0) {
+    throw malformed("a compact JWS has exactly three segments");
+  }
+  return { header: token.slice(0, first), payload: token.slice(first + 1, second), signature: token.slice(second + 1), signedLength: second };
+}
+
+/** The header of a segment, from the cache of accepted headers or checked now. Throws {@link TokenRejectedError}. */
+export function acceptedHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[], headers?: HeaderCache): AcceptedHeader {
+  let header = headers?.get(segment);
+  if (header === undefined) {
+    header = checkHeader(segment, allowedAlgorithms);
+    headers?.set(segment, header);
+  }
+  return header;
 }
 
 /**
- * Parses the token's structure and header. Throws {@link TokenRejectedError}.
+ * The signature's bytes, and the bytes it covers (ASCII of `header.payload`).
+ * Decoded into fresh buffers, which WebCrypto takes. Throws {@link TokenRejectedError}.
+ */
+export function signedBytes(token: string, segments: JwsSegments): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
+  const signature = decodeBase64url(segments.signature);
+  if (signature === undefined) throw malformed("the signature segment is not base64url");
+  return { signature, signingInput: ascii.encode(token.slice(0, segments.signedLength)) as Uint8Array<ArrayBuffer> };
+}
+
+/**
+ * Parses the token's structure and header, and decodes its signature. The payload is
+ * decoded (strictly) by {@link decodeJsonObject}. Throws {@link TokenRejectedError}.
  * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
  * @param headers the verifier's cache of accepted headers (its allowlist never changes)
  */
@@ -137,36 +164,8 @@ export function parseCompactJws(
   maxBytes: number,
   headers?: HeaderCache,
 ): ParsedJws {
-  if (token.length > maxBytes) throw new TokenRejectedError("TOKEN_TOO_LARGE", `the token is longer than ${maxBytes} bytes`);
-  const first = token.indexOf(".");
-  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
-  if (second < 0 || token.indexOf(".", second + 1) >= 0) {
-    throw malformed("a compact JWS has exactly three segments");
-  }
-  const headerSegment = token.slice(0, first);
-  const payloadSegment = token.slice(first + 1, second);
-  const signatureSegment = token.slice(second + 1);
-
-  let header = headers?.get(headerSegment);
-  if (header === undefined) {
-    header = checkHeader(headerSegment, allowedAlgorithms);
-    headers?.set(headerSegment, header);
-  }
-
-  if (!isCanonicalBase64url(payloadSegment)) throw malformed("the payload segment is not base64url");
-  if (!isCanonicalBase64url(signatureSegment)) throw malformed("the signature segment is not base64url");
-  let signature: Uint8Array<ArrayBuffer>;
-  try {
-    // jose decodes into a fresh ArrayBuffer (never a shared one), which WebCrypto takes.
-    signature = base64url.decode(signatureSegment) as Uint8Array<ArrayBuffer>;
-  } catch {
-    throw malformed("the signature segment is not base64url");
-  }
-  return {
-    alg: header.alg,
-    kid: header.kid,
-    signingInput: ascii.encode(token.slice(0, second)) as Uint8Array<ArrayBuffer>,
-    signature,
-    payloadSegment,
-  };
+  const segments = splitCompactJws(token, maxBytes);
+  const header = acceptedHeader(segments.header, allowedAlgorithms, headers);
+  const { signature, signingInput } = signedBytes(token, segments);
+  return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, payloadSegment: segments.payload };
 }

@@ -192,7 +192,7 @@ export class JwtVerifier<T> {
     if (keys === undefined) {
       throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
     }
-    let key = keys.ready(`${jws.alg}:${jws.kid}`);
+    let key = keys.ready(jws.keyName);
     if (key === undefined) {
       key = await keys.keyFor(jws.kid, jws.alg, options.waitUntil);
     } else {

@@ -4,7 +4,7 @@
  * modulus padded with zeros would otherwise pass a 2048-bit minimum.
  * @module
  */
-import { base64url } from "jose";
+import { decodeBase64url } from "./base64url.ts";
 
 /** RSA keys shorter than this are refused (RFC 7518 section 3.3). */
 export const MIN_RSA_MODULUS_BITS = 2048;
@@ -17,12 +17,9 @@ export const MIN_RSA_MODULUS_BITS = 2048;
  */
 export function rsaModulusBits(n: unknown): number {
   if (typeof n !== "string" || n === "") return 0;
-  let bytes: Uint8Array;
-  try {
-    bytes = base64url.decode(n);
-  } catch {
-    return 0;
-  }
+  // RFC 7518 section 6.3.1.1: a Base64urlUInt, canonical base64url like every JOSE value.
+  const bytes = decodeBase64url(n);
+  if (bytes === undefined) return 0;
   let first = 0;
   while (first < bytes.length && bytes[first] === 0) first++;
   if (first === bytes.length) return 0;

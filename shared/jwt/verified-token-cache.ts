@@ -5,8 +5,12 @@
  *
  * Only what cannot change is cached: the signature and the claims checks. The time
  * window is checked again on every hit by the verifier, and the scope by the route.
- * A token that failed is never stored. Bounded: the least recently used entry goes
- * first (a `Map` keeps insertion order; a hit re-inserts its entry at the end).
+ * A token that failed is never stored. Bounded, by "second chance", which keeps what
+ * is in use as LRU does at a lower cost: a hit only marks its entry; when the cache is
+ * full, the oldest entry goes unless it was used since it came in, in which case it
+ * is unmarked and moved to the end (a `Map` keeps insertion order) and the next
+ * oldest is considered. A hit then costs one lookup and one write, with no
+ * re-insertion into the map: this is the hot path of every repeated token.
  * @module
  */
 
@@ -19,26 +23,35 @@ export interface CachedVerdict<T> extends TimeWindow {
   kid: string;
 }
 
+interface Entry<T> {
+  verdict: CachedVerdict<T>;
+  used: boolean;
+}
+
 export class VerifiedTokenCache<T> {
-  private readonly entries = new Map<string, CachedVerdict<T>>();
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(private readonly maxEntries: number) {}
 
   get(token: string): CachedVerdict<T> | undefined {
     const entry = this.entries.get(token);
-    if (entry !== undefined) {
-      this.entries.delete(token);
-      this.entries.set(token, entry);
-    }
-    return entry;
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    return entry.verdict;
   }
 
   set(token: string, verdict: CachedVerdict<T>): void {
     if (this.maxEntries <= 0) return;
     this.entries.delete(token);
-    this.entries.set(token, verdict);
-    if (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { verdict, used: false });
+    // Each pass unmarks one entry, so this ends within size + 1 steps.
+    while (this.entries.size > this.maxEntries) {
+      const [oldest, entry] = this.entries.entries().next().value!;
+      this.entries.delete(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.entries.set(oldest, entry);
+      }
     }
   }
 
@@ -48,7 +61,7 @@ export class VerifiedTokenCache<T> {
 
   /** Forgets every token signed by one of these keys of this issuer (they left its key set, or changed). */
   forgetKeys(issuer: string, kids: readonly string[]): void {
-    for (const [token, verdict] of this.entries) {
+    for (const [token, { verdict }] of this.entries) {
       if (verdict.iss === issuer && kids.includes(verdict.kid)) this.entries.delete(token);
     }
   }

@@ -50,7 +50,7 @@ async function setup(count: number): Promise<Response> {
   for (let i = 0; i < count; i++) distinct.push(await sign(i));
   const decoded = new Map([repeated, ...distinct].map((token) => [token, signedBytes(token)]));
   const { verify: verifiers, cached } = await buildVerifiers({ issuer: ISSUER, clientId: CLIENT_ID, jwks, publicKey }, repeated, decoded);
-  const stages = await buildStages({ issuer: ISSUER, clientId: CLIENT_ID, publicKey }, distinct);
+  const stages = await buildStages({ issuer: ISSUER, clientId: CLIENT_ID, jwks }, distinct);
   state = { verifiers, cached, repeated, distinct, cursor: new Map(), stages };
   return Response.json({ tokens: distinct.length, tokenBytes: repeated.length });
 }
@@ -86,6 +86,8 @@ async function run(url: URL): Promise<Response> {
   return Response.json({ impl, mode, n });
 }
 
+let sink: unknown;
+
 async function stage(url: URL): Promise<Response> {
   if (!state) return new Response("call /setup first", { status: 409 });
   const name = url.searchParams.get("name") ?? "";
@@ -98,9 +100,10 @@ async function stage(url: URL): Promise<Response> {
   state.cursor.set(key, start + n);
   for (let i = 0; i < n; i++) {
     const result = run(start + i);
-    if (result instanceof Promise) await result;
+    // Kept, so that the compiler cannot drop a stage whose result nothing reads.
+    sink = result instanceof Promise ? await result : result;
   }
-  return Response.json({ stage: name, n });
+  return Response.json({ stage: name, n, kept: typeof sink });
 }
 
 export default {

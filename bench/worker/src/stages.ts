@@ -8,47 +8,76 @@
  * export: hence the relative imports of shared/ here, and only here.
  * @module
  */
-import { checkTimeWindow, readRegisteredClaims } from "../../../shared/jwt/registered-claims.ts";
 import { readCognitoAccessToken } from "../../../shared/cognito/cognito-access-token.ts";
-import { decodeJsonObject, HeaderCache, parseCompactJws, type ParsedJws } from "../../../shared/jwt/compact-jws.ts";
 import { algorithmParameters, type JwsAlgorithm } from "../../../shared/jwt/algorithms.ts";
+import { acceptedHeader, decodeJsonObject, HeaderCache, signedBytes, splitCompactJws } from "../../../shared/jwt/compact-jws.ts";
+import { IssuerKeys } from "../../../shared/jwt/issuer-keys.ts";
+import { checkLifetime, checkTimeWindow, readRegisteredClaims, readString } from "../../../shared/jwt/registered-claims.ts";
 import { VerifiedTokenCache } from "../../../shared/jwt/verified-token-cache.ts";
 
 export interface StageFixture {
   issuer: string;
   clientId: string;
-  publicKey: CryptoKey;
+  jwks: unknown;
 }
 
 type Stage = (i: number) => unknown;
 
 const ALGORITHMS: readonly JwsAlgorithm[] = ["RS256"];
 const MAX_TOKEN_BYTES = 8 * 1024;
+const TOLERANCE_SECONDS = 5;
+const MAX_LIFETIME_SECONDS = 86_400;
 
-/** Builds the stage functions over a pool of tokens; each takes a token's index in the pool. */
+/** Builds the stage functions over a pool of tokens; each takes a token's index in the pool. In the verifier's order. */
 export async function buildStages(fixture: StageFixture, tokens: readonly string[]): Promise<Map<string, Stage>> {
   const headers = new HeaderCache();
-  const parsed: ParsedJws[] = tokens.map((token) => parseCompactJws(token, ALGORITHMS, MAX_TOKEN_BYTES, headers));
-  const payloads = parsed.map((jws) => decodeJsonObject(jws.payloadSegment, "payload"));
+  const keysByIssuer = new Map([
+    [fixture.issuer, new IssuerKeys(fixture.issuer, { jwksUri: `${fixture.issuer}/.well-known/jwks.json`, fetch: async () => Response.json(fixture.jwks) }, () => {})],
+  ]);
+  const segments = tokens.map((token) => splitCompactJws(token, MAX_TOKEN_BYTES));
+  const header = acceptedHeader(segments[0]!.header, ALGORITHMS, headers);
+  await keysByIssuer.get(fixture.issuer)!.keyFor(header.kid, header.alg);
+  const key = keysByIssuer.get(fixture.issuer)!.ready(header.keyName)!;
+  const bytes = tokens.map((token, i) => signedBytes(token, segments[i]!));
+  const payloads = segments.map((s) => decodeJsonObject(s.payload, "payload"));
   const registered = payloads.map((payload) => readRegisteredClaims(payload, fixture.issuer));
   const allowed = new Set([fixture.clientId]);
   const claims = payloads.map((payload, i) => readCognitoAccessToken(payload, registered[i]!, allowed));
   const nowSeconds = Date.now() / 1000;
-  const verdictCache = new VerifiedTokenCache<unknown>(1_000);
+  const verdicts = new VerifiedTokenCache<unknown>(1_000);
   const verifyParams = algorithmParameters("RS256").verifyParams;
 
   return new Map<string, Stage>([
-    ["parse", (i) => parseCompactJws(tokens[i]!, ALGORITHMS, MAX_TOKEN_BYTES, headers)],
-    ["signature", (i) => crypto.subtle.verify(verifyParams, fixture.publicKey, parsed[i]!.signature, parsed[i]!.signingInput)],
-    ["payload", (i) => decodeJsonObject(parsed[i]!.payloadSegment, "payload")],
+    ["split", (i) => splitCompactJws(tokens[i]!, MAX_TOKEN_BYTES)],
+    ["decode", (i) => signedBytes(tokens[i]!, segments[i]!)],
+    ["header", (i) => acceptedHeader(segments[i]!.header, ALGORITHMS, headers)],
+    [
+      "key",
+      (i) => {
+        const keys = keysByIssuer.get(readString(payloads[i]!, "iss", true)!)!;
+        const ready = keys.ready(header.keyName);
+        keys.jwks.refreshIfStale();
+        return ready;
+      },
+    ],
+    ["signature", (i) => crypto.subtle.verify(verifyParams, key, bytes[i]!.signature, bytes[i]!.signingInput)],
+    ["payload", (i) => decodeJsonObject(segments[i]!.payload, "payload")],
     [
       "claims",
       (i) => {
         const r = readRegisteredClaims(payloads[i]!, fixture.issuer);
-        checkTimeWindow(r, nowSeconds, 5);
+        checkLifetime(r, MAX_LIFETIME_SECONDS, TOLERANCE_SECONDS);
+        checkTimeWindow(r, nowSeconds, TOLERANCE_SECONDS);
         return readCognitoAccessToken(payloads[i]!, r, allowed);
       },
     ],
-    ["cache", (i) => verdictCache.set(tokens[i]!, { claims: claims[i], kid: parsed[i]!.kid, ...registered[i]! })],
+    [
+      "cache",
+      (i) => {
+        // The miss that starts every verification, and the verdict remembered at its end.
+        verdicts.get(tokens[i]!);
+        verdicts.set(tokens[i]!, { claims: claims[i], iss: fixture.issuer, kid: header.kid, ...registered[i]! });
+      },
+    ],
   ]);
 }
