@@ -179,25 +179,33 @@ function load(options) {
 /**
  * A short load run from one address against MyBFF's /weatherforecast, then one
  * request from another address.
+ * `windows` is how many of the limiter's periods the run touched, so at most
+ * `maxAllowed` = limit x windows requests may pass; each one that passes makes one
+ * MyService request (`ok` can be a few lower: autocannon does not count answers
+ * that arrive after its last second).
  * @returns {Promise<{ limit: number, periodSeconds: number, durationSeconds: number, connections: number,
- *   requests: number, ok: number, limited: number, other: number, tokenRequests: number,
- *   myServiceRequests: number, otherAddressStatus: number, retryAfter: string | null }>}
+ *   windows: number, maxAllowed: number, requests: number, ok: number, limited: number, other: number,
+ *   tokenRequests: number, myServiceRequests: number, otherAddressStatus: number, retryAfter: string | null }>}
  */
 export async function measureRateLimit({ durationSeconds = 5, connections = 10, port = 18798 } = {}) {
   const bff = await startRateLimitedBff({ port });
   try {
     const { limit, period } = configuredRateLimit();
     await waitForFreshWindow(period, Math.min(period * 1000 - 500, durationSeconds * 1000 + 2000));
+    const firstWindow = Math.floor(Date.now() / (period * 1000));
     const result = await load({
       url: `${bff.url}/weatherforecast`,
       connections,
       duration: durationSeconds,
       headers: { "CF-Connecting-IP": "203.0.113.7" },
     });
+    // Requests still in flight when the run stops are answered after it: wait for them.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const windows = Math.floor(Date.now() / (period * 1000)) - firstWindow + 1;
+    const counts = await bff.counts();
     const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]));
     const limitedAnswer = await bff.fetch("/weatherforecast", { address: "203.0.113.7" });
     await limitedAnswer.body?.cancel();
-    const counts = await bff.counts();
     const other = await bff.fetch("/weatherforecast", { address: "198.51.100.9" });
     await other.body?.cancel();
     const ok = codes["200"] ?? 0;
@@ -207,6 +215,8 @@ export async function measureRateLimit({ durationSeconds = 5, connections = 10, 
       periodSeconds: period,
       durationSeconds,
       connections,
+      windows,
+      maxAllowed: limit * windows,
       requests: result.requests.total,
       ok,
       limited,
@@ -226,9 +236,9 @@ if (process.argv[1] === import.meta.filename) {
   const figures = await measureRateLimit({ durationSeconds: Number(seconds), connections: Number(connections) });
   console.log(
     `MyBFF rate limit (${figures.limit} per ${figures.periodSeconds} s per address), ${figures.durationSeconds} s at ` +
-      `${figures.connections} connections from one address: ${figures.requests} requests, ${figures.ok} x 200, ` +
-      `${figures.limited} x 429 (Retry-After: ${figures.retryAfter}), ${figures.other} other; ` +
-      `${figures.myServiceRequests} MyService requests, ${figures.tokenRequests} token requests; ` +
+      `${figures.connections} connections from one address (${figures.windows} periods, at most ${figures.maxAllowed} allowed): ` +
+      `${figures.requests} requests, ${figures.ok} x 200, ${figures.limited} x 429 (Retry-After: ${figures.retryAfter}), ` +
+      `${figures.other} other; ${figures.myServiceRequests} MyService requests, ${figures.tokenRequests} token requests; ` +
       `another address then: ${figures.otherAddressStatus}`,
   );
   console.log(JSON.stringify(figures));

@@ -5,7 +5,7 @@
 // is limited and the isolate says so once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  configuredRateLimit, msUntilFreshWindow, startRateLimitedBff, waitForFreshWindow,
+  configuredRateLimit, measureRateLimit, msUntilFreshWindow, startRateLimitedBff, waitForFreshWindow,
 } from "../../../scripts/reliability/rate-limit.mjs";
 
 type Bff = Awaited<ReturnType<typeof startRateLimitedBff>>;
@@ -117,4 +117,19 @@ describe("MyBFF without a limit", () => {
     expect(await bff.counts()).toEqual({ tokenRequests: 0, myServiceRequests: 0 });
     await expect.poll(() => bff.logs.some((line) => line.includes("RATE_LIMIT must be"))).toBe(true);
   });
+});
+
+describe("the load run of npm run reliability (scripts/reliability/rate-limit.mjs)", () => {
+  it("lets at most the limit per period through from one address, and serves another", async () => {
+    const figures = await measureRateLimit({ durationSeconds: 2, connections: 5 });
+    expect(figures.requests).toBeGreaterThan(figures.maxAllowed);
+    expect(figures.ok).toBeGreaterThan(0);
+    expect(figures.myServiceRequests).toBeLessThanOrEqual(figures.maxAllowed);
+    expect(figures.ok).toBeLessThanOrEqual(figures.myServiceRequests);
+    expect(figures.limited).toBeGreaterThan(0);
+    expect(figures.other).toBe(0);
+    expect(figures.tokenRequests).toBe(1);
+    expect(figures.retryAfter).toBe(String(period));
+    expect(figures.otherAddressStatus).toBe(200);
+  }, 60_000);
 });
