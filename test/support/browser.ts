@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { startTestStack, type Stack } from "./test-stack";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -28,14 +28,29 @@ export const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results")
 /**
  * For a browser test file: its own local stack and a Chromium, started before its
  * tests and stopped after them. Read `.stack` and `.browser` inside the tests.
+ * Every page opened with `.browser.newPage()` is watched for Content-Security-Policy
+ * violations, and a test that leaves one unclaimed fails (see
+ * {@link watchCspViolations}; `cspViolations(page).take()` claims them).
  */
 export function useStackAndBrowser(ports: { cognito: number; service: number; bff: number }) {
   const context = {} as { stack: Stack; browser: Browser };
   let dispose: (() => Promise<void>) | undefined;
+  const watched: CspViolations[] = [];
   beforeAll(async () => {
     ({ stack: context.stack, dispose } = await startTestStack(ports));
-    context.browser = await launchChromium();
+    const browser = await launchChromium();
+    const newPage = browser.newPage.bind(browser);
+    browser.newPage = async (options) => {
+      const page = await newPage(options);
+      watched.push(await watchCspViolations(page));
+      return page;
+    };
+    context.browser = browser;
     mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterEach(() => {
+    const unclaimed = watched.splice(0).flatMap((violations) => violations.take());
+    expect(unclaimed, "Content-Security-Policy violations").toEqual([]);
   });
   afterAll(async () => {
     await context.browser?.close();
@@ -44,40 +59,72 @@ export function useStackAndBrowser(ports: { cognito: number; service: number; bf
   return context;
 }
 
-/**
- * Every Content-Security-Policy violation the page reports, seen two ways: the
- * `securitypolicyviolation` events of the document (listened to before any script
- * of the page runs) and Chromium's console errors about the policy. Call before
- * `page.goto`; read with `await violations()` (which should be `[]`).
- */
-export async function watchCspViolations(page: Page): Promise<() => Promise<string[]>> {
-  const fromConsole: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) fromConsole.push(`console: ${message.text()}`);
-  });
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => {
-      seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
-    });
-  });
-  return async () => {
-    const fromEvents = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
-    return [...fromEvents.map((line) => `event: ${line}`), ...fromConsole];
-  };
+export interface CspViolations {
+  /** What was reported so far. */
+  list(): string[];
+  /** What was reported so far, which the test then owns (the check after the test skips it). */
+  take(): string[];
+}
+
+const WATCHERS = new WeakMap<Page, CspViolations>();
+
+/** The violations watched on a page of {@link useStackAndBrowser}'s browser. */
+export function cspViolations(page: Page): CspViolations {
+  const watcher = WATCHERS.get(page);
+  if (!watcher) throw new Error("this page is not watched: open it with useStackAndBrowser's browser.newPage()");
+  return watcher;
 }
 
 /**
- * The headers every page and asset of the workers must carry (public/_headers):
- * a policy with no inline script or style and no other origin, no framing, no
- * sniffing, no referrer.
+ * Every Content-Security-Policy violation the page reports, seen two ways: the
+ * `securitypolicyviolation` events of its documents (listened to before any script
+ * of the page runs, and passed to Node at once, so nothing is lost when the page
+ * navigates or closes) and Chromium's console messages about the policy. Attach
+ * before `page.goto`.
  */
-export function expectPageSecurityHeaders(url: string, headers: Record<string, string>) {
-  const csp = headers["content-security-policy"] ?? "";
-  expect([url, csp]).toEqual([url, expect.stringContaining("frame-ancestors 'none'")]);
-  expect([url, csp]).toEqual([url, expect.stringContaining("script-src 'self'")]);
-  expect([url, csp]).toEqual([url, expect.not.stringMatching(/unsafe-inline|unsafe-eval|https?:|\*/)]);
+export async function watchCspViolations(page: Page): Promise<CspViolations> {
+  const seen: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(`console: ${message.text()}`);
+  });
+  await page.exposeFunction("__reportCspViolation", (line: string) => seen.push(`event: ${line}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report = (window as unknown as { __reportCspViolation: (line: string) => void }).__reportCspViolation;
+      report(`${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
+  const watcher: CspViolations = { list: () => [...seen], take: () => seen.splice(0) };
+  WATCHERS.set(page, watcher);
+  return watcher;
+}
+
+/** What a page's policy lets it connect to, besides nothing else from elsewhere. */
+export const PAGE_CONNECT_SRC = {
+  /** MyBFF's page and docs: their own origin. */
+  bff: ["'self'"],
+  /** MyService's docs: also the token endpoint, for Authorize (Cognito's domains, cognito-local). */
+  serviceDocs: ["'self'", "https://*.amazoncognito.com", "http://127.0.0.1:*"],
+};
+
+/**
+ * The headers every page and asset of the workers must carry (public/_headers):
+ * a policy with no inline script or style, no eval, nothing from another origin
+ * (but what `connectSrc` lists), no framing; no sniffing, no referrer.
+ */
+export function expectPageSecurityHeaders(url: string, headers: Record<string, string>, connectSrc: string[]) {
+  const policy = Object.fromEntries(
+    (headers["content-security-policy"] ?? "").split(";").map((part) => part.trim().split(/\s+/)).filter(([name]) => name)
+      .map(([name, ...values]) => [name!, values]),
+  );
+  expect([url, policy["frame-ancestors"]]).toEqual([url, ["'none'"]]);
+  expect([url, policy["script-src"]]).toEqual([url, ["'self'"]]);
+  expect([url, policy["style-src"]]).toEqual([url, ["'self'"]]);
+  expect([url, policy["connect-src"]]).toEqual([url, connectSrc]);
+  for (const [name, values] of Object.entries(policy)) {
+    if (name === "connect-src") continue;
+    for (const value of values) expect([url, name, value]).toEqual([url, name, expect.stringMatching(/^('self'|'none'|data:)$/)]);
+  }
   expect([url, headers["x-content-type-options"]]).toEqual([url, "nosniff"]);
   expect([url, headers["referrer-policy"]]).toEqual([url, "no-referrer"]);
 }
