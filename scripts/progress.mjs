@@ -40,7 +40,10 @@ export function createProgress(title, stages, options = {}) {
   let actualDone = 0; // their real seconds
   let timer = null;
 
-  const speed = () => (expectedDone > 0 ? Math.min(4, Math.max(0.25, actualDone / expectedDone)) : 1);
+  // As if a minute had already gone exactly as expected: one short stage that went
+  // fast (bundling, when nothing changed) must not shrink every estimate after it.
+  const PRIOR_SECONDS = 60;
+  const speed = () => Math.min(4, Math.max(0.25, (actualDone + PRIOR_SECONDS) / (expectedDone + PRIOR_SECONDS)));
 
   /** The current stage's fraction done: its steps when it counts them, else its clock. */
   function fraction() {
