@@ -8,10 +8,14 @@
  * request the wrapper passes on.
  * @module
  */
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { app } from "./app";
-import { rateLimit } from "./rate-limit";
+import { announceRateLimit, rateLimit } from "./rate-limit";
 import { securityHeaders } from "./security-headers";
+
+// Once per isolate, at startup: a missing limit is worth a line in the logs.
+announceRateLimit(env);
 
 const worker = new Hono<{ Bindings: Env }>();
 worker.use(securityHeaders());

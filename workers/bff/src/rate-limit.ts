@@ -9,7 +9,7 @@
  *
  * Past the limit the answer is 429 problem+json with `Retry-After`. With no binding
  * (or `RATE_LIMIT = "off"`, for load runs on the local stack) nothing is limited,
- * and the isolate says so once, in a `rate_limit_off` warning.
+ * and the isolate says so once when it starts, in a `rate_limit_off` warning.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -29,24 +29,41 @@ interface RateLimitEnv {
   RATE_LIMIT?: string;
 }
 
-/** The limiter of this isolate, or null (logged once) when there is none. */
-const limiterOf = oncePerEnv((env: RateLimitEnv): RateLimit | null => {
+/** Why nothing is limited, or null when the binding is there and on. */
+function offReason(env: RateLimitEnv): string | null {
   const setting = env.RATE_LIMIT?.trim() ?? "";
   if (setting !== "" && setting !== "on" && setting !== "off") {
     throw new ConfigError('RATE_LIMIT must be "on" or "off"', "RATE_LIMIT");
   }
-  if (setting === "off") {
-    logEvent("warn", "rate_limit_off", { reason: 'RATE_LIMIT is "off": /weatherforecast is not rate limited' });
-    return null;
-  }
+  if (setting === "off") return 'RATE_LIMIT is "off": /weatherforecast is not rate limited';
   if (typeof env.WEATHER_RATE_LIMITER?.limit !== "function") {
-    logEvent("warn", "rate_limit_off", {
-      reason: "no WEATHER_RATE_LIMITER binding ([[ratelimits]] in workers/bff/wrangler.toml): /weatherforecast is not rate limited",
-    });
-    return null;
+    return "no WEATHER_RATE_LIMITER binding ([[ratelimits]] in workers/bff/wrangler.toml): /weatherforecast is not rate limited";
   }
-  return env.WEATHER_RATE_LIMITER;
-});
+  return null;
+}
+
+/** The limiter of this isolate, or null when there is none. */
+const limiterOf = oncePerEnv((env: RateLimitEnv): RateLimit | null =>
+  offReason(env) === null ? env.WEATHER_RATE_LIMITER! : null,
+);
+
+/**
+ * Says once, when the isolate starts, that nothing is limited (a `rate_limit_off`
+ * warning) or that the setting is wrong; says nothing when the limit is on.
+ * @example
+ * ```ts
+ * import { env } from "cloudflare:workers";
+ * announceRateLimit(env); // at the top level of the worker's module
+ * ```
+ */
+export function announceRateLimit(env: RateLimitEnv): void {
+  try {
+    const reason = offReason(env);
+    if (reason !== null) logEvent("warn", "rate_limit_off", { reason });
+  } catch (error) {
+    logEvent("error", "bff_misconfigured", { reason: (error as Error).message });
+  }
+}
 
 function tooManyRequests(): Response {
   return problem({

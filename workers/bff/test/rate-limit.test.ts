@@ -28,13 +28,16 @@ describe("MyBFF's rate limit, as wrangler.toml sets it", () => {
   });
   afterAll(() => bff?.dispose());
 
-  it("is documented as 20 requests per 10 s per address", () => {
+  it("is documented as 20 requests per 10 s per address, and is on (nothing logged)", async () => {
     expect({ limit, period }).toEqual({ limit: 20, period: 10 });
+    await (await bff.fetch("/weatherforecast", { address: "203.0.113.200" })).body?.cancel();
+    expect(bff.logs.filter((line) => line.includes("rate_limit_off"))).toEqual([]);
   });
 
   it("answers 429 problem+json with Retry-After past the limit, with no token and no MyService request", async () => {
     // The simulated limiter counts in fixed windows: start where the burst fits in one.
     await waitForFreshWindow(period, 6_000);
+    await bff.resetCounts();
     await expect(statuses(bff, limit, "203.0.113.1")).resolves.toEqual(Array(limit).fill(200));
     const before = await bff.counts();
     expect(before.myServiceRequests).toBe(limit);
@@ -95,17 +98,21 @@ describe("MyBFF without a limit", () => {
   };
   const offLines = (bff: Bff) => bff.logs.filter((line) => line.includes('"event":"rate_limit_off"'));
 
-  it("has no limit when the binding is missing, and says so once", async () => {
+  it("has no limit when the binding is missing, and says so once, at startup", async () => {
     const bff = await start({ ratelimit: null });
-    await expect(statuses(bff, limit + 5, "203.0.113.9")).resolves.toEqual(Array(limit + 5).fill(200));
+    // At startup, before any request...
     await expect.poll(() => offLines(bff).length).toBe(1);
+    await expect(statuses(bff, limit + 5, "203.0.113.9")).resolves.toEqual(Array(limit + 5).fill(200));
+    // ...and not again.
+    expect(offLines(bff)).toHaveLength(1);
     expect(offLines(bff)[0]).toContain("no WEATHER_RATE_LIMITER binding");
   });
 
-  it('has no limit with RATE_LIMIT = "off", and says so once', async () => {
+  it('has no limit with RATE_LIMIT = "off", and says so once, at startup', async () => {
     const bff = await start({ bffVars: { RATE_LIMIT: "off" } });
-    await expect(statuses(bff, limit + 5, "203.0.113.9")).resolves.toEqual(Array(limit + 5).fill(200));
     await expect.poll(() => offLines(bff).length).toBe(1);
+    await expect(statuses(bff, limit + 5, "203.0.113.9")).resolves.toEqual(Array(limit + 5).fill(200));
+    expect(offLines(bff)).toHaveLength(1);
     expect(offLines(bff)[0]).toContain('RATE_LIMIT is \\"off\\"');
   });
 
