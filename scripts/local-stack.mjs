@@ -117,6 +117,9 @@ function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrang
  */
 export async function startStack(options = {}) {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
+  // wrangler dev reads the dev-only secrets from .dev.vars: without them MyBFF has no
+  // client secret, and on a fresh clone nothing but npm run dev would have made them.
+  ensureDevVars();
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
   const workers = workerCommands(ports, options.persistTo, options.extraVars, options.serviceConfig);
   const children = [];
