@@ -23,7 +23,7 @@
  *   too: new tokens would be refused as well, so none is requested until it ends.
  * @module
  */
-import { ConfigError, EdgeAuthError, TokenRequestError } from "../errors.ts";
+import { ConfigError, type EdgeAuthError, TokenRequestError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { logEvent } from "../log.ts";
 import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
