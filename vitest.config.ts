@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { COMPATIBILITY_DATE, devServiceVars } from "./scripts/dev-settings.mjs";
-import { cognitoLocalWorker, COGNITO_LOCAL_WORKER_NAME } from "./test/support/cognito-local-worker.ts";
+import { COGNITO_LOCAL_WORKER_NAME, cognitoLocalWorker } from "./test/support/cognito-local-worker.ts";
 
 export default defineConfig({
   test: {

@@ -43,7 +43,11 @@ process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 try {
-  stack = await startStack({ ports, persistTo: process.env.DEV_PERSIST_TO || undefined, onLine: (worker, line) => console.log(`${prefix(worker)} ${line}`) });
+  stack = await startStack({
+    ports,
+    persistTo: process.env.DEV_PERSIST_TO || undefined,
+    onLine: (worker, line) => console.log(`${prefix(worker)} ${line}`),
+  });
 } catch (error) {
   console.error(`\n${error.message}`);
   process.exit(1);

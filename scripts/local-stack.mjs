@@ -136,8 +136,7 @@ export async function startStack(options = {}) {
       let buffered = "";
       const onData = (chunk) => {
         buffered += chunk.toString();
-        let newline;
-        while ((newline = buffered.indexOf("\n")) >= 0) {
+        for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
           const line = buffered.slice(0, newline).replace(/\s+$/, "");
           buffered = buffered.slice(newline + 1);
           if (line) {
@@ -151,7 +150,9 @@ export async function startStack(options = {}) {
       child.stdout.on("data", onData);
       child.stderr.on("data", onData);
       child.on("exit", (code) =>
-        reject(new Error(`${worker.name} (wrangler dev) exited with code ${code} before it was ready; its last lines:\n${recent.join("\n")}`)),
+        reject(
+          new Error(`${worker.name} (wrangler dev) exited with code ${code} before it was ready; its last lines:\n${recent.join("\n")}`),
+        ),
       );
     });
     children.push({ ...worker, child, ready });
@@ -179,18 +180,28 @@ export async function startStack(options = {}) {
     await spawnWorker(bff);
   };
 
-  const stopChildren = (list) => Promise.all(list.map(({ child }) => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", resolve);
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        resolve();
-      }
-      setTimeout(() => {
-        try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
-      }, 5000).unref();
-    })));
+  const stopChildren = (list) =>
+    Promise.all(
+      list.map(
+        ({ child }) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", resolve);
+            try {
+              process.kill(-child.pid, "SIGTERM");
+            } catch {
+              resolve();
+            }
+            setTimeout(() => {
+              try {
+                process.kill(-child.pid, "SIGKILL");
+              } catch {
+                /* already gone */
+              }
+            }, 5000).unref();
+          }),
+      ),
+    );
   const stop = () => stopChildren(children);
   /** Stops one worker (cognito, service or bff), as if it went down. */
   const stopWorker = (name) => stopChildren(children.filter((c) => c.name === name));
@@ -210,6 +221,8 @@ export async function startStack(options = {}) {
   } finally {
     clearTimeout(timer);
   }
-  const exited = Promise.race(children.map(({ name, child }) => new Promise((resolve) => child.on("exit", (code) => resolve({ name, code })))));
+  const exited = Promise.race(
+    children.map(({ name, child }) => new Promise((resolve) => child.on("exit", (code) => resolve({ name, code })))),
+  );
   return { ports, urls: stackUrls(ports), stop, stopWorker, exited };
 }

@@ -80,7 +80,8 @@ export function createProgress(title, stages, options = {}) {
     const took = now() - current.startedAt;
     expectedDone += current.stage.seconds;
     actualDone += took;
-    if (live) stream.write(`\r\x1b[K${title} ${current.index + 1}/${stages.length} ${current.stage.label}: done in ${formatSeconds(took)}\n`);
+    if (live)
+      stream.write(`\r\x1b[K${title} ${current.index + 1}/${stages.length} ${current.stage.label}: done in ${formatSeconds(took)}\n`);
     current = null;
   }
 

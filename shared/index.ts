@@ -8,18 +8,19 @@
  * `edge-cc-auth/client-credentials` (a shared, cached client-credentials token).
  * @module
  */
+
+export * from "./cognito/cognito-access-token.ts";
+export * from "./cognito/cognito-issuers.ts";
+export * from "./cognito/cognito-verifier.ts";
 export * from "./errors.ts";
+export * from "./http/is-timeout.ts";
+export * from "./http/read-body.ts";
+export * from "./jwks/remote-jwks.ts";
 export * from "./jwt/algorithms.ts";
 export * from "./jwt/jwt-verifier.ts";
 export * from "./jwt/loopback.ts";
 export * from "./jwt/registered-claims.ts";
-export * from "./jwks/remote-jwks.ts";
-export * from "./cognito/cognito-access-token.ts";
-export * from "./cognito/cognito-issuers.ts";
-export * from "./cognito/cognito-verifier.ts";
+export type * from "./key-value-store.ts";
 export * from "./log.ts";
 export * from "./once-per-env.ts";
-export * from "./http/is-timeout.ts";
-export * from "./http/read-body.ts";
 export * from "./options.ts";
-export type * from "./key-value-store.ts";

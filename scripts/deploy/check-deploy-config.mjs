@@ -6,6 +6,7 @@
 import { DEV_CLIENT_ID, DEV_POOL_ID } from "../dev-settings.mjs";
 import { COGNITO_ISSUER, REGION_NAME, USER_POOL_ID } from "./cognito-pool.mjs";
 import { readSettings } from "./wrangler-toml.mjs";
+
 const KV_ID = /^[0-9a-f]{32}$/;
 const list = (value) => value.split(",").map((item) => item.trim());
 
@@ -36,16 +37,23 @@ export function deployProblems(configs) {
   const poolId = s["vars.COGNITO_USER_POOL_ID"] ?? "";
   const issuer = s["vars.COGNITO_ISSUER"] ?? "";
   if (poolId !== "" && issuer !== "") {
-    problems.push("vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both set: keep COGNITO_USER_POOL_ID and empty COGNITO_ISSUER (npm run configure)");
+    problems.push(
+      "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both set: keep COGNITO_USER_POOL_ID and empty COGNITO_ISSUER (npm run configure)",
+    );
   } else if (poolId !== "") {
     if (!USER_POOL_ID.test(poolId) || poolId === DEV_POOL_ID) {
       problems.push(`vars.COGNITO_USER_POOL_ID = "${poolId}": must be your user pool's id, <region>_<id> (npm run configure)`);
     }
   } else if (issuer === "") {
-    problems.push("vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both unset: set COGNITO_USER_POOL_ID to your user pool's id (npm run configure)");
+    problems.push(
+      "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both unset: set COGNITO_USER_POOL_ID to your user pool's id (npm run configure)",
+    );
   } else {
-    need("vars.COGNITO_ISSUER", (v) => list(v).every((one) => COGNITO_ISSUER.test(one)),
-      "must be your user pool's id in COGNITO_USER_POOL_ID (npm run configure), or its issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (ORIGINAL) or https://issuer-cognito-idp.<region>.amazonaws.com/<poolId> (UPDATED)");
+    need(
+      "vars.COGNITO_ISSUER",
+      (v) => list(v).every((one) => COGNITO_ISSUER.test(one)),
+      "must be your user pool's id in COGNITO_USER_POOL_ID (npm run configure), or its issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (ORIGINAL) or https://issuer-cognito-idp.<region>.amazonaws.com/<poolId> (UPDATED)",
+    );
   }
   const regions = s["vars.COGNITO_ADDITIONAL_REGIONS"] ?? "";
   if (regions !== "" && !list(regions).every((region) => REGION_NAME.test(region))) {
@@ -55,14 +63,27 @@ export function deployProblems(configs) {
   if (format !== "" && format !== "ORIGINAL" && format !== "UPDATED") {
     problems.push(`vars.COGNITO_ISSUER_FORMAT = "${format}": must be ORIGINAL or UPDATED, or empty for both`);
   }
-  need("vars.COGNITO_ALLOWED_CLIENT_IDS", (v) => !v.split(",").map((id) => id.trim()).includes(DEV_CLIENT_ID),
-    "still names cognito-local's client: use your app client ids (npm run configure)");
+  need(
+    "vars.COGNITO_ALLOWED_CLIENT_IDS",
+    (v) =>
+      !v
+        .split(",")
+        .map((id) => id.trim())
+        .includes(DEV_CLIENT_ID),
+    "still names cognito-local's client: use your app client ids (npm run configure)",
+  );
   need("vars.COGNITO_TOKEN_URL", (v) => v.startsWith("https://") && !isLoopback(v), "must be your Cognito domain's token URL");
-  need("bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL", (v) => v.startsWith("https://") && !isLoopback(v),
-    "must be https://<domain>.auth.<region>.amazoncognito.com/oauth2/token (npm run configure)");
+  need(
+    "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL",
+    (v) => v.startsWith("https://") && !isLoopback(v),
+    "must be https://<domain>.auth.<region>.amazoncognito.com/oauth2/token (npm run configure)",
+  );
   need("bff:vars.AUTH_SERVER_MYBFF_CLIENT_ID", (v) => v !== DEV_CLIENT_ID, "is cognito-local's client id (npm run configure)");
-  need("bff:kv_namespaces.id", (v) => KV_ID.test(v),
-    "is not a KV namespace id: npx wrangler kv namespace create TOKEN_CACHE, then npm run configure -- --kv-namespace-id <id>");
+  need(
+    "bff:kv_namespaces.id",
+    (v) => KV_ID.test(v),
+    "is not a KV namespace id: npx wrangler kv namespace create TOKEN_CACHE, then npm run configure -- --kv-namespace-id <id>",
+  );
   if (s["bff:services.service"] === undefined && isLoopback(s["bff:vars.MY_SERVICE_URL"] ?? "")) {
     problems.push("bff:vars.MY_SERVICE_URL points at this machine and there is no MY_SERVICE binding");
   }

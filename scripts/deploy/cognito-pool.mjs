@@ -9,7 +9,9 @@ const REGION = "(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\\d";
 export const USER_POOL_ID = new RegExp(`^(${REGION})_[a-zA-Z0-9]+$`);
 export const REGION_NAME = new RegExp(`^${REGION}$`);
 /** Any issuer of a Cognito pool, of either format; group 1 is the host prefix, 2 the Region, 3 the pool id. */
-export const COGNITO_ISSUER = new RegExp(`^https://(cognito-idp|issuer-cognito-idp)\\.(${REGION})\\.amazonaws\\.com/((${REGION})_[a-zA-Z0-9]+)$`);
+export const COGNITO_ISSUER = new RegExp(
+  `^https://(cognito-idp|issuer-cognito-idp)\\.(${REGION})\\.amazonaws\\.com/((${REGION})_[a-zA-Z0-9]+)$`,
+);
 
 /**
  * The format of an issuer of the given pool, or null when it is not one of the pool's

@@ -31,12 +31,15 @@ function readJson(path, what) {
 /** The outputs of infra/cognito.yaml's stack, from `aws cloudformation describe-stacks` output. */
 export function stackOutputs(describeStacks) {
   const outputs = describeStacks?.Stacks?.[0]?.Outputs;
-  if (!Array.isArray(outputs)) throw new Error("the stack outputs have no Stacks[0].Outputs: pass the output of aws cloudformation describe-stacks");
+  if (!Array.isArray(outputs))
+    throw new Error("the stack outputs have no Stacks[0].Outputs: pass the output of aws cloudformation describe-stacks");
   const byKey = Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue]));
   for (const key of ["UserPoolId", "TokenEndpointUrl", "MyBFFClientId"]) {
-    if (typeof byKey[key] !== "string" || byKey[key] === "") throw new Error(`the stack outputs have no ${key}: is this the stack of infra/cognito.yaml?`);
+    if (typeof byKey[key] !== "string" || byKey[key] === "")
+      throw new Error(`the stack outputs have no ${key}: is this the stack of infra/cognito.yaml?`);
   }
-  if (!USER_POOL_ID.test(byKey.UserPoolId)) throw new Error(`the stack output UserPoolId "${byKey.UserPoolId}" is not a user pool id (<region>_<id>)`);
+  if (!USER_POOL_ID.test(byKey.UserPoolId))
+    throw new Error(`the stack output UserPoolId "${byKey.UserPoolId}" is not a user pool id (<region>_<id>)`);
   // IssuerUrl is for reference (MyService derives the issuers from the pool id); a stack
   // whose IssuerUrl is not an issuer of its own pool is not the template's.
   if (byKey.IssuerUrl !== undefined && issuerFormatOf(byKey.IssuerUrl, byKey.UserPoolId) === null) {
@@ -76,8 +79,10 @@ export function settingsFor(outputs, kvNamespaceId) {
 export function clientSecret(describeClient, clientId) {
   const client = describeClient?.UserPoolClient;
   if (!client) throw new Error("the client file has no UserPoolClient: pass the output of aws cognito-idp describe-user-pool-client");
-  if (client.ClientId !== clientId) throw new Error(`the client file describes ${client.ClientId}, not the stack's MyBFF client ${clientId}`);
-  if (typeof client.ClientSecret !== "string" || client.ClientSecret === "") throw new Error("the client has no ClientSecret (GenerateSecret: true?)");
+  if (client.ClientId !== clientId)
+    throw new Error(`the client file describes ${client.ClientId}, not the stack's MyBFF client ${clientId}`);
+  if (typeof client.ClientSecret !== "string" || client.ClientSecret === "")
+    throw new Error("the client has no ClientSecret (GenerateSecret: true?)");
   return client.ClientSecret;
 }
 
@@ -102,13 +107,15 @@ if (process.argv[1] === import.meta.filename) {
     },
   });
   try {
-    if (!values["stack-outputs"]) throw new Error("--stack-outputs <file|-> is required (aws cloudformation describe-stacks --stack-name <name>)");
+    if (!values["stack-outputs"])
+      throw new Error("--stack-outputs <file|-> is required (aws cloudformation describe-stacks --stack-name <name>)");
     const outputs = stackOutputs(readJson(values["stack-outputs"], "the stack outputs"));
     const settings = settingsFor(outputs, values["kv-namespace-id"]);
     // Every input is checked before anything is written: a bad file changes nothing.
     let secret = null;
     if (!values["no-secret"]) {
-      if (!values.client) throw new Error("--client <file> is required for the secret (aws cognito-idp describe-user-pool-client ...), or pass --no-secret");
+      if (!values.client)
+        throw new Error("--client <file> is required for the secret (aws cognito-idp describe-user-pool-client ...), or pass --no-secret");
       secret = clientSecret(readJson(values.client, "the client"), outputs.MyBFFClientId);
     }
     const configs = { service: values.config, bff: values["bff-config"] };
@@ -118,13 +125,20 @@ if (process.argv[1] === import.meta.filename) {
       for (const [key, value] of Object.entries(settings[worker])) console.log(`${configs[worker]}: set ${key} = "${value}"`);
     }
     const format = issuerFormat(outputs);
-    console.log(`the pool ${outputs.UserPoolId} issues tokens in the ${format ?? "(unreported)"} issuer format${outputs.IssuerUrl ? ` (iss ${outputs.IssuerUrl})` : ""}; MyService accepts both formats of the pool`);
+    console.log(
+      `the pool ${outputs.UserPoolId} issues tokens in the ${format ?? "(unreported)"} issuer format${outputs.IssuerUrl ? ` (iss ${outputs.IssuerUrl})` : ""}; MyService accepts both formats of the pool`,
+    );
     if (!values["kv-namespace-id"]) {
-      console.log("KV namespace id unchanged: create one with `npx wrangler kv namespace create TOKEN_CACHE` and pass --kv-namespace-id <id>");
+      console.log(
+        "KV namespace id unchanged: create one with `npx wrangler kv namespace create TOKEN_CACHE` and pass --kv-namespace-id <id>",
+      );
     }
     if (secret !== null) {
       if (putSecret(secret, configs.bff)) console.log("set the secret AUTH_SERVER_MYBFF_CLIENT_SECRET of mybff");
-      else console.log(`could not set the secret (not logged in?): run \`npx wrangler login\`, then \`${SECRET_COMMAND}\` and paste the ClientSecret of the client file`);
+      else
+        console.log(
+          `could not set the secret (not logged in?): run \`npx wrangler login\`, then \`${SECRET_COMMAND}\` and paste the ClientSecret of the client file`,
+        );
     }
   } catch (error) {
     console.error(`npm run configure: ${error.message}`);

@@ -11,7 +11,9 @@ const option = (name, fallback) => (process.argv.includes(name) ? process.argv[p
 const configs = { service: option("--config", "wrangler.toml"), bff: option("--bff-config", "workers/bff/wrangler.toml") };
 const problems = deployProblems(configs);
 if (problems.length > 0) {
-  console.error(`Not deploying: the wrangler configs still have local or placeholder values.\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee README, "Deploy".`);
+  console.error(
+    `Not deploying: the wrangler configs still have local or placeholder values.\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee README, "Deploy".`,
+  );
   process.exit(1);
 }
 if (process.argv.includes("--check")) {
@@ -26,11 +28,19 @@ const wrangler = (args, configPath) => {
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
-const secrets = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "secret", "list", "--format", "json", "-c", configs.bff], {
-  cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV }, encoding: "utf8",
-});
+const secrets = spawnSync(
+  process.execPath,
+  [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "secret", "list", "--format", "json", "-c", configs.bff],
+  {
+    cwd: ROOT,
+    env: { ...process.env, ...WRANGLER_ENV },
+    encoding: "utf8",
+  },
+);
 if (secrets.status === 0 && !secrets.stdout.includes("AUTH_SERVER_MYBFF_CLIENT_SECRET")) {
-  console.error("Not deploying MyBFF: its secret AUTH_SERVER_MYBFF_CLIENT_SECRET is not set (npm run configure, or npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml).");
+  console.error(
+    "Not deploying MyBFF: its secret AUTH_SERVER_MYBFF_CLIENT_SECRET is not set (npm run configure, or npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml).",
+  );
   process.exit(1);
 }
 wrangler(["deploy"], configs.service);

@@ -65,10 +65,14 @@ if (process.argv[1] === import.meta.filename) {
     kids: Number(values.kids ?? 1_000),
     rotateAtMs: Number(values["rotate-at-ms"] ?? 32_517),
   };
-  console.error(`flooding one workerd isolate with ${options.kids} random kids over ${options.durationMs / 1000} s; key rotated in at ${options.rotateAtMs} ms ...`);
+  console.error(
+    `flooding one workerd isolate with ${options.kids} random kids over ${options.durationMs / 1000} s; key rotated in at ${options.rotateAtMs} ms ...`,
+  );
   const result = await measureJwksFlood(options);
   const perMinute = (result.jwksFetches * 60_000) / result.durationMs;
-  console.log(`JWKS fetches during the flood: ${result.jwksFetches} in ${result.durationMs / 1000} s (${perMinute.toFixed(1)} per minute per isolate)`);
+  console.log(
+    `JWKS fetches during the flood: ${result.jwksFetches} in ${result.durationMs / 1000} s (${perMinute.toFixed(1)} per minute per isolate)`,
+  );
   console.log(
     result.rotationPickupMs === null
       ? "rotated key: never accepted during the flood"

@@ -11,9 +11,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { ROOT, startStack } from "../local-stack.mjs";
 
-const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
-  readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),
-)[1];
+const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"))[1];
 const BFF_CLIENT_ID = "xe5xuz3azyo3g47nj1p5m3h2w6";
 
 function run(options) {
@@ -32,9 +30,7 @@ function summary(result) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(
-      Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
-    ),
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
   };
 }
 
@@ -64,11 +60,13 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
   });
   const { urls } = stack;
   try {
-    const token = (await json(`${urls.cognito}/oauth2/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: BFF_CLIENT_ID, client_secret: DEV_SECRET }),
-    })).access_token;
+    const token = (
+      await json(`${urls.cognito}/oauth2/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: BFF_CLIENT_ID, client_secret: DEV_SECRET }),
+      })
+    ).access_token;
     await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" });
 
     onStep(1, 4, "MyBFF GET /weatherforecast");
@@ -76,12 +74,14 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
     const afterBff = await json(`${urls.cognito}/_dev/stats`);
 
     onStep(2, 4, "MyService, one valid token");
-    const service = summary(await run({
-      url: `${urls.service}/weatherforecast`,
-      connections,
-      duration: durationSeconds,
-      headers: { Authorization: `Bearer ${token}` },
-    }));
+    const service = summary(
+      await run({
+        url: `${urls.service}/weatherforecast`,
+        connections,
+        duration: durationSeconds,
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+    );
 
     // Forged tokens: the valid payload under an unknown kid, or with a wrong signature, each one new.
     const [header, payload, signature] = token.split(".");
@@ -89,27 +89,38 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
     let sequence = 0;
     const jwksBefore = (await json(`${urls.cognito}/_dev/stats`)).jwksRequests;
     onStep(3, 4, "MyService, forged tokens");
-    const forged = summary(await run({
-      url: `${urls.service}/weatherforecast`,
-      connections,
-      duration: durationSeconds,
-      requests: [{
-        setupRequest: (request) => {
-          sequence++;
-          const forgedToken = sequence % 2 === 0
-            ? `${b64url(JSON.stringify({ ...parsedHeader, kid: `forged-${sequence}` }))}.${payload}.${signature}`
-            : `${header}.${payload}.${b64url(`not-a-signature-${sequence}`.padEnd(256, "x"))}`;
-          return { ...request, headers: { ...request.headers, Authorization: `Bearer ${forgedToken}` } };
-        },
-      }],
-    }));
+    const forged = summary(
+      await run({
+        url: `${urls.service}/weatherforecast`,
+        connections,
+        duration: durationSeconds,
+        requests: [
+          {
+            setupRequest: (request) => {
+              sequence++;
+              const forgedToken =
+                sequence % 2 === 0
+                  ? `${b64url(JSON.stringify({ ...parsedHeader, kid: `forged-${sequence}` }))}.${payload}.${signature}`
+                  : `${header}.${payload}.${b64url(`not-a-signature-${sequence}`.padEnd(256, "x"))}`;
+              return { ...request, headers: { ...request.headers, Authorization: `Bearer ${forgedToken}` } };
+            },
+          },
+        ],
+      }),
+    );
     const jwksDuringForged = (await json(`${urls.cognito}/_dev/stats`)).jwksRequests - jwksBefore;
 
     const leaks = logs.filter((line) => line.includes(DEV_SECRET) || line.includes(token) || /eyJ[A-Za-z0-9_-]{20,}\.eyJ/.test(line));
     return {
       bff: { ...bff, tokenRequests: afterBff.tokensIssuedTotal },
       service,
-      forged: { ...forged, jwksRequests: jwksDuringForged, serverErrors: Object.entries(forged.statusCodes).filter(([code]) => code >= "500").reduce((n, [, c]) => n + c, 0) },
+      forged: {
+        ...forged,
+        jwksRequests: jwksDuringForged,
+        serverErrors: Object.entries(forged.statusCodes)
+          .filter(([code]) => code >= "500")
+          .reduce((n, [, c]) => n + c, 0),
+      },
       logLinesScanned: logs.length,
       leaks: leaks.length,
     };

@@ -17,9 +17,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../dev-settings.mjs";
 import { ROOT } from "../local-stack.mjs";
 
-const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
-  readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),
-)[1];
+const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"))[1];
 
 // Loopback ports the workers believe they talk to; the router maps them to workers.
 const COGNITO = "http://127.0.0.1:8789";

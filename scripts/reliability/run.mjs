@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { createProgress } from "../progress.mjs";
 import { measureJwksFlood } from "./jwks-flood.mjs";
@@ -33,12 +34,20 @@ const SUITES = {
     "workers/bff/test/token-sharing.test.ts",
     "workers/bff/test/token-refusal.test.ts",
   ],
-  verifier: ["test/shared/cognito/cognito-verifier.test.ts", "test/shared/cognito/multi-issuer.test.ts", "test/shared/hono/cognito-auth.test.ts"],
+  verifier: [
+    "test/shared/cognito/cognito-verifier.test.ts",
+    "test/shared/cognito/multi-issuer.test.ts",
+    "test/shared/hono/cognito-auth.test.ts",
+  ],
 };
 
 const progress = createProgress("reliability", [
   { id: "suites", label: `suites at full size (FUZZ_RUNS=${FUZZ_RUNS})`, seconds: 100 },
-  { id: "load", label: `load, ${LOAD.durationSeconds} s at ${LOAD.connections} connections per run`, seconds: 3 * LOAD.durationSeconds + 20 },
+  {
+    id: "load",
+    label: `load, ${LOAD.durationSeconds} s at ${LOAD.connections} connections per run`,
+    seconds: 3 * LOAD.durationSeconds + 20,
+  },
   { id: "flood", label: "JWKS flood: 1,000 unknown kids in 60 s, a key rotated in", seconds: 65 },
   { id: "storm", label: "token storm: MyService refusing, 60 s token-endpoint outage", seconds: 110 },
 ]);
@@ -49,20 +58,27 @@ const progress = createProgress("reliability", [
  */
 function runSuites(files) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      join(ROOT, "node_modules/vitest/vitest.mjs"), "run", ...files,
-      "--reporter=json", `--outputFile=${reportPath}`, "--reporter=default",
-    ], { cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV, FUZZ_RUNS: String(FUZZ_RUNS) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "node_modules/vitest/vitest.mjs"),
+        "run",
+        ...files,
+        "--reporter=json",
+        `--outputFile=${reportPath}`,
+        "--reporter=default",
+      ],
+      { cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV, FUZZ_RUNS: String(FUZZ_RUNS) }, stdio: ["ignore", "pipe", "pipe"] },
+    );
     const finished = new Set();
     let pending = "";
     const onData = (chunk) => {
       pending += chunk.toString();
-      let newline;
-      while ((newline = pending.indexOf("\n")) >= 0) {
+      for (let newline = pending.indexOf("\n"); newline >= 0; newline = pending.indexOf("\n")) {
         const line = pending.slice(0, newline).replace(/\s+$/, "");
         pending = pending.slice(newline + 1);
         // vitest's default reporter ends each file with a line naming it and its test count.
-        const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+        const plain = stripVTControlCharacters(line);
         const file = files.find((f) => plain.includes(f) && /\(\d+ tests?/.test(plain));
         if (line) progress.log(line);
         if (file) {
@@ -107,15 +123,23 @@ const flood = await measureJwksFlood({ durationMs: 60_000, kids: 1_000, rotateAt
 const floodOk = flood.jwksFetches <= 12 && flood.rotationPickupMs !== null && flood.rotationPickupMs <= 5_000;
 progress.start("storm");
 const storm = await measureTokenStorm({ outageSeconds: 60, onStep: (done, total, detail) => progress.step(done, total, detail) });
-const stormOk = storm.refused.sequential.tokenRequests <= 2 && storm.refused.concurrent.tokenRequests <= 2 &&
-  storm.outage.recoveryToFirst200Ms !== null && storm.outage.recoveryToFirst200Ms <= storm.backOffCapMs;
+const stormOk =
+  storm.refused.sequential.tokenRequests <= 2 &&
+  storm.refused.concurrent.tokenRequests <= 2 &&
+  storm.outage.recoveryToFirst200Ms !== null &&
+  storm.outage.recoveryToFirst200Ms <= storm.backOffCapMs;
 progress.finish();
 const m = machine();
 
 const allPassed = results.every((r) => r.status === "passed");
 const loadOk =
-  load.bff.non2xx === 0 && load.bff.errors === 0 && load.bff.tokenRequests === 1 &&
-  load.service.non2xx === 0 && load.service.errors === 0 && load.forged.serverErrors === 0 && load.leaks === 0;
+  load.bff.non2xx === 0 &&
+  load.bff.errors === 0 &&
+  load.bff.tokenRequests === 1 &&
+  load.service.non2xx === 0 &&
+  load.service.errors === 0 &&
+  load.forged.serverErrors === 0 &&
+  load.leaks === 0;
 
 const row = (cells) => `| ${cells.join(" | ")} |`;
 const md = `# Reliability
@@ -184,8 +208,13 @@ wrangler dev: these are figures of this local stack, not of Cloudflare's edge.
 
 ${row(["run", "requests", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"])}
 ${row(["---", "---", "---", "---", "---", "---", "---"])}
-${[["MyBFF GET /weatherforecast", load.bff], ["MyService, one valid token", load.service], ["MyService, a new forged token per request", load.forged]]
-  .map(([name, r]) => row([name, r.requests, r.requestsPerSecond, r.latencyMs.p50, r.latencyMs.p99, r.non2xx, r.errors])).join("\n")}
+${[
+  ["MyBFF GET /weatherforecast", load.bff],
+  ["MyService, one valid token", load.service],
+  ["MyService, a new forged token per request", load.forged],
+]
+  .map(([name, r]) => row([name, r.requests, r.requestsPerSecond, r.latencyMs.p50, r.latencyMs.p99, r.non2xx, r.errors]))
+  .join("\n")}
 
 Forged-token run: status codes ${JSON.stringify(load.forged.statusCodes)}; JWKS downloads ${load.forged.jwksRequests}.
 MyBFF run: ${load.bff.tokenRequests} token request at cognito-local for ${load.bff.requests} requests.

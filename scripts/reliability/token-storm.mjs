@@ -58,14 +58,19 @@ function count(statuses) {
 async function refusal(startLocalNetwork, isolates) {
   const results = {};
   for (const [name, run] of [
-    ["sequential", async (net) => {
-      const statuses = [];
-      for (let i = 0; i < 30; i++) statuses.push(await statusOf(net.bff().fetch("/weatherforecast")));
-      return statuses;
-    }],
+    [
+      "sequential",
+      async (net) => {
+        const statuses = [];
+        for (let i = 0; i < 30; i++) statuses.push(await statusOf(net.bff().fetch("/weatherforecast")));
+        return statuses;
+      },
+    ],
     ["concurrent", (net) => Promise.all(Array.from({ length: 50 }, () => statusOf(net.bff().fetch("/weatherforecast"))))],
-    [`concurrentOver${isolates}Isolates`, (net) =>
-      Promise.all(Array.from({ length: 50 }, (_, i) => statusOf(net.bff(1 + (i % isolates)).fetch("/weatherforecast"))))],
+    [
+      `concurrentOver${isolates}Isolates`,
+      (net) => Promise.all(Array.from({ length: 50 }, (_, i) => statusOf(net.bff(1 + (i % isolates)).fetch("/weatherforecast")))),
+    ],
   ]) {
     const net = await startLocalNetwork({ serviceVars: NOT_MYBFF, bffCount: name.startsWith("concurrentOver") ? isolates : 1 });
     try {

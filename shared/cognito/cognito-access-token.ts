@@ -5,7 +5,7 @@
  * @module
  */
 import { TokenRejectedError } from "../errors.ts";
-import { readString, type RegisteredClaims } from "../jwt/registered-claims.ts";
+import { type RegisteredClaims, readString } from "../jwt/registered-claims.ts";
 
 export interface CognitoAccessToken extends RegisteredClaims {
   sub: string;

@@ -81,7 +81,8 @@ export function cognitoIssuers(pool: CognitoUserPool): string[] {
     if (typeof extra !== "string" || !REGION_ONLY.test(extra)) {
       throw new ConfigError("additionalRegions holds a value that is not a Region, e.g. eu-west-1", "additionalRegions");
     }
-    if (seen.has(extra)) throw new ConfigError(`additionalRegions names ${extra} twice or names the pool's own Region`, "additionalRegions");
+    if (seen.has(extra))
+      throw new ConfigError(`additionalRegions names ${extra} twice or names the pool's own Region`, "additionalRegions");
     seen.add(extra);
   }
   const issuers: string[] = [];

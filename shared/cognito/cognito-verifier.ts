@@ -8,15 +8,14 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import type { RemoteJwks } from "../jwks/remote-jwks.ts";
 import type { JwsAlgorithm } from "../jwt/algorithms.ts";
 import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
-import type { RemoteJwks } from "../jwks/remote-jwks.ts";
-import { readCognitoAccessToken, type AllowedClients, type CognitoAccessToken } from "./cognito-access-token.ts";
-import { cognitoIssuers, type CognitoIssuerFormat } from "./cognito-issuers.ts";
+import { type AllowedClients, type CognitoAccessToken, readCognitoAccessToken } from "./cognito-access-token.ts";
+import { type CognitoIssuerFormat, cognitoIssuers } from "./cognito-issuers.ts";
 
 /** Give exactly one of `issuer` and `userPoolId`. */
-export interface CognitoVerifierOptions
-  extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms" | "issuer"> {
+export interface CognitoVerifierOptions extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms" | "issuer"> {
   /** The exact issuers, e.g. for a local Cognito or any issuer not on AWS (see {@link cognitoIssuers}). */
   issuer?: string | readonly string[];
   /** The pool, from which the issuers are derived: both formats in its Region (see {@link cognitoIssuers}). */

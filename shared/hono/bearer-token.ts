@@ -4,10 +4,7 @@
  * @module
  */
 
-export type BearerCredentials =
-  | { kind: "missing" }
-  | { kind: "malformed"; reason: string }
-  | { kind: "token"; token: string };
+export type BearerCredentials = { kind: "missing" } | { kind: "malformed"; reason: string } | { kind: "token"; token: string };
 
 // RFC 6750: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;

@@ -7,11 +7,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { CognitoAccessToken } from "../cognito/cognito-access-token.ts";
 import type { CognitoAccessTokenVerifier } from "../cognito/cognito-verifier.ts";
-import { JwksUnavailableError, TokenRejectedError, ConfigError } from "../errors.ts";
+import { ConfigError, JwksUnavailableError, TokenRejectedError } from "../errors.ts";
 import { logEvent } from "../log.ts";
-import {
-  insufficientScope, invalidRequest, invalidToken, keysUnavailable, misconfigured, missingCredentials,
-} from "./auth-responses.ts";
+import { insufficientScope, invalidRequest, invalidToken, keysUnavailable, misconfigured, missingCredentials } from "./auth-responses.ts";
 import { readBearerToken } from "./bearer-token.ts";
 import { waitUntilOf } from "./wait-until.ts";
 

@@ -23,7 +23,6 @@ export function problem({ status, title, detail, code, headers = {} }: ProblemOp
   });
 }
 
-
 /** The 404 of every worker. */
 export function notFoundProblem(): Response {
   return problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" });

@@ -36,7 +36,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const ascii = new TextEncoder();
 
-
 function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
 }
@@ -129,7 +128,12 @@ export function splitCompactJws(token: string, maxBytes: number): JwsSegments {
   if (second < 0 || token.indexOf(".", second + 1) >= 0) {
     throw malformed("a compact JWS has exactly three segments");
   }
-  return { header: token.slice(0, first), payload: token.slice(first + 1, second), signature: token.slice(second + 1), signedLength: second };
+  return {
+    header: token.slice(0, first),
+    payload: token.slice(first + 1, second),
+    signature: token.slice(second + 1),
+    signedLength: second,
+  };
 }
 
 /** The header of a segment, from the cache of accepted headers or checked now. Throws {@link TokenRejectedError}. */
@@ -146,7 +150,10 @@ export function acceptedHeader(segment: string, allowedAlgorithms: readonly JwsA
  * The signature's bytes, and the bytes it covers (ASCII of `header.payload`).
  * Decoded into fresh buffers, which WebCrypto takes. Throws {@link TokenRejectedError}.
  */
-export function signedBytes(token: string, segments: JwsSegments): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
+export function signedBytes(
+  token: string,
+  segments: JwsSegments,
+): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
   const signature = decodeBase64url(segments.signature);
   if (signature === undefined) throw malformed("the signature segment is not base64url");
   return { signature, signingInput: ascii.encode(token.slice(0, segments.signedLength)) as Uint8Array<ArrayBuffer> };

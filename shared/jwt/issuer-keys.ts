@@ -5,7 +5,7 @@
  * @module
  */
 import { TokenRejectedError } from "../errors.ts";
-import { RemoteJwks, type KeyedJwk, type RemoteJwksOptions } from "../jwks/remote-jwks.ts";
+import { type KeyedJwk, RemoteJwks, type RemoteJwksOptions } from "../jwks/remote-jwks.ts";
 import { algorithmParameters, type JwsAlgorithm } from "./algorithms.ts";
 import { MIN_RSA_MODULUS_BITS, rsaModulusBits } from "./rsa-modulus.ts";
 

@@ -14,13 +14,13 @@
  * @module
  */
 import { ConfigError, TokenRejectedError } from "../errors.ts";
-import { numberOption } from "../options.ts";
 import type { RemoteJwks, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
+import { numberOption } from "../options.ts";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
 import { checkIssuers } from "./check-issuer.ts";
 import { decodeJsonObject, HeaderCache, parseCompactJws } from "./compact-jws.ts";
 import { IssuerKeys } from "./issuer-keys.ts";
-import { checkLifetime, checkTimeWindow, readRegisteredClaims, readString, type RegisteredClaims } from "./registered-claims.ts";
+import { checkLifetime, checkTimeWindow, type RegisteredClaims, readRegisteredClaims, readString } from "./registered-claims.ts";
 import { VerifiedTokenCache } from "./verified-token-cache.ts";
 
 export interface JwtVerifierOptions<T> {
@@ -110,16 +110,16 @@ export class JwtVerifier<T> {
   constructor(options: JwtVerifierOptions<T>) {
     this.issuers = Object.freeze(checkIssuers(options.issuer));
     if (options.jwksUri !== undefined && this.issuers.length > 1) {
-      throw new ConfigError("jwksUri can only be given with a single issuer (each issuer's keys are at <issuer>/.well-known/jwks.json)", "jwksUri");
+      throw new ConfigError(
+        "jwksUri can only be given with a single issuer (each issuer's keys are at <issuer>/.well-known/jwks.json)",
+        "jwksUri",
+      );
     }
     this.algorithms = checkAlgorithms(options.algorithms ?? ["RS256"]);
     this.toleranceSeconds = checkTolerance(options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
-    this.maxLifetimeSeconds = numberOption(
-      "maxTokenLifetimeSeconds",
-      options.maxTokenLifetimeSeconds,
-      DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-      { min: 1 },
-    );
+    this.maxLifetimeSeconds = numberOption("maxTokenLifetimeSeconds", options.maxTokenLifetimeSeconds, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, {
+      min: 1,
+    });
     this.maxTokenBytes = numberOption("maxTokenBytes", options.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, { min: 1 });
     if (typeof options.claims !== "function") throw new ConfigError("claims must be a function", "claims");
     this.claims = options.claims;

@@ -8,7 +8,8 @@
 
 // Four decimal octets, the first 127, each 0-255, no leading zeros (WHATWG URL parsing
 // already turns `0x7f.1`, `2130706433` and `127.1` into this canonical form).
-const IPV4_LOOPBACK = /^127\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV4_LOOPBACK =
+  /^127\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /**
  * True for a loopback host name as a URL's `hostname` gives it: `127.x.y.z`,

@@ -7,7 +7,7 @@
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 import { ConfigError } from "../errors.ts";
-import { cognitoAuth, type CognitoAuthOptions } from "../hono/cognito-auth.ts";
+import { type CognitoAuthOptions, cognitoAuth } from "../hono/cognito-auth.ts";
 
 /** The name of the security scheme registered in the document. */
 export const COGNITO_SECURITY_SCHEME = "cognito";

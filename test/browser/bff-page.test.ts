@@ -5,7 +5,7 @@
 // fails the test). Screenshots go to test-results/.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectPageSecurityHeaders, PAGE_CONNECT_SRC, SCREENSHOTS, useStackAndBrowser, cspViolations } from "../support/browser";
+import { cspViolations, expectPageSecurityHeaders, PAGE_CONNECT_SRC, SCREENSHOTS, useStackAndBrowser } from "../support/browser";
 
 const PORTS = { cognito: 29789, service: 29787, bff: 29788 };
 const local = useStackAndBrowser(PORTS);
@@ -54,7 +54,8 @@ describe("MyBFF's page", () => {
     await page.locator(".opblock-summary-path", { hasText: "/weatherforecast" }).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SCREENSHOTS, "bff-docs.png"), fullPage: true });
     expect(cspViolations(page).list()).toEqual([]);
-    for (const { url, headers } of answers.filter(({ url }) => !url.endsWith("/openapi.json"))) expectPageSecurityHeaders(url, headers, PAGE_CONNECT_SRC.bff);
+    for (const { url, headers } of answers.filter(({ url }) => !url.endsWith("/openapi.json")))
+      expectPageSecurityHeaders(url, headers, PAGE_CONNECT_SRC.bff);
     await page.close();
   });
 
@@ -68,7 +69,15 @@ describe("MyBFF's page", () => {
       document.body.append(script);
     });
     // Both ways of seeing it: the document's event and Chromium's console message.
-    await expect.poll(() => cspViolations(page).list().map((line) => line.split(":")[0]).sort().join()).toBe("console,event");
+    await expect
+      .poll(() =>
+        cspViolations(page)
+          .list()
+          .map((line) => line.split(":")[0])
+          .sort()
+          .join(),
+      )
+      .toBe("console,event");
     expect(cspViolations(page).take().join("\n")).toMatch(/script-src/);
     await expect(page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).resolves.toBeUndefined();
     await page.close();

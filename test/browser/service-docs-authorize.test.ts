@@ -42,10 +42,13 @@ describe("MyService /docs: Authorize, then Try it out", () => {
     await dialog.locator(".scopes a", { hasText: "select all" }).click();
     await dialog.locator("button.modal-btn.authorize").click();
     // Swagger UI swaps the button for "Logout" once it holds a token; an error is shown in the dialog.
-    await dialog.locator("button.modal-btn", { hasText: "Logout" }).waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
-      const shown = await dialog.locator(".errors").allTextContents();
-      throw new Error(`Authorize failed: ${shown.join(" | ")} ${consoleErrors.join(" | ")}`, { cause: error });
-    });
+    await dialog
+      .locator("button.modal-btn", { hasText: "Logout" })
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error: unknown) => {
+        const shown = await dialog.locator(".errors").allTextContents();
+        throw new Error(`Authorize failed: ${shown.join(" | ")} ${consoleErrors.join(" | ")}`, { cause: error });
+      });
     expect(tokenAnswers.filter((a) => a.method === "POST")).toEqual([{ status: 200, allowOrigin: "*", method: "POST" }]);
     await dialog.locator("button.close-modal").click();
 
@@ -64,7 +67,10 @@ describe("MyService /docs: Authorize, then Try it out", () => {
     await expect(operation.locator(".curl-command").first().textContent()).resolves.toContain("Authorization: Bearer ey");
 
     // The answer only: the curl command above it shows the token, which a screenshot must not keep.
-    await operation.locator(".live-responses-table").first().screenshot({ path: join(SCREENSHOTS, "service-docs-authorize.png") });
+    await operation
+      .locator(".live-responses-table")
+      .first()
+      .screenshot({ path: join(SCREENSHOTS, "service-docs-authorize.png") });
     await page.close();
   });
 });

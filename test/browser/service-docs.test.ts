@@ -5,7 +5,7 @@
 // headers of public/_headers. A screenshot is kept in test-results/.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectPageSecurityHeaders, PAGE_CONNECT_SRC, SCREENSHOTS, useStackAndBrowser, cspViolations } from "../support/browser";
+import { cspViolations, expectPageSecurityHeaders, PAGE_CONNECT_SRC, SCREENSHOTS, useStackAndBrowser } from "../support/browser";
 
 const PORTS = { cognito: 28789, service: 28787, bff: 28788 };
 const local = useStackAndBrowser(PORTS);

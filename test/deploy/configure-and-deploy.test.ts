@@ -8,8 +8,8 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { deployProblems } from "../../scripts/deploy/check-deploy-config.mjs";
-import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 import { readSettings, writeSettings } from "../../scripts/deploy/wrangler-toml.mjs";
+import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "aws");
@@ -38,8 +38,13 @@ function npmScript(script: string, args: string[]) {
 /** The UPDATED stack's outputs with an IssuerUrl of another pool. */
 function badIssuerOutputs(): string {
   const path = join(dir, "bad-issuer.json");
-  writeFileSync(path, readFileSync(join(FIXTURES, "describe-stacks-updated.json"), "utf8").replace(
-    "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL", "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1234"));
+  writeFileSync(
+    path,
+    readFileSync(join(FIXTURES, "describe-stacks-updated.json"), "utf8").replace(
+      "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL",
+      "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1234",
+    ),
+  );
   return path;
 }
 
@@ -60,27 +65,73 @@ describe("the deploy guard on MyService's issuer settings", () => {
     ["the pool id", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "" }],
     ["an ORIGINAL issuer", { "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" }],
     ["an UPDATED issuer", { "vars.COGNITO_ISSUER": "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL" }],
-    ["both formats and a replica, as a list", {
-      "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE, https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE,https://cognito-idp.us-west-2.amazonaws.com/us-east-1_Xy7AbC9dE",
-    }],
-    ["the pool id with additional Regions and a format", {
-      "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "",
-      "vars.COGNITO_ADDITIONAL_REGIONS": "eu-west-1,us-west-2", "vars.COGNITO_ISSUER_FORMAT": "ORIGINAL",
-    }],
+    [
+      "both formats and a replica, as a list",
+      {
+        "vars.COGNITO_ISSUER":
+          "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE, https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE,https://cognito-idp.us-west-2.amazonaws.com/us-east-1_Xy7AbC9dE",
+      },
+    ],
+    [
+      "the pool id with additional Regions and a format",
+      {
+        "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE",
+        "vars.COGNITO_ISSUER": "",
+        "vars.COGNITO_ADDITIONAL_REGIONS": "eu-west-1,us-west-2",
+        "vars.COGNITO_ISSUER_FORMAT": "ORIGINAL",
+      },
+    ],
   ])("accepts %s", (_, values) => {
     serviceWith({ ...CONFIGURED, ...values });
     expect(serviceProblems()).toEqual([]);
   });
 
   it.each([
-    ["both the pool id and an issuer", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" }, "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both set"],
-    ["neither", { "vars.COGNITO_USER_POOL_ID": "", "vars.COGNITO_ISSUER": "" }, "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both unset"],
-    ["cognito-local's pool id", { "vars.COGNITO_USER_POOL_ID": "us-east-1_toFGiuX5i", "vars.COGNITO_ISSUER": "" }, "vars.COGNITO_USER_POOL_ID"],
-    ["a pool id that is not one", { "vars.COGNITO_USER_POOL_ID": "us-east-1-Xy7AbC9dE", "vars.COGNITO_ISSUER": "" }, "vars.COGNITO_USER_POOL_ID"],
-    ["an issuer host of neither format", { "vars.COGNITO_ISSUER": "https://issuer.cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" }, "vars.COGNITO_ISSUER"],
-    ["a list with a loopback issuer", { "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE,http://127.0.0.1:8789/us-east-1_toFGiuX5i" }, "vars.COGNITO_ISSUER"],
-    ["a Region that is not one", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ADDITIONAL_REGIONS": "europe" }, "vars.COGNITO_ADDITIONAL_REGIONS"],
-    ["a format that is not one", { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ISSUER_FORMAT": "NEW" }, "vars.COGNITO_ISSUER_FORMAT"],
+    [
+      "both the pool id and an issuer",
+      {
+        "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE",
+        "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE",
+      },
+      "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both set",
+    ],
+    [
+      "neither",
+      { "vars.COGNITO_USER_POOL_ID": "", "vars.COGNITO_ISSUER": "" },
+      "vars.COGNITO_USER_POOL_ID and vars.COGNITO_ISSUER are both unset",
+    ],
+    [
+      "cognito-local's pool id",
+      { "vars.COGNITO_USER_POOL_ID": "us-east-1_toFGiuX5i", "vars.COGNITO_ISSUER": "" },
+      "vars.COGNITO_USER_POOL_ID",
+    ],
+    [
+      "a pool id that is not one",
+      { "vars.COGNITO_USER_POOL_ID": "us-east-1-Xy7AbC9dE", "vars.COGNITO_ISSUER": "" },
+      "vars.COGNITO_USER_POOL_ID",
+    ],
+    [
+      "an issuer host of neither format",
+      { "vars.COGNITO_ISSUER": "https://issuer.cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE" },
+      "vars.COGNITO_ISSUER",
+    ],
+    [
+      "a list with a loopback issuer",
+      {
+        "vars.COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Xy7AbC9dE,http://127.0.0.1:8789/us-east-1_toFGiuX5i",
+      },
+      "vars.COGNITO_ISSUER",
+    ],
+    [
+      "a Region that is not one",
+      { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ADDITIONAL_REGIONS": "europe" },
+      "vars.COGNITO_ADDITIONAL_REGIONS",
+    ],
+    [
+      "a format that is not one",
+      { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ISSUER_FORMAT": "NEW" },
+      "vars.COGNITO_ISSUER_FORMAT",
+    ],
   ])("refuses %s, naming the setting", (_, values, key) => {
     serviceWith({ ...CONFIGURED, ...values });
     const problems = serviceProblems();
@@ -93,8 +144,12 @@ describe("the deploy guard", () => {
   it("refuses the repository's wrangler.toml, naming each local value", () => {
     const problems = deployProblems({ service: config, bff: bffConfig });
     for (const key of [
-      "vars.COGNITO_ISSUER", "vars.COGNITO_ALLOWED_CLIENT_IDS", "vars.COGNITO_TOKEN_URL",
-      "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL", "bff:vars.AUTH_SERVER_MYBFF_CLIENT_ID", "bff:kv_namespaces.id",
+      "vars.COGNITO_ISSUER",
+      "vars.COGNITO_ALLOWED_CLIENT_IDS",
+      "vars.COGNITO_TOKEN_URL",
+      "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL",
+      "bff:vars.AUTH_SERVER_MYBFF_CLIENT_ID",
+      "bff:kv_namespaces.id",
     ]) {
       expect(problems.some((p) => p.startsWith(key))).toBe(true);
     }
@@ -109,11 +164,16 @@ describe("the deploy guard", () => {
 
 describe("npm run configure", () => {
   const args = () => [
-    "--stack-outputs", join(FIXTURES, "describe-stacks.json"),
-    "--client", join(FIXTURES, "describe-user-pool-client.json"),
-    "--kv-namespace-id", KV_ID,
-    "--config", config,
-    "--bff-config", bffConfig,
+    "--stack-outputs",
+    join(FIXTURES, "describe-stacks.json"),
+    "--client",
+    join(FIXTURES, "describe-user-pool-client.json"),
+    "--kv-namespace-id",
+    KV_ID,
+    "--config",
+    config,
+    "--bff-config",
+    bffConfig,
   ];
 
   it("writes the stack outputs into wrangler.toml, keeping everything else", async () => {
@@ -150,8 +210,15 @@ describe("npm run configure", () => {
 
   it("configures a pool on the UPDATED issuer format by its pool id, and the guard lets it deploy", async () => {
     const { code, out } = await npmScript("scripts/deploy/configure.mjs", [
-      "--stack-outputs", join(FIXTURES, "describe-stacks-updated.json"), "--no-secret", "--kv-namespace-id", KV_ID,
-      "--config", config, "--bff-config", bffConfig,
+      "--stack-outputs",
+      join(FIXTURES, "describe-stacks-updated.json"),
+      "--no-secret",
+      "--kv-namespace-id",
+      KV_ID,
+      "--config",
+      config,
+      "--bff-config",
+      bffConfig,
     ]);
     expect(code).toBe(0);
     expect(out).toContain("in the UPDATED issuer format (iss https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Qz8WmN3pL)");
@@ -180,10 +247,26 @@ describe("npm run configure", () => {
   }, 60_000);
 
   it.each([
-    ["stack outputs that are not describe-stacks output", ["--stack-outputs", join(FIXTURES, "describe-user-pool-client.json")], /Stacks\[0\]\.Outputs/],
-    ["a client file of another client", ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--client", join(ROOT, "package.json")], /UserPoolClient/],
-    ["a KV id that is not one", ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--kv-namespace-id", "abc", "--no-secret"], /32-hex-digit/],
-    ["an IssuerUrl that is not an issuer of the stack's pool", ["--stack-outputs", "BAD_ISSUER", "--no-secret"], /IssuerUrl .* is not an issuer of the pool/],
+    [
+      "stack outputs that are not describe-stacks output",
+      ["--stack-outputs", join(FIXTURES, "describe-user-pool-client.json")],
+      /Stacks\[0\]\.Outputs/,
+    ],
+    [
+      "a client file of another client",
+      ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--client", join(ROOT, "package.json")],
+      /UserPoolClient/,
+    ],
+    [
+      "a KV id that is not one",
+      ["--stack-outputs", join(FIXTURES, "describe-stacks.json"), "--kv-namespace-id", "abc", "--no-secret"],
+      /32-hex-digit/,
+    ],
+    [
+      "an IssuerUrl that is not an issuer of the stack's pool",
+      ["--stack-outputs", "BAD_ISSUER", "--no-secret"],
+      /IssuerUrl .* is not an issuer of the pool/,
+    ],
   ])("refuses %s with a clear message and leaves both configs alone", async (_, given, message) => {
     const extra = given.map((arg) => (arg === "BAD_ISSUER" ? badIssuerOutputs() : arg));
     const before = [readFileSync(config, "utf8"), readFileSync(bffConfig, "utf8")];
@@ -210,8 +293,14 @@ describe("the GitHub workflow", () => {
 
 describe("the worker configs", () => {
   it("share one compatibility date, the one the tests use", () => {
-    const configs = ["wrangler.toml", "workers/bff/wrangler.toml", "workers/cognito-local/wrangler.toml", "bench/worker/wrangler.toml", "bench/service-twin/wrangler.toml",
-      "test/package/consumer/wrangler.toml"];
+    const configs = [
+      "wrangler.toml",
+      "workers/bff/wrangler.toml",
+      "workers/cognito-local/wrangler.toml",
+      "bench/worker/wrangler.toml",
+      "bench/service-twin/wrangler.toml",
+      "test/package/consumer/wrangler.toml",
+    ];
     for (const path of configs) {
       expect(readFileSync(join(ROOT, path), "utf8"), path).toContain(`compatibility_date = "${COMPATIBILITY_DATE}"`);
     }

@@ -16,7 +16,12 @@ import { cognitoLocalWorker } from "../support/cognito-local-worker";
 const ROOT = join(import.meta.dirname, "..", "..");
 const rootPackage = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const npm = (args: string[], cwd: string) =>
-  execFileSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync("npm", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_update_notifier: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
 let project: string;
 let tarball: string;
@@ -28,8 +33,18 @@ beforeAll(() => {
   cpSync(join(import.meta.dirname, "consumer"), project, { recursive: true });
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   // The peers at the versions this repository tests; from npm's cache when it has them.
-  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", tarball,
-    `hono@${rootPackage.dependencies.hono}`, `@hono/zod-openapi@${rootPackage.dependencies["@hono/zod-openapi"]}`], project);
+  npm(
+    [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      tarball,
+      `hono@${rootPackage.dependencies.hono}`,
+      `@hono/zod-openapi@${rootPackage.dependencies["@hono/zod-openapi"]}`,
+    ],
+    project,
+  );
 }, 180_000);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -55,7 +70,9 @@ describe("the packed edge-cc-auth", () => {
   it("builds with wrangler and answers in workerd with a token from cognito-local", async () => {
     const outdir = join(project, "dist");
     execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", outdir], {
-      cwd: project, env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"],
+      cwd: project,
+      env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     const cognito = cognitoLocalWorker();
     const mf = new Miniflare({

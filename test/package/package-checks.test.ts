@@ -17,12 +17,17 @@ describe("edge-cc-auth's package metadata", () => {
   }, 120_000);
 
   it("passes arethetypeswrong for ESM consumers, every entry point", async () => {
-    const { stdout } = await run(bin("attw"), ["--pack", "shared", "--profile", "esm-only", "--format", "json"], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(bin("attw"), ["--pack", "shared", "--profile", "esm-only", "--format", "json"], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     type Problem = { kind: string; entrypoint: string; resolutionKind?: string };
     const report = JSON.parse(stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems: Record<string, Problem[]> };
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([".", "./client-credentials", "./hono", "./openapi", "./package.json"]);
     // The package is ESM only: CommonJS (node16-cjs) and pre-exports (node10) resolutions are out of scope.
-    const esmProblems = Object.values(report.problems).flat().filter((p) => p.resolutionKind !== "node10" && p.resolutionKind !== "node16-cjs");
+    const esmProblems = Object.values(report.problems)
+      .flat()
+      .filter((p) => p.resolutionKind !== "node10" && p.resolutionKind !== "node16-cjs");
     expect(esmProblems).toEqual([]);
   }, 120_000);
 });

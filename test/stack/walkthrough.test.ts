@@ -1,8 +1,7 @@
 // The stack test: `npm run dev` comes up, and the README walkthrough, run word for
 // word in bash (ports moved so a running dev stack is left alone), gives the
 // answers the README promises. Ctrl-C then stops every process.
-import { spawn, type ChildProcess } from "node:child_process";
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,7 +54,9 @@ afterAll(async () => {
   if (dev.exitCode === null) {
     try {
       process.kill(-dev.pid!, "SIGKILL");
-    } catch { /* already stopped */ }
+    } catch {
+      /* already stopped */
+    }
   }
   rmSync(stateDir, { recursive: true, force: true });
 });
@@ -119,8 +120,9 @@ describe("npm run dev", () => {
     let answering = Object.values(PORTS);
     while (answering.length > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      answering = (await Promise.all(answering.map(async (port) => ((await portAnswers(port)) ? port : null))))
-        .filter((port): port is number => port !== null);
+      answering = (await Promise.all(answering.map(async (port) => ((await portAnswers(port)) ? port : null)))).filter(
+        (port): port is number => port !== null,
+      );
     }
     expect(answering).toEqual([]);
   });

@@ -3,9 +3,9 @@
 // the network.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { startTestStack, type Stack } from "./test-stack";
+import { type Stack, startTestStack } from "./test-stack";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -16,8 +16,13 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync",
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
     ],
   });
 }
@@ -114,7 +119,10 @@ export const PAGE_CONNECT_SRC = {
  */
 export function expectPageSecurityHeaders(url: string, headers: Record<string, string>, connectSrc: string[]) {
   const policy = Object.fromEntries(
-    (headers["content-security-policy"] ?? "").split(";").map((part) => part.trim().split(/\s+/)).filter(([name]) => name)
+    (headers["content-security-policy"] ?? "")
+      .split(";")
+      .map((part) => part.trim().split(/\s+/))
+      .filter(([name]) => name)
       .map(([name, ...values]) => [name!, values]),
   );
   expect([url, policy["frame-ancestors"]]).toEqual([url, ["'none'"]]);

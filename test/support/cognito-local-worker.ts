@@ -4,8 +4,8 @@
 // template with extra clients (see template-variants.ts); MyBFF's client is unchanged.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants.ts";
 import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
+import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 

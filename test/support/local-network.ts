@@ -188,8 +188,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),
     tokenRequests: async () =>
-      ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number })
-        .tokensIssuedTotal,
+      ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number }).tokensIssuedTotal,
     logs,
     dispose: () => mf.dispose(),
   };

@@ -3,8 +3,19 @@
 // as its `fetch`, it counts requests and records how the client authenticated.
 
 export type TokenEndpointBehaviour =
-  | "ok" | "down" | "hang" | "500" | "429" | "garbage" | "invalid_client" | "unauthorized_client" | "invalid_scope"
-  | "invalid_request" | "no_token" | "mac_token" | "redirect";
+  | "ok"
+  | "down"
+  | "hang"
+  | "500"
+  | "429"
+  | "garbage"
+  | "invalid_client"
+  | "unauthorized_client"
+  | "invalid_scope"
+  | "invalid_request"
+  | "no_token"
+  | "mac_token"
+  | "redirect";
 
 export class FakeTokenEndpoint {
   calls = 0;

@@ -3,7 +3,7 @@
 // Its JWKS is served by a fetch function that counts calls and can be broken on demand;
 // several issuers are served together, each at <issuer>/.well-known/jwks.json, by
 // TestIssuers, as a pool with both issuer formats and replicas would be.
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 export const TEST_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1";
 export const TEST_CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado";

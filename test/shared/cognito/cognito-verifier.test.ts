@@ -3,7 +3,7 @@
 import { SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../../shared/cognito/cognito-verifier";
-import { TokenRejectedError, ConfigError, type TokenRejectionCode } from "../../../shared/errors";
+import { ConfigError, TokenRejectedError, type TokenRejectionCode } from "../../../shared/errors";
 import { b64url, makeKey, signRaw, TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
 let issuer: TestIssuer;
@@ -83,12 +83,13 @@ describe("structure", () => {
     expect(await rejection(`${b64url('["RS256"]')}.${payload}.${signature}`)).toBe("TOKEN_MALFORMED");
   });
 
-  it.each([["a JSON array", "[1,2]"], ["a number", "42"], ["not JSON", "{oops"]])(
-    "refuses a correctly signed payload that is %s",
-    async (_, payload) => {
-      expect(await rejection(await signRaw({ alg: "RS256", kid: issuer.key.kid }, payload, issuer.key))).toBe("TOKEN_MALFORMED");
-    },
-  );
+  it.each([
+    ["a JSON array", "[1,2]"],
+    ["a number", "42"],
+    ["not JSON", "{oops"],
+  ])("refuses a correctly signed payload that is %s", async (_, payload) => {
+    expect(await rejection(await signRaw({ alg: "RS256", kid: issuer.key.kid }, payload, issuer.key))).toBe("TOKEN_MALFORMED");
+  });
 });
 
 describe("what may surround the JSON", () => {
@@ -156,7 +157,8 @@ describe("algorithm and header", () => {
   });
 
   it.each(["jwk", "jku", "x5u", "x5c", "crit"])("refuses a token carrying a %s header", async (name) => {
-    const value = name === "crit" ? ["exp"] : name === "jwk" ? issuer.key.publicJwk : name === "x5c" ? ["MIIB"] : "https://attacker.example/keys";
+    const value =
+      name === "crit" ? ["exp"] : name === "jwk" ? issuer.key.publicJwk : name === "x5c" ? ["MIIB"] : "https://attacker.example/keys";
     const token = await signRaw({ alg: "RS256", kid: issuer.key.kid, [name]: value }, JSON.stringify(issuer.claims()), issuer.key);
     expect(await rejection(token)).toBe("HEADER_UNSUPPORTED");
   });
@@ -166,7 +168,11 @@ describe("algorithm and header", () => {
     expect(await rejection(token)).toBe("KID_MISSING");
   });
 
-  it.each([["a number", 7], ["an object", { a: 1 }], ["empty", ""]])("refuses a kid that is %s", async (_, kid) => {
+  it.each([
+    ["a number", 7],
+    ["an object", { a: 1 }],
+    ["empty", ""],
+  ])("refuses a kid that is %s", async (_, kid) => {
     const token = await signRaw({ alg: "RS256", kid }, JSON.stringify(issuer.claims()), issuer.key);
     expect(await rejection(token)).toBe("KID_MISSING");
   });

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cognitoIssuers } from "../../../shared/cognito/cognito-issuers";
 import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../../shared/cognito/cognito-verifier";
-import { ConfigError, TokenRejectedError } from "../../../shared/errors";
+import { ConfigError, type TokenRejectedError } from "../../../shared/errors";
 import { cognitoAuth } from "../../../shared/hono/cognito-auth";
 import { JwtVerifier } from "../../../shared/jwt/jwt-verifier";
 import { makeKey, TEST_CLIENT_ID, TestIssuers, WEATHER_READ } from "../../workerd/test-issuer";

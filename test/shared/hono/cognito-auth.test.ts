@@ -23,9 +23,8 @@ beforeEach(async () => {
   app.openapi(securedRoute(route([{ cognito: [WEATHER_READ] }]), { verifier }), (c) =>
     c.json({ client: c.var.cognitoToken.client_id }, 200),
   );
-  app.openapi(
-    securedRoute(route([{ cognito: ["a/read", "a/write"] }, { cognito: ["admin/all"] }], "/either"), { verifier }),
-    (c) => c.json({ ok: true }, 200),
+  app.openapi(securedRoute(route([{ cognito: ["a/read", "a/write"] }, { cognito: ["admin/all"] }], "/either"), { verifier }), (c) =>
+    c.json({ ok: true }, 200),
   );
   app.openapi(securedRoute(route([{ cognito: [] }], "/any-scope"), { verifier }), (c) => c.json({ ok: true }, 200));
 });
@@ -162,7 +161,9 @@ describe("a token verified before", () => {
     };
     pending = [];
     cached = new OpenAPIHono();
-    cached.openapi(securedRoute(route([{ cognito: [WEATHER_READ] }]), { verifier }), (c) => c.json({ client: c.var.cognitoToken.client_id }, 200));
+    cached.openapi(securedRoute(route([{ cognito: [WEATHER_READ] }]), { verifier }), (c) =>
+      c.json({ client: c.var.cognitoToken.client_id }, 200),
+    );
     cached.openapi(securedRoute(route([{ cognito: ["MyService/weather_write"] }], "/write"), { verifier }), (c) => c.json({}, 200));
   });
 

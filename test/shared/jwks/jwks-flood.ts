@@ -43,7 +43,12 @@ function forgedToken(issuer: string, kid: string): string {
 export async function runJwksFlood(options: FloodOptions): Promise<FloodResult> {
   const { now, sleepUntil, durationMs = 60_000, forgedKids = 1_000, rotateAtMs } = options;
   const issuer = await TestIssuer.create();
-  const verifier = new CognitoAccessTokenVerifier({ issuer: issuer.issuer, clientIds: [TEST_CLIENT_ID], jwks: { fetch: issuer.fetch }, now });
+  const verifier = new CognitoAccessTokenVerifier({
+    issuer: issuer.issuer,
+    clientIds: [TEST_CLIENT_ID],
+    jwks: { fetch: issuer.fetch },
+    now,
+  });
   const pending: Promise<unknown>[] = [];
   const waitUntil = (promise: Promise<unknown>) => void pending.push(promise);
   await verifier.verify(await issuer.sign(), { waitUntil });

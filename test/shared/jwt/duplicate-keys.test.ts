@@ -11,7 +11,7 @@ describe("hasDuplicateKeys", () => {
     ['{"a":{"a":1},"b":[{"a":1,"b":2}]}', false],
     ['{"a":"\\"a\\":1,","b":"a"}', false],
     ['{"a":[1,"x,\\"a\\""],"c":{}}', false],
-    ['{}', false],
+    ["{}", false],
     ['"just a string"', false],
   ])("reads %s as %s", (json, expected) => {
     expect(hasDuplicateKeys(json)).toBe(expected);

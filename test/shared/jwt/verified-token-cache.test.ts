@@ -2,7 +2,7 @@
 // nothing about it weakens a check.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
-import { TokenRejectedError } from "../../../shared/errors";
+import type { TokenRejectedError } from "../../../shared/errors";
 import { VerifiedTokenCache } from "../../../shared/jwt/verified-token-cache";
 import { TEST_CLIENT_ID, TestIssuer } from "../../workerd/test-issuer";
 

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { devRoutes } from "./dev/dev-routes";
-import { localPool, type LocalPool } from "./local-pool";
+import { type LocalPool, localPool } from "./local-pool";
 import { loopbackOnly, sameMachineOriginOnly } from "./loopback-only";
 import { readPoolSettings } from "./pool";
 import { OAuthError } from "./token/oauth-error";
@@ -49,7 +49,10 @@ app.options("/oauth2/token", (c) => tokenEndpointPreflight(c.req.header("Access-
 
 // "The /oauth2/token endpoint only supports HTTPS POST."
 app.all("/oauth2/token", () =>
-  new OAuthError("invalid_request", "the token endpoint accepts POST only", 405).toResponse({ Allow: "POST", ...TOKEN_ENDPOINT_CORS_HEADERS }),
+  new OAuthError("invalid_request", "the token endpoint accepts POST only", 405).toResponse({
+    Allow: "POST",
+    ...TOKEN_ENDPOINT_CORS_HEADERS,
+  }),
 );
 
 app.get("/:poolId/.well-known/jwks.json", async (c) => {

@@ -38,8 +38,7 @@ export function isLoopbackOrigin(origin: string): boolean {
   return (url.protocol === "http:" || url.protocol === "https:") && url.origin === origin && isLoopbackHost(url.hostname);
 }
 
-const forbidden = (description: string) =>
-  Response.json({ error: "forbidden", error_description: description }, { status: 403 });
+const forbidden = (description: string) => Response.json({ error: "forbidden", error_description: description }, { status: 403 });
 
 export function loopbackOnly(): MiddlewareHandler {
   return async function loopbackOnly(c, next) {

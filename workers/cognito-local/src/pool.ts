@@ -10,7 +10,7 @@ import templateText from "../../../infra/cognito.yaml";
 import { localIssuer } from "./local-issuer";
 import { isIpv4Loopback } from "./loopback-only";
 import { deriveClientId, derivePoolId } from "./template/derived-ids";
-import { readPoolDefinition, type ClientDefinition, type IssuerFormat, type PoolDefinition } from "./template/pool-definition";
+import { type ClientDefinition, type IssuerFormat, type PoolDefinition, readPoolDefinition } from "./template/pool-definition";
 
 /** An app client with its derived id and its dev secret. */
 export interface PoolClient extends ClientDefinition {
@@ -52,7 +52,9 @@ function readIssuerOrigin(value: unknown): URL {
     throw new PoolConfigError("ISSUER_ORIGIN is not a URL");
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || value.replace(/\/$/, "") !== url.origin || !isIpv4Loopback(url.hostname)) {
-    throw new PoolConfigError("ISSUER_ORIGIN must be an http(s) origin on an IPv4 loopback address with no path, like http://127.0.0.1:8789");
+    throw new PoolConfigError(
+      "ISSUER_ORIGIN must be an http(s) origin on an IPv4 loopback address with no path, like http://127.0.0.1:8789",
+    );
   }
   return url;
 }
@@ -93,12 +95,14 @@ export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
     const configured = env[clientSecretVariable(client.clientName)];
     const secret = client.generateSecret && typeof configured === "string" && configured !== "" ? configured : null;
     if (client.generateSecret && secret === null) {
-      console.warn(JSON.stringify({
-        level: "warn",
-        event: "client_secret_missing",
-        client: client.clientName,
-        message: `${clientSecretVariable(client.clientName)} is not set: this client cannot get tokens (copy workers/cognito-local/.dev.vars.example to .dev.vars)`,
-      }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          event: "client_secret_missing",
+          client: client.clientName,
+          message: `${clientSecretVariable(client.clientName)} is not set: this client cannot get tokens (copy workers/cognito-local/.dev.vars.example to .dev.vars)`,
+        }),
+      );
     }
     clientsById.set(clientId, { ...client, clientId, secret });
   }

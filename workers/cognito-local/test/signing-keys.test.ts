@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm, type CognitoLocal,
+  type CognitoLocal,
+  clientIdOf,
+  DEV_SECRET,
+  decodeJwtPart,
+  poolInfo,
+  startCognitoLocal,
+  tokenForm,
 } from "../../../test/support/cognito-local";
 
 const running: CognitoLocal[] = [];

@@ -4,7 +4,13 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm, type CognitoLocal,
+  type CognitoLocal,
+  clientIdOf,
+  DEV_SECRET,
+  decodeJwtPart,
+  poolInfo,
+  startCognitoLocal,
+  tokenForm,
 } from "../../../test/support/cognito-local";
 import { TEMPLATE_PATH } from "../../../test/support/template-variants";
 
@@ -23,22 +29,42 @@ async function start(templateYaml?: string) {
 
 describe("a template CloudFormation would refuse", () => {
   it.each([
-    ["MyBFF without a secret", template.replace("GenerateSecret: true", "GenerateSecret: false"), "resource MyBFFUserPoolClient: GenerateSecret: must be true"],
-    ["MyBFF with a scope of no resource server", template.replace("- MyService/weather_read", "- MyService/weather_write"),
-      "resource MyBFFUserPoolClient: AllowedOAuthScopes: MyService/weather_write is defined by no AWS::Cognito::UserPoolResourceServer"],
-    ["an issuer format that does not exist", template.replace("Issuer: { Format: UPDATED }", "Issuer: { Format: NEWEST }"),
-      "resource MyServicesUserPool: IssuerConfiguration.Type: must be ORIGINAL or UPDATED"],
+    [
+      "MyBFF without a secret",
+      template.replace("GenerateSecret: true", "GenerateSecret: false"),
+      "resource MyBFFUserPoolClient: GenerateSecret: must be true",
+    ],
+    [
+      "MyBFF with a scope of no resource server",
+      template.replace("- MyService/weather_read", "- MyService/weather_write"),
+      "resource MyBFFUserPoolClient: AllowedOAuthScopes: MyService/weather_write is defined by no AWS::Cognito::UserPoolResourceServer",
+    ],
+    [
+      "an issuer format that does not exist",
+      template.replace("Issuer: { Format: UPDATED }", "Issuer: { Format: NEWEST }"),
+      "resource MyServicesUserPool: IssuerConfiguration.Type: must be ORIGINAL or UPDATED",
+    ],
   ])("stops cognito-local at start: %s", async (_, broken, message) => {
     expect(broken).not.toBe(template);
     let output = "";
-    const starting = startCognitoLocal({ templateYaml: broken, onRuntimeOutput: (text) => void (output += text) });
+    const starting = startCognitoLocal({
+      templateYaml: broken,
+      onRuntimeOutput: (text) => {
+        output += text;
+      },
+    });
     await expect(starting).rejects.toThrow(/failed to start/);
     expect(output).toContain(message);
   });
 
   it("infra/cognito.yaml itself starts", async () => {
     let output = "";
-    const cognito = await startCognitoLocal({ templateYaml: template, onRuntimeOutput: (text) => void (output += text) });
+    const cognito = await startCognitoLocal({
+      templateYaml: template,
+      onRuntimeOutput: (text) => {
+        output += text;
+      },
+    });
     running.push(cognito);
     expect(output).not.toContain("TemplateError");
   });
@@ -77,7 +103,7 @@ describe("the issuer format of the template", () => {
   });
 
   it("ORIGINAL when the template sets no IssuerConfiguration, as AWS", async () => {
-    const { pool, iss } = await issuedBy(await start(template.replace(/      IssuerConfiguration:\n        Type: [^\n]+\n/, "")));
+    const { pool, iss } = await issuedBy(await start(template.replace(/ {6}IssuerConfiguration:\n {8}Type: [^\n]+\n/, "")));
     expect(pool.issuerFormat).toBe("ORIGINAL");
     expect(iss).toBe(`http://localhost:8789/${pool.poolId}`);
   });

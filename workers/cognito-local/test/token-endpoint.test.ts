@@ -5,8 +5,14 @@
 import { JwtVerifier } from "aws-jwt-verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm,
-  type CognitoLocal, type PoolInfo,
+  type CognitoLocal,
+  clientIdOf,
+  DEV_SECRET,
+  decodeJwtPart,
+  type PoolInfo,
+  poolInfo,
+  startCognitoLocal,
+  tokenForm,
 } from "../../../test/support/cognito-local";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "../../../test/support/template-variants";
 
@@ -88,15 +94,18 @@ describe("POST /oauth2/token errors", () => {
   });
 
   it("refuses a grant type Cognito does not know with unsupported_grant_type", async () => {
-    await expectOAuthError(
-      await post({ grant_type: "password", client_id: bffId, client_secret: DEV_SECRET }),
-      "unsupported_grant_type",
-    );
+    await expectOAuthError(await post({ grant_type: "password", client_id: bffId, client_secret: DEV_SECRET }), "unsupported_grant_type");
   });
 
   it("refuses the code grant for a client without the code flow with unauthorized_client", async () => {
     await expectOAuthError(
-      await post({ grant_type: "authorization_code", code: "abc", redirect_uri: "https://app.example/", client_id: bffId, client_secret: DEV_SECRET }),
+      await post({
+        grant_type: "authorization_code",
+        code: "abc",
+        redirect_uri: "https://app.example/",
+        client_id: bffId,
+        client_secret: DEV_SECRET,
+      }),
       "unauthorized_client",
     );
   });
@@ -144,7 +153,7 @@ describe("POST /oauth2/token errors", () => {
     );
   });
 
-  it("refuses GET with 405, Allow: POST and no body (the endpoint \"only supports HTTPS POST\")", async () => {
+  it('refuses GET with 405, Allow: POST and no body (the endpoint "only supports HTTPS POST")', async () => {
     const response = await cognito.fetch("/oauth2/token");
     expect(response.headers.get("Allow")).toBe("POST");
     await expectEmpty405(response);
@@ -179,7 +188,7 @@ describe("POST /oauth2/token errors", () => {
   });
 });
 
-describe("CORS of the token endpoint (\"Access-Control-Allow-Origin: *\")", () => {
+describe('CORS of the token endpoint ("Access-Control-Allow-Origin: *")', () => {
   it("answers the browser's preflight for a Basic-authenticated form POST", async () => {
     const response = await cognito.fetch("/oauth2/token", {
       method: "OPTIONS",
@@ -192,7 +201,10 @@ describe("CORS of the token endpoint (\"Access-Control-Allow-Origin: *\")", () =
     expect(response.status).toBe(204);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(response.headers.get("Access-Control-Allow-Methods")).toBe("POST");
-    const allowed = response.headers.get("Access-Control-Allow-Headers")!.toLowerCase().split(/\s*,\s*/);
+    const allowed = response.headers
+      .get("Access-Control-Allow-Headers")!
+      .toLowerCase()
+      .split(/\s*,\s*/);
     // Swagger UI's Authorize sends X-Requested-With too.
     expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type", "x-requested-with"]));
   });
@@ -246,9 +258,18 @@ describe("POST /oauth2/token success", () => {
     expect(header.alg).toBe("RS256");
 
     const claims = decodeJwtPart(token, 1);
-    expect(Object.keys(claims).sort()).toEqual(
-      ["auth_time", "client_id", "exp", "iat", "iss", "jti", "scope", "sub", "token_use", "version"],
-    );
+    expect(Object.keys(claims).sort()).toEqual([
+      "auth_time",
+      "client_id",
+      "exp",
+      "iat",
+      "iss",
+      "jti",
+      "scope",
+      "sub",
+      "token_use",
+      "version",
+    ]);
     expect(claims).toMatchObject({
       sub: bffId,
       client_id: bffId,

@@ -4,15 +4,14 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { misconfigured } from "edge-cc-auth/hono";
-import { answerError, notFoundProblem } from "edge-cc-auth/hono";
-import { cognitoSecurityScheme, COGNITO_SECURITY_SCHEME, securedRoute } from "edge-cc-auth/openapi";
 import { logEvent } from "edge-cc-auth";
-import { configured } from "./verifier";
-import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
-import { weatherForecast } from "./weather-forecast";
-import { securityHeaders } from "./security-headers";
+import { answerError, misconfigured, notFoundProblem } from "edge-cc-auth/hono";
+import { COGNITO_SECURITY_SCHEME, cognitoSecurityScheme, securedRoute } from "edge-cc-auth/openapi";
 import { privateAnswers } from "./private-answers";
+import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
+import { securityHeaders } from "./security-headers";
+import { configured } from "./verifier";
+import { weatherForecast } from "./weather-forecast";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>();
 
@@ -20,10 +19,7 @@ export const app = new OpenAPIHono<{ Bindings: Env }>();
 app.use(securityHeaders());
 app.use(weatherForecastRoute.path, privateAnswers());
 
-app.openapi(
-  securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env).verifier }),
-  (c) => c.json(weatherForecast(), 200),
-);
+app.openapi(securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env).verifier }), (c) => c.json(weatherForecast(), 200));
 
 app.openAPIRegistry.registerComponent(
   "securitySchemes",

@@ -63,7 +63,10 @@ export const serviceSettingsSchema = z
     if (poolId && settings.COGNITO_ISSUER !== undefined) {
       problem("COGNITO_USER_POOL_ID", "and COGNITO_ISSUER are both set: set exactly one (the pool id for Cognito, the issuers otherwise)");
     } else if (!poolId && settings.COGNITO_ISSUER === undefined) {
-      problem("COGNITO_USER_POOL_ID", "and COGNITO_ISSUER are both unset: set COGNITO_USER_POOL_ID (your Cognito user pool) or COGNITO_ISSUER");
+      problem(
+        "COGNITO_USER_POOL_ID",
+        "and COGNITO_ISSUER are both unset: set COGNITO_USER_POOL_ID (your Cognito user pool) or COGNITO_ISSUER",
+      );
     }
     if (!poolId) {
       for (const name of ["COGNITO_ADDITIONAL_REGIONS", "COGNITO_ISSUER_FORMAT"] as const) {

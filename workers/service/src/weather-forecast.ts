@@ -4,9 +4,7 @@
  * @module
  */
 
-export const SUMMARIES = [
-  "Freezing", "Bracing", "Chilly", "Cool", "Mild", "Warm", "Balmy", "Hot", "Sweltering", "Scorching",
-] as const;
+export const SUMMARIES = ["Freezing", "Bracing", "Chilly", "Cool", "Mild", "Warm", "Balmy", "Hot", "Sweltering", "Scorching"] as const;
 
 export interface WeatherForecast {
   /** `YYYY-MM-DD`, UTC. */

@@ -1,8 +1,8 @@
 // MyService's authorization with real tokens from cognito-local, through the worker.
 import { env, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { kidOf, OTHER_CLIENT_SECRET, rotateKeys, stats, tokenFor } from "../../../test/workerd/cognito-local-client";
 import app from "../src/index";
-import { rotateKeys, stats, tokenFor, OTHER_CLIENT_SECRET, kidOf } from "../../../test/workerd/cognito-local-client";
 
 const URL_ = "http://myservice/weatherforecast";
 const get = (headers: Record<string, string> = {}, url = URL_) => SELF.fetch(url, { headers });
@@ -88,7 +88,10 @@ describe("a burst of unknown kids", () => {
     const [header, payload, signature] = token.split(".");
     const forged = Array.from({ length: 100 }, (_, i) => {
       const h = JSON.parse(atob(header!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
-      const forgedHeader = btoa(JSON.stringify({ ...h, kid: `forged-${i}` })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const forgedHeader = btoa(JSON.stringify({ ...h, kid: `forged-${i}` }))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
       return `${forgedHeader}.${payload}.${signature}`;
     });
     const responses = await Promise.all(forged.map((t) => get({ Authorization: `Bearer ${t}` })));

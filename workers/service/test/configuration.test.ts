@@ -2,10 +2,10 @@
 // problem that says the service is misconfigured, with no details. Never a pass.
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import app from "../src/index";
-import { readServiceConfig } from "../src/config";
-import { configured } from "../src/verifier";
 import { COGNITO, poolInfo, tokenFor } from "../../../test/workerd/cognito-local-client";
+import { readServiceConfig } from "../src/config";
+import app from "../src/index";
+import { configured } from "../src/verifier";
 
 const POOL = "us-east-1_AbCdEfGhI";
 const TOKEN_URL = "https://acme.auth.us-east-1.amazoncognito.com/oauth2/token";
@@ -29,9 +29,18 @@ describe("configuration", () => {
     ["COGNITO_USER_POOL_ID", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "us-east-1-AbCdEfGhI", COGNITO_TOKEN_URL: TOKEN_URL }],
     ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ADDITIONAL_REGIONS: "eu-west-1" }],
     ["COGNITO_ISSUER_FORMAT", { COGNITO_ISSUER_FORMAT: "UPDATED" }],
-    ["COGNITO_ISSUER_FORMAT", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ISSUER_FORMAT: "NEW" }],
-    ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "eu-west-1,,us-west-2" }],
-    ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "europe" }],
+    [
+      "COGNITO_ISSUER_FORMAT",
+      { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ISSUER_FORMAT: "NEW" },
+    ],
+    [
+      "COGNITO_ADDITIONAL_REGIONS",
+      { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "eu-west-1,,us-west-2" },
+    ],
+    [
+      "COGNITO_ADDITIONAL_REGIONS",
+      { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "europe" },
+    ],
     ["COGNITO_TOKEN_URL", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: "" }],
     ["COGNITO_ISSUER", { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i,not a url" }],
   ])("names %s when it is wrong, and answers 500 without details", async (variable, override) => {

@@ -1,8 +1,8 @@
 // GET /weatherforecast answers as the reference post shows, to a token from cognito-local.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { SUMMARIES, toFahrenheit, weatherForecast } from "../src/weather-forecast";
 import { tokenFor } from "../../../test/workerd/cognito-local-client";
+import { SUMMARIES, toFahrenheit, weatherForecast } from "../src/weather-forecast";
 
 describe("GET /weatherforecast", () => {
   it("answers five records for today+1 .. today+5 to a token with the scope", async () => {

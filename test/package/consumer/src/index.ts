@@ -1,7 +1,7 @@
 // A Worker of someone who installed edge-cc-auth from its tarball: it uses every entry
 // point by its published name, as the package README shows them.
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { CognitoAccessTokenVerifier, TokenRejectedError, type KeyValueStore } from "edge-cc-auth";
+import { CognitoAccessTokenVerifier, type KeyValueStore, TokenRejectedError } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 import { cognitoAuth } from "edge-cc-auth/hono";
 import { securedRoute } from "edge-cc-auth/openapi";
@@ -29,8 +29,10 @@ const tokensOf = (env: Env) =>
   }));
 
 // edge-cc-auth/hono: the middleware.
-app.get("/hono", (c, next) => cognitoAuth({ verifier: verifierOf(c.env), requiredScopes: [["MyService/weather_read"]] })(c, next), (c) =>
-  c.json({ client: c.var.cognitoToken.client_id }),
+app.get(
+  "/hono",
+  (c, next) => cognitoAuth({ verifier: verifierOf(c.env), requiredScopes: [["MyService/weather_read"]] })(c, next),
+  (c) => c.json({ client: c.var.cognitoToken.client_id }),
 );
 
 // edge-cc-auth/openapi: the route's declared security is what is enforced.

@@ -117,8 +117,9 @@ export class SigningKeys {
   /** The public keys a verifier should know now: the active access-token key, those still in their grace period, and the ID-token key. */
   async publishedKeys(now: number): Promise<PublicJwk[]> {
     const { keys, idTokenKey } = await this.load(now);
-    return [...keys.filter((key) => key.retiredAt === null || key.retiredAt + this.retiredKeyGraceSeconds > now), idTokenKey!]
-      .map((key) => ({ kid: key.kid, alg: "RS256", kty: "RSA", use: "sig", e: key.publicJwk.e!, n: key.publicJwk.n! }));
+    return [...keys.filter((key) => key.retiredAt === null || key.retiredAt + this.retiredKeyGraceSeconds > now), idTokenKey!].map(
+      (key) => ({ kid: key.kid, alg: "RS256", kty: "RSA", use: "sig", e: key.publicJwk.e!, n: key.publicJwk.n! }),
+    );
   }
 
   /**

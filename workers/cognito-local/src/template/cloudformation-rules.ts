@@ -51,14 +51,22 @@ export function checkClientOAuthSettings(client: ClientOAuthSettings, customScop
   if (scopes.length > MAX_OAUTH_SCOPES) refuse(logicalId, "AllowedOAuthScopes", `at most ${MAX_OAUTH_SCOPES} items`, CFN_CLIENT_PAGE);
   // "This parameter must have a value of true before you can configure ... AllowedOAuthScopes ... AllowedOAuthFlows".
   if (!client.allowedOAuthFlowsUserPoolClient && (flows.length > 0 || scopes.length > 0)) {
-    refuse(logicalId, "AllowedOAuthFlowsUserPoolClient",
-      "must be true for a client with AllowedOAuthFlows or AllowedOAuthScopes", CFN_CLIENT_PAGE);
+    refuse(
+      logicalId,
+      "AllowedOAuthFlowsUserPoolClient",
+      "must be true for a client with AllowedOAuthFlows or AllowedOAuthScopes",
+      CFN_CLIENT_PAGE,
+    );
   }
   // "ScopeDoesNotExistException": a scope is a standard one or one a resource server defines.
   const unknownScope = scopes.find((scope) => !STANDARD_SCOPES.includes(scope) && !customScopes.includes(scope));
   if (unknownScope !== undefined) {
-    refuse(logicalId, "AllowedOAuthScopes", `${unknownScope} is defined by no AWS::Cognito::UserPoolResourceServer of the pool`,
-      "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html");
+    refuse(
+      logicalId,
+      "AllowedOAuthScopes",
+      `${unknownScope} is defined by no AWS::Cognito::UserPoolResourceServer of the pool`,
+      "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html",
+    );
   }
   if (!flows.includes("client_credentials")) return;
   // "you must add client_credentials as the only allowed OAuth flow".
@@ -67,8 +75,12 @@ export function checkClientOAuthSettings(client: ClientOAuthSettings, customScop
   }
   // "Because client credentials requires a client secret".
   if (!client.generateSecret) {
-    refuse(logicalId, "GenerateSecret", "must be true: the client_credentials flow needs a client secret",
-      "https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html");
+    refuse(
+      logicalId,
+      "GenerateSecret",
+      "must be true: the client_credentials flow needs a client secret",
+      "https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html",
+    );
   }
   // M2M tokens authorize "only custom scopes from resource servers".
   const scopesPage = "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html";
@@ -77,6 +89,11 @@ export function checkClientOAuthSettings(client: ClientOAuthSettings, customScop
   }
   const standard = scopes.find((scope) => !customScopes.includes(scope));
   if (standard !== undefined) {
-    refuse(logicalId, "AllowedOAuthScopes", `${standard} is not a custom scope: client_credentials authorizes custom scopes only`, scopesPage);
+    refuse(
+      logicalId,
+      "AllowedOAuthScopes",
+      `${standard} is not a custom scope: client_credentials authorizes custom scopes only`,
+      scopesPage,
+    );
   }
 }

@@ -10,8 +10,23 @@
 import { parse, type Tags } from "yaml";
 
 const INTRINSIC_FUNCTIONS = [
-  "Base64", "Cidr", "Condition", "FindInMap", "GetAZs", "GetAtt", "ImportValue", "Join",
-  "Select", "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or",
+  "Base64",
+  "Cidr",
+  "Condition",
+  "FindInMap",
+  "GetAZs",
+  "GetAtt",
+  "ImportValue",
+  "Join",
+  "Select",
+  "Split",
+  "Sub",
+  "Transform",
+  "And",
+  "Equals",
+  "If",
+  "Not",
+  "Or",
 ] as const;
 
 function longForm(name: string): string {

@@ -11,9 +11,9 @@
  * @module
  */
 import { z } from "zod";
-import { parseCloudFormationYaml } from "./cloudformation-yaml";
 import { checkClientOAuthSettings } from "./cloudformation-rules";
-import { resolveValue, type Mappings } from "./find-in-map";
+import { parseCloudFormationYaml } from "./cloudformation-yaml";
+import { type Mappings, resolveValue } from "./find-in-map";
 import { TemplateError } from "./template-error";
 
 export { TemplateError } from "./template-error";
@@ -80,18 +80,14 @@ const clientProps = z.object({
   AllowedOAuthFlowsUserPoolClient: cfnBoolean.default(false),
   AllowedOAuthScopes: z.array(z.string()).default([]),
   AccessTokenValidity: cfnNumber.optional(),
-  TokenValidityUnits: z
-    .object({ AccessToken: z.enum(["seconds", "minutes", "hours", "days"]).default("hours") })
-    .optional(),
+  TokenValidityUnits: z.object({ AccessToken: z.enum(["seconds", "minutes", "hours", "days"]).default("hours") }).optional(),
 });
 
 function parseProps<T>(schema: z.ZodType<T>, logicalId: string, props: unknown): T {
   const result = schema.safeParse(props ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new TemplateError(
-      `resource ${logicalId}: ${issue?.path.join(".") || "Properties"}: ${issue?.message ?? "invalid"}`,
-    );
+    throw new TemplateError(`resource ${logicalId}: ${issue?.path.join(".") || "Properties"}: ${issue?.message ?? "invalid"}`);
   }
   return result.data;
 }
@@ -103,9 +99,7 @@ function accessTokenValiditySeconds(logicalId: string, props: z.infer<typeof cli
   if (seconds < MIN_ACCESS_TOKEN_VALIDITY_SECONDS || seconds > MAX_ACCESS_TOKEN_VALIDITY_SECONDS) {
     // "You can set the access token expiration to any value between 5 minutes and 1 day"
     // (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html).
-    throw new TemplateError(
-      `resource ${logicalId}: AccessTokenValidity: must be between 5 minutes and 1 day, got ${seconds} s`,
-    );
+    throw new TemplateError(`resource ${logicalId}: AccessTokenValidity: must be between 5 minutes and 1 day, got ${seconds} s`);
   }
   return seconds;
 }
@@ -127,8 +121,7 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
   const template = templateSchema.safeParse(parsed);
   if (!template.success) throw new TemplateError("no Resources section");
 
-  const byType = (type: string) =>
-    Object.entries(template.data.Resources).filter(([, resource]) => resource.Type === type);
+  const byType = (type: string) => Object.entries(template.data.Resources).filter(([, resource]) => resource.Type === type);
 
   const pools = byType("AWS::Cognito::UserPool");
   if (pools.length !== 1) {
@@ -146,13 +139,16 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
 
   const clients = byType("AWS::Cognito::UserPoolClient").map(([logicalId, resource]): ClientDefinition => {
     const props = parseProps(clientProps, logicalId, resource.Properties);
-    checkClientOAuthSettings({
-      logicalId,
-      generateSecret: props.GenerateSecret,
-      allowedOAuthFlows: props.AllowedOAuthFlows,
-      allowedOAuthFlowsUserPoolClient: props.AllowedOAuthFlowsUserPoolClient,
-      allowedOAuthScopes: props.AllowedOAuthScopes,
-    }, scopes);
+    checkClientOAuthSettings(
+      {
+        logicalId,
+        generateSecret: props.GenerateSecret,
+        allowedOAuthFlows: props.AllowedOAuthFlows,
+        allowedOAuthFlowsUserPoolClient: props.AllowedOAuthFlowsUserPoolClient,
+        allowedOAuthScopes: props.AllowedOAuthScopes,
+      },
+      scopes,
+    );
     const oauth = props.AllowedOAuthFlowsUserPoolClient;
     return {
       logicalId,

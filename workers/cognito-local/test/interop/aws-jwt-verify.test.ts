@@ -8,7 +8,13 @@ import { JwtVerifier } from "aws-jwt-verify";
 import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  clientIdOf, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm, type CognitoLocal, type PoolInfo,
+  type CognitoLocal,
+  clientIdOf,
+  DEV_SECRET,
+  type PoolInfo,
+  poolInfo,
+  startCognitoLocal,
+  tokenForm,
 } from "../../../../test/support/cognito-local";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "../../../../test/support/template-variants";
 

@@ -5,7 +5,13 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  clientIdOf, decodeJwtPart, DEV_SECRET, poolInfo, startCognitoLocal, type CognitoLocal, type PoolInfo,
+  type CognitoLocal,
+  clientIdOf,
+  DEV_SECRET,
+  decodeJwtPart,
+  type PoolInfo,
+  poolInfo,
+  startCognitoLocal,
 } from "../../../../test/support/cognito-local";
 
 let cognito: CognitoLocal;
@@ -44,7 +50,10 @@ describe("oauth4webapi against cognito-local", () => {
     expect(result.token_type).toBe("bearer"); // oauth4webapi lower-cases it
     expect(result.expires_in).toBe(3600);
     expect(decodeJwtPart(result.access_token, 1)).toMatchObject({
-      iss: pool.issuer, client_id: client.client_id, token_use: "access", scope: "MyService/weather_read",
+      iss: pool.issuer,
+      client_id: client.client_id,
+      token_use: "access",
+      scope: "MyService/weather_read",
     });
   });
 

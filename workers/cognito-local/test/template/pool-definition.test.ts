@@ -2,8 +2,8 @@
 // cognito-local must refuse rather than run half-understood.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readPoolDefinition, TemplateError } from "../../src/template/pool-definition";
 import { TEMPLATE_PATH } from "../../../../test/support/template-variants";
+import { readPoolDefinition, TemplateError } from "../../src/template/pool-definition";
 
 const template = readFileSync(TEMPLATE_PATH, "utf8");
 
@@ -48,18 +48,18 @@ describe("readPoolDefinition", () => {
   });
 
   it("turns token validity units into seconds", () => {
-    const pool = readPoolDefinition(withClient(
-      "ClientName: C\nAccessTokenValidity: 90\nTokenValidityUnits:\n  AccessToken: minutes",
-    ));
+    const pool = readPoolDefinition(withClient("ClientName: C\nAccessTokenValidity: 90\nTokenValidityUnits:\n  AccessToken: minutes"));
     expect(pool.clients[0]!.accessTokenValiditySeconds).toBe(5400);
   });
 
   it("reads a valid client-credentials client, and a code-flow client with standard scopes", () => {
     const m2m = readPoolDefinition(withClient(M2M)).clients[0]!;
     expect(m2m).toMatchObject({ clientCredentialsAllowed: true, codeFlowAllowed: false, allowedScopes: ["Svc/read"] });
-    const web = readPoolDefinition(withClient(
-      "ClientName: C\nAllowedOAuthFlowsUserPoolClient: true\nAllowedOAuthFlows: [code]\nAllowedOAuthScopes: [openid, email, Svc/read]",
-    )).clients[0]!;
+    const web = readPoolDefinition(
+      withClient(
+        "ClientName: C\nAllowedOAuthFlowsUserPoolClient: true\nAllowedOAuthFlows: [code]\nAllowedOAuthScopes: [openid, email, Svc/read]",
+      ),
+    ).clients[0]!;
     expect(web).toMatchObject({ clientCredentialsAllowed: false, codeFlowAllowed: true });
   });
 
@@ -75,22 +75,67 @@ describe("readPoolDefinition", () => {
 });
 
 // A client-credentials client CloudFormation accepts; each case below breaks one rule.
-const M2M = "ClientName: C\nGenerateSecret: true\nAllowedOAuthFlowsUserPoolClient: true\nAllowedOAuthFlows: [client_credentials]\nAllowedOAuthScopes: [Svc/read]";
+const M2M =
+  "ClientName: C\nGenerateSecret: true\nAllowedOAuthFlowsUserPoolClient: true\nAllowedOAuthFlows: [client_credentials]\nAllowedOAuthScopes: [Svc/read]";
 
 describe("templates CloudFormation would refuse", () => {
   it.each([
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html
-    ["client_credentials without a secret", M2M.replace("GenerateSecret: true", "GenerateSecret: false"), "resource Client: GenerateSecret: must be true"],
-    ["client_credentials with GenerateSecret left out", M2M.replace("GenerateSecret: true\n", ""), "resource Client: GenerateSecret: must be true"],
-    ["client_credentials with no scope", M2M.replace("AllowedOAuthScopes: [Svc/read]", "AllowedOAuthScopes: []"), "resource Client: AllowedOAuthScopes: a client_credentials client needs at least one custom scope"],
-    ["client_credentials with a standard scope", M2M.replace("[Svc/read]", "[Svc/read, openid]"), "resource Client: AllowedOAuthScopes: openid is not a custom scope"],
-    ["client_credentials with another flow", M2M.replace("[client_credentials]", "[client_credentials, code]"), "resource Client: AllowedOAuthFlows: client_credentials must be the only allowed OAuth flow"],
-    ["a scope no resource server defines", M2M.replace("[Svc/read]", "[Svc/write]"), "resource Client: AllowedOAuthScopes: Svc/write is defined by no AWS::Cognito::UserPoolResourceServer"],
-    ["OAuth flows without AllowedOAuthFlowsUserPoolClient", M2M.replace("AllowedOAuthFlowsUserPoolClient: true", "AllowedOAuthFlowsUserPoolClient: false"), "resource Client: AllowedOAuthFlowsUserPoolClient: must be true"],
-    ["a flow that does not exist", M2M.replace("[client_credentials]", "[password]"), "resource Client: AllowedOAuthFlows: password is not one of code, implicit, client_credentials"],
-    ["an access token valid over a day", "ClientName: C\nAccessTokenValidity: 25", "resource Client: AccessTokenValidity: must be between 5 minutes and 1 day"],
-    ["an access token valid under 5 minutes", "ClientName: C\nAccessTokenValidity: 4\nTokenValidityUnits: { AccessToken: minutes }", "resource Client: AccessTokenValidity: must be between 5 minutes and 1 day"],
-    ["a token validity unit that does not exist", "ClientName: C\nAccessTokenValidity: 4\nTokenValidityUnits: { AccessToken: weeks }", "resource Client: TokenValidityUnits.AccessToken"],
+    [
+      "client_credentials without a secret",
+      M2M.replace("GenerateSecret: true", "GenerateSecret: false"),
+      "resource Client: GenerateSecret: must be true",
+    ],
+    [
+      "client_credentials with GenerateSecret left out",
+      M2M.replace("GenerateSecret: true\n", ""),
+      "resource Client: GenerateSecret: must be true",
+    ],
+    [
+      "client_credentials with no scope",
+      M2M.replace("AllowedOAuthScopes: [Svc/read]", "AllowedOAuthScopes: []"),
+      "resource Client: AllowedOAuthScopes: a client_credentials client needs at least one custom scope",
+    ],
+    [
+      "client_credentials with a standard scope",
+      M2M.replace("[Svc/read]", "[Svc/read, openid]"),
+      "resource Client: AllowedOAuthScopes: openid is not a custom scope",
+    ],
+    [
+      "client_credentials with another flow",
+      M2M.replace("[client_credentials]", "[client_credentials, code]"),
+      "resource Client: AllowedOAuthFlows: client_credentials must be the only allowed OAuth flow",
+    ],
+    [
+      "a scope no resource server defines",
+      M2M.replace("[Svc/read]", "[Svc/write]"),
+      "resource Client: AllowedOAuthScopes: Svc/write is defined by no AWS::Cognito::UserPoolResourceServer",
+    ],
+    [
+      "OAuth flows without AllowedOAuthFlowsUserPoolClient",
+      M2M.replace("AllowedOAuthFlowsUserPoolClient: true", "AllowedOAuthFlowsUserPoolClient: false"),
+      "resource Client: AllowedOAuthFlowsUserPoolClient: must be true",
+    ],
+    [
+      "a flow that does not exist",
+      M2M.replace("[client_credentials]", "[password]"),
+      "resource Client: AllowedOAuthFlows: password is not one of code, implicit, client_credentials",
+    ],
+    [
+      "an access token valid over a day",
+      "ClientName: C\nAccessTokenValidity: 25",
+      "resource Client: AccessTokenValidity: must be between 5 minutes and 1 day",
+    ],
+    [
+      "an access token valid under 5 minutes",
+      "ClientName: C\nAccessTokenValidity: 4\nTokenValidityUnits: { AccessToken: minutes }",
+      "resource Client: AccessTokenValidity: must be between 5 minutes and 1 day",
+    ],
+    [
+      "a token validity unit that does not exist",
+      "ClientName: C\nAccessTokenValidity: 4\nTokenValidityUnits: { AccessToken: weeks }",
+      "resource Client: TokenValidityUnits.AccessToken",
+    ],
   ])("refuses %s, naming the resource and the property", (_, properties, message) => {
     expect(() => readPoolDefinition(withClient(properties))).toThrow(TemplateError);
     expect(() => readPoolDefinition(withClient(properties))).toThrow(message);
@@ -122,9 +167,21 @@ ${issuerConfiguration.replace(/^/gm, "      ")}
   });
 
   it.each([
-    ["a value CloudFormation does not allow", "IssuerConfiguration: { Type: NEWEST }", /resource Pool: IssuerConfiguration.Type: must be ORIGINAL or UPDATED/],
-    ["a Ref to a parameter cognito-local cannot know", "IssuerConfiguration: { Type: !Ref Format }", /resource Pool: IssuerConfiguration.Type: .*not Ref/],
-    ["a mapping that does not exist", "IssuerConfiguration: { Type: !FindInMap [Nope, Issuer, Format] }", /resource Pool: IssuerConfiguration.Type: Mappings has no Nope.Issuer.Format/],
+    [
+      "a value CloudFormation does not allow",
+      "IssuerConfiguration: { Type: NEWEST }",
+      /resource Pool: IssuerConfiguration.Type: must be ORIGINAL or UPDATED/,
+    ],
+    [
+      "a Ref to a parameter cognito-local cannot know",
+      "IssuerConfiguration: { Type: !Ref Format }",
+      /resource Pool: IssuerConfiguration.Type: .*not Ref/,
+    ],
+    [
+      "a mapping that does not exist",
+      "IssuerConfiguration: { Type: !FindInMap [Nope, Issuer, Format] }",
+      /resource Pool: IssuerConfiguration.Type: Mappings has no Nope.Issuer.Format/,
+    ],
   ])("refuses %s", (_, text, message) => {
     expect(() => readPoolDefinition(poolWith(text))).toThrow(message);
   });

@@ -11,7 +11,10 @@ export const WEATHER_READ_SCOPE = "MyService/weather_read";
 
 export const weatherForecastSchema = z
   .object({
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).openapi({ example: "2024-02-10" }),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .openapi({ example: "2024-02-10" }),
     temperatureC: z.number().int().min(-20).max(54).openapi({ example: 23 }),
     summary: z.enum(SUMMARIES),
     temperatureF: z.number().int().openapi({ example: 73 }),
