@@ -11,6 +11,7 @@ import { createProgress } from "../progress.mjs";
 import { measureJwksFlood } from "./jwks-flood.mjs";
 import { runLoad } from "./load.mjs";
 import { machine } from "./machine.mjs";
+import { measureRateLimit } from "./rate-limit.mjs";
 import { measureTokenStorm } from "./token-storm.mjs";
 
 const FUZZ_RUNS = 10_000;
@@ -50,6 +51,11 @@ const progress = createProgress("reliability", [
   },
   { id: "flood", label: "JWKS flood: 1,000 unknown kids in 60 s, a key rotated in", seconds: 65 },
   { id: "storm", label: "token storm: MyService refusing, 60 s token-endpoint outage", seconds: 110 },
+  {
+    id: "ratelimit",
+    label: `MyBFF rate limit, ${LOAD.durationSeconds} s at ${LOAD.connections} connections from one address`,
+    seconds: 40,
+  },
 ]);
 
 /**
@@ -128,6 +134,17 @@ const stormOk =
   storm.refused.concurrent.tokenRequests <= 2 &&
   storm.outage.recoveryToFirst200Ms !== null &&
   storm.outage.recoveryToFirst200Ms <= storm.backOffCapMs;
+progress.start("ratelimit");
+// MyBFF's rate limit holds: no more 200s (and MyService calls) than the limiter's
+// periods allow, every other answer a 429, one token request, another address served.
+const limit = await measureRateLimit({ durationSeconds: LOAD.durationSeconds, connections: LOAD.connections });
+const limitOk =
+  limit.ok <= limit.maxAllowed &&
+  limit.myServiceRequests <= limit.maxAllowed &&
+  limit.limited > 0 &&
+  limit.other === 0 &&
+  limit.tokenRequests <= 1 &&
+  limit.otherAddressStatus === 200;
 progress.finish();
 const m = machine();
 
@@ -163,7 +180,8 @@ size (500 fuzz cases per property, 3-second load runs).
 | secrets or tokens found in ${load.logLinesScanned.toLocaleString("en")} log lines of the stack | ${load.leaks} |
 | JWKS fetches in 60 s of 1,000 unknown kids; a rotated key accepted after | ${flood.jwksFetches} (at most 12); ${flood.rotationPickupMs} ms (at most 5,000) |
 | token requests while MyService refuses MyBFF's tokens (30 sequential, 50 concurrent requests) | ${storm.refused.sequential.tokenRequests}, ${storm.refused.concurrent.tokenRequests} (at most 2 each) |
-| all suites passed | ${allPassed && loadOk && floodOk && stormOk ? "yes" : "**no**"} |
+| MyBFF rate limit (${limit.limit} per ${limit.periodSeconds} s per address), ${limit.durationSeconds} s at ${limit.connections} connections from one address | ${limit.ok} × 200 (at most ${limit.maxAllowed}), ${limit.limited.toLocaleString("en")} × 429, ${limit.other} other; ${limit.myServiceRequests} MyService and ${limit.tokenRequests} token requests; another address: ${limit.otherAddressStatus} |
+| all suites passed | ${allPassed && loadOk && floodOk && stormOk && limitOk ? "yes" : "**no**"} |
 
 ## 1. Attack corpus against MyService
 
@@ -241,7 +259,27 @@ issuer rotates a new key in during the flood.
 | token requests during a ${storm.outage.seconds} s token-endpoint outage, ${storm.outage.connections} connections | ${storm.outage.tokenRequests} (${storm.outage.failedAttempts} back-off steps + ${storm.outage.firstAttemptRetries} in-call retries of first attempts) | at most 1 per back-off step per isolate |
 | recovery to the first 200 | ${storm.outage.recoveryToFirst200Ms === null ? "never" : `${(storm.outage.recoveryToFirst200Ms / 1000).toFixed(1)} s`} | at most ${storm.backOffCapMs / 1000} s |
 
-## 7. Secrets
+## 7. Public front door
+
+Rate limit: \`scripts/reliability/rate-limit.mjs\` runs the built MyBFF in Miniflare (its
+\`[[ratelimits]]\` binding simulated, ${limit.limit} requests per ${limit.periodSeconds} s per address) with autocannon,
+${limit.durationSeconds} s at ${limit.connections} connections, every request from one address (\`CF-Connecting-IP: 203.0.113.7\`).
+
+| figure | measured | target |
+| --- | --- | --- |
+| requests | ${limit.requests.toLocaleString("en")} | |
+| 200 | ${limit.ok} | at most ${limit.maxAllowed} (${limit.windows} periods touched × ${limit.limit}) |
+| 429 (\`Retry-After: ${limit.retryAfter}\`) | ${limit.limited.toLocaleString("en")} | every other request |
+| other answers | ${limit.other} | 0 |
+| MyService requests | ${limit.myServiceRequests} | at most ${limit.maxAllowed} |
+| token requests | ${limit.tokenRequests} | at most 1 |
+| another address, then | ${limit.otherAddressStatus} | 200 |
+
+Security headers are checked on every answer and page by the test suites (MyBFF in
+Miniflare, MyService in workerd) and in Chromium under \`wrangler dev\`, where any
+Content-Security-Policy violation fails the test.
+
+## 8. Secrets
 
 The load runs capture every log line of the three workers (${load.logLinesScanned.toLocaleString("en")} lines):
 ${load.leaks} held the client secret, the valid token, or anything shaped like a JWT.
@@ -250,6 +288,6 @@ answer body and log line for the secret and for tokens; the verifier's and token
 client's tests check every error message.
 `;
 writeFileSync(join(ROOT, "RELIABILITY.md"), md);
-const ok = allPassed && loadOk && floodOk && stormOk;
+const ok = allPassed && loadOk && floodOk && stormOk && limitOk;
 console.log(`wrote RELIABILITY.md (${ok ? "all passed" : "FAILURES"})`);
 process.exit(ok ? 0 : 1);
