@@ -12,6 +12,17 @@ const IPV4_LOOPBACK =
   /^127\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /**
+ * True for an IPv4 literal in 127.0.0.0/8 as a URL's `hostname` gives it (`127.1` is
+ * already `127.0.0.1` there).
+ * @example
+ * isIpv4Loopback("127.0.0.1"); // true
+ * isIpv4Loopback("localhost"); // false
+ */
+export function isIpv4Loopback(hostname: string): boolean {
+  return IPV4_LOOPBACK.test(hostname);
+}
+
+/**
  * True for a loopback host name as a URL's `hostname` gives it: `127.x.y.z`,
  * `localhost` or `[::1]`. Case-insensitive for `localhost`; no trailing dot.
  * @example
@@ -19,5 +30,5 @@ const IPV4_LOOPBACK =
  * isLoopbackHost("127.attacker.example"); // false
  */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "[::1]" || hostname.toLowerCase() === "localhost" || IPV4_LOOPBACK.test(hostname);
+  return hostname === "[::1]" || hostname.toLowerCase() === "localhost" || isIpv4Loopback(hostname);
 }

@@ -6,15 +6,15 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { clientId, poolInfo, signWithPoolKey, tokenFor } from "../workerd/cognito-local-client";
 
-export type Family = "forgery" | "claims" | "encoding";
+type Family = "forgery" | "claims" | "encoding";
 
 /** What the answer must be: a status and the WWW-Authenticate error (null: a bare `Bearer`). */
-export interface Expected {
+interface Expected {
   status: 200 | 400 | 401 | 403;
   error: "invalid_token" | "invalid_request" | "insufficient_scope" | null;
 }
 
-export interface AttackRequest {
+interface AttackRequest {
   /** Header pairs, so that a header can be sent twice. */
   headers: Array<[string, string]>;
   query?: string;

@@ -7,9 +7,9 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { type Stack, startTestStack } from "./test-stack";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
@@ -87,7 +87,7 @@ export function cspViolations(page: Page): CspViolations {
  * navigates or closes) and Chromium's console messages about the policy. Attach
  * before `page.goto`.
  */
-export async function watchCspViolations(page: Page): Promise<CspViolations> {
+async function watchCspViolations(page: Page): Promise<CspViolations> {
   const seen: string[] = [];
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) seen.push(`console: ${message.text()}`);

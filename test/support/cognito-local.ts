@@ -9,7 +9,7 @@ import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-export const COGNITO_ORIGIN = "http://127.0.0.1:8789";
+const COGNITO_ORIGIN = "http://127.0.0.1:8789";
 /** The dev secret from workers/cognito-local/.dev.vars.example. */
 export const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
   readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),

@@ -12,7 +12,7 @@ import { DEV_SECRET } from "./cognito-local";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-export const TOKEN_CACHE_NAMESPACE = "mybff-token-cache-local";
+const TOKEN_CACHE_NAMESPACE = "mybff-token-cache-local";
 
 const ROUTER = `
 export default {

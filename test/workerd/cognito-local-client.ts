@@ -2,7 +2,7 @@
 // fetches to http://127.0.0.1:8789 to the cognito-local auxiliary worker).
 
 export const COGNITO = "http://127.0.0.1:8789";
-export const BFF_CLIENT_SECRET = "local-dev-secret-not-for-production";
+const BFF_CLIENT_SECRET = "local-dev-secret-not-for-production";
 export const OTHER_CLIENT_SECRET = "other-secret";
 
 interface PoolInfo {

@@ -5,7 +5,7 @@
 // TestIssuers, as a pool with both issuer formats and replicas would be.
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
-export const TEST_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1";
+const TEST_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1";
 export const TEST_CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado";
 export const WEATHER_READ = "MyService/weather_read";
 

@@ -12,23 +12,11 @@
  *   it answers CORS as Cognito does.
  * @module
  */
+import { isLoopbackHost } from "edge-cc-auth";
 import type { MiddlewareHandler } from "hono";
 
-const IPV4_OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-const IPV4_LOOPBACK = new RegExp(`^127(\\.${IPV4_OCTET}){3}$`);
-
-/** True for an IPv4 literal in 127.0.0.0/8, as the URL parser writes it (`127.1` is already `127.0.0.1`). */
-export function isIpv4Loopback(hostname: string): boolean {
-  return IPV4_LOOPBACK.test(hostname);
-}
-
-/** True for a URL host name (as `new URL().hostname` gives it) that names this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || isIpv4Loopback(hostname);
-}
-
 /** True for an `Origin` header value that is an http(s) origin on this machine. */
-export function isLoopbackOrigin(origin: string): boolean {
+function isLoopbackOrigin(origin: string): boolean {
   let url: URL;
   try {
     url = new URL(origin);

@@ -6,9 +6,10 @@
  * with a clear log line rather than issuing tokens from a half-configured pool.
  * @module
  */
+
+import { isIpv4Loopback } from "edge-cc-auth";
 import templateText from "../../../infra/cognito.yaml";
 import { localIssuer } from "./local-issuer";
-import { isIpv4Loopback } from "./loopback-only";
 import { deriveClientId, derivePoolId } from "./template/derived-ids";
 import { type ClientDefinition, type IssuerFormat, type PoolDefinition, readPoolDefinition } from "./template/pool-definition";
 
@@ -31,7 +32,7 @@ export interface Pool {
 }
 
 /** Raised when the worker's settings are missing or malformed. */
-export class PoolConfigError extends Error {
+class PoolConfigError extends Error {
   readonly code = "CONFIG_INVALID";
   override name = this.constructor.name;
 }
@@ -39,7 +40,7 @@ export class PoolConfigError extends Error {
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** The variable that holds a client's dev secret: `CLIENT_SECRET_<ClientName>`. */
-export function clientSecretVariable(clientName: string): string {
+function clientSecretVariable(clientName: string): string {
   return `CLIENT_SECRET_${clientName.replace(/[^A-Za-z0-9]/g, "_")}`;
 }
 

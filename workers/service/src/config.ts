@@ -34,7 +34,7 @@ function parsesAsUrl(value: string): boolean {
   }
 }
 
-export const serviceSettingsSchema = z
+const serviceSettingsSchema = z
   .object({
     COGNITO_USER_POOL_ID: setting,
     COGNITO_ADDITIONAL_REGIONS: setting.refine((value) => value === undefined || list(value).every((r) => r !== ""), {
@@ -80,7 +80,7 @@ export const serviceSettingsSchema = z
   });
 
 /** Where the accepted issuers come from: the exact list, or a pool to derive them from. */
-export type IssuerSettings =
+type IssuerSettings =
   | { issuers: string[] }
   | { userPoolId: string; additionalRegions?: string[]; issuerFormat?: "ORIGINAL" | "UPDATED" };
 

@@ -10,13 +10,13 @@ import { TemplateError } from "./template-error";
 const CFN_CLIENT_PAGE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html";
 
 /** The OAuth flows an app client can name (AllowedOAuthFlows, CFN page). */
-export const OAUTH_FLOWS = ["code", "implicit", "client_credentials"] as const;
+const OAUTH_FLOWS = ["code", "implicit", "client_credentials"] as const;
 /** AllowedOAuthFlows holds at most 3 items (CFN page). */
 const MAX_OAUTH_FLOWS = 3;
 /** AllowedOAuthScopes holds at most 50 items (CFN page). */
 const MAX_OAUTH_SCOPES = 50;
 /** The scopes Cognito itself defines; every other scope must come from a resource server (CFN page, AllowedOAuthScopes). */
-export const STANDARD_SCOPES = ["phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"];
+const STANDARD_SCOPES = ["phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"];
 
 /** The OAuth settings of one app client, as the template states them. */
 export interface ClientOAuthSettings {

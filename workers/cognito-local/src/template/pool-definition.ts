@@ -20,7 +20,7 @@ export { TemplateError } from "./template-error";
 
 /** `IssuerConfiguration.Type` of a user pool. */
 export type IssuerFormat = "ORIGINAL" | "UPDATED";
-export const ISSUER_FORMATS: readonly IssuerFormat[] = ["ORIGINAL", "UPDATED"];
+const ISSUER_FORMATS: readonly IssuerFormat[] = ["ORIGINAL", "UPDATED"];
 
 /** One app client as the token endpoint needs it. */
 export interface ClientDefinition {

@@ -20,7 +20,7 @@ export type OAuthErrorCode =
   | "invalid_scope";
 
 /** The Content-Type of Cognito's token endpoint error answers, as its documentation writes it. */
-export const ERROR_CONTENT_TYPE = "application/json;charset=UTF-8";
+const ERROR_CONTENT_TYPE = "application/json;charset=UTF-8";
 
 export class OAuthError extends Error {
   override name = this.constructor.name;

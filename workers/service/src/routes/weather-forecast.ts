@@ -9,7 +9,7 @@ import { SUMMARIES } from "../weather-forecast";
 
 export const WEATHER_READ_SCOPE = "MyService/weather_read";
 
-export const weatherForecastSchema = z
+const weatherForecastSchema = z
   .object({
     date: z
       .string()
