@@ -100,9 +100,8 @@ function parseKeySet(text: string): Map<string, KeyedJwk> {
   return byKid;
 }
 
-async function fingerprints(keys: Map<string, KeyedJwk>): Promise<Map<string, string>> {
-  const entries = await Promise.all([...keys].map(async ([kid, jwk]) => [kid, await keyFingerprint(jwk)] as const));
-  return new Map(entries);
+function fingerprints(keys: Map<string, KeyedJwk>): Map<string, string> {
+  return new Map([...keys].map(([kid, jwk]) => [kid, keyFingerprint(jwk)]));
 }
 
 export class RemoteJwks {
@@ -227,7 +226,7 @@ export class RemoteJwks {
         throw new JwksFetchFailure("status", response.status);
       }
       const keys = parseKeySet(await readBodyText(response, this.maxResponseBytes));
-      const thumbprints = await fingerprints(keys);
+      const thumbprints = fingerprints(keys);
       const dropped = this.keys
         ? [...this.thumbprints].filter(([kid, thumbprint]) => thumbprints.get(kid) !== thumbprint).map(([kid]) => kid)
         : [];
