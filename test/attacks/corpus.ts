@@ -3,8 +3,8 @@
 // Used by workers/service/test/attack-corpus.test.ts (in npm test) and counted by
 // `npm run reliability`. Claims attacks are signed with the pool's real key (through
 // cognito-local's /_dev/sign), so that only the claim check can refuse them.
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { clientId, poolInfo, signWithPoolKey, tokenFor } from "../workerd/cognito-local-client";
+import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { clientId, kidOf, poolInfo, signWithPoolKey, tokenFor } from "../workerd/cognito-local-client";
 
 type Family = "forgery" | "claims" | "encoding";
 
@@ -43,7 +43,7 @@ const BARE: Expected = { status: 401, error: null };
 const BAD_REQUEST: Expected = { status: 400, error: "invalid_request" };
 const OK: Expected = { status: 200, error: null };
 
-const b64 = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const b64 = (text: string) => base64url.encode(text);
 const bearer = (token: string): AttackRequest => ({ headers: [["Authorization", `Bearer ${token}`]] });
 const segments = (token: string) => token.split(".") as [string, string, string];
 const now = () => Math.floor(Date.now() / 1000);
@@ -52,7 +52,7 @@ export async function makeKit(): Promise<Kit> {
   const valid = await tokenFor();
   const { issuer } = await poolInfo();
   const bff = await clientId("MyBFF");
-  const kid = (JSON.parse(atob(segments(valid)[0].replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
+  const kid = kidOf(valid);
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   return {
     valid,
@@ -533,11 +533,7 @@ const encoding: AttackCase[] = [
     expected: INVALID,
     build: async (kit) => {
       const [header, payload, signature] = segments(kit.valid);
-      const text = new TextDecoder().decode(Uint8Array.from(atob(header.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)));
-      const bom = btoa(String.fromCharCode(...new TextEncoder().encode(`\uFEFF${text}`)))
-        .replace(/\+/g, "-")
-        .replace(/\//g, "_")
-        .replace(/=+$/, "");
+      const bom = base64url.encode(`\uFEFF${new TextDecoder().decode(base64url.decode(header))}`);
       return bearer(`${bom}.${payload}.${signature}`);
     },
   },

@@ -1,5 +1,6 @@
 // Calls to cognito-local from tests running inside workerd (the pool routes
 // fetches to http://127.0.0.1:8789 to the cognito-local auxiliary worker).
+import { decodeProtectedHeader } from "jose";
 
 export const COGNITO = "http://127.0.0.1:8789";
 const BFF_CLIENT_SECRET = "local-dev-secret-not-for-production";
@@ -45,7 +46,7 @@ export async function stats(): Promise<{ tokensIssuedTotal: number; jwksRequests
 }
 
 export function kidOf(token: string): string {
-  return (JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
+  return String(decodeProtectedHeader(token).kid);
 }
 
 /** A token signed with the pool's active key over exactly this header and payload text. */
