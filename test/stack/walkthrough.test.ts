@@ -71,6 +71,11 @@ async function portAnswers(port: number): Promise<boolean> {
 }
 
 describe("npm run dev", () => {
+  it("starts with no warning from wrangler (configuration, environments, stale types)", () => {
+    expect(output).toMatch(/\[bff\].*Ready on/);
+    expect(output).not.toMatch(/\[WARNING\]|might be out of date|❓/);
+  });
+
   it("prints the curl commands to try, with its ports", () => {
     const printed = readmeWalkthrough(PORTS).replace(/^(?=.)/gm, "  ");
     expect(printed).toContain(`127.0.0.1:${PORTS.bff}/weatherforecast`);
