@@ -290,6 +290,7 @@ describe("the GitHub workflow", () => {
     // Tested on every supported LTS line, deployed with the active one.
     expect(workflow.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
     const testNode = workflow.jobs.test.steps.find((s: { uses?: string }) => s.uses === "actions/setup-node@v4");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
     expect(testNode.with["node-version"]).toBe("${{ matrix.node }}");
     const deployNode = workflow.jobs.deploy.steps.find((s: { uses?: string }) => s.uses === "actions/setup-node@v4");
     expect(deployNode.with["node-version"]).toBe(24);
