@@ -8,7 +8,7 @@
  */
 
 import { isIpv4Loopback } from "edge-cc-auth";
-import templateText from "../../../infra/cognito.yaml";
+import templateText from "#infra/cognito.yaml";
 import { localIssuer } from "./local-issuer";
 import { deriveClientId, derivePoolId } from "./template/derived-ids";
 import { type ClientDefinition, type IssuerFormat, type PoolDefinition, readPoolDefinition } from "./template/pool-definition";

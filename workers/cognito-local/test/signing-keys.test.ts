@@ -12,7 +12,7 @@ import {
   poolInfo,
   startCognitoLocal,
   tokenForm,
-} from "../../../test/support/cognito-local";
+} from "#test/support/cognito-local.ts";
 
 const running: CognitoLocal[] = [];
 const dirs: string[] = [];

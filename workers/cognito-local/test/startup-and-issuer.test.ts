@@ -11,8 +11,8 @@ import {
   poolInfo,
   startCognitoLocal,
   tokenForm,
-} from "../../../test/support/cognito-local";
-import { TEMPLATE_PATH } from "../../../test/support/template-variants";
+} from "#test/support/cognito-local.ts";
+import { TEMPLATE_PATH } from "#test/support/template-variants.ts";
 
 const running: CognitoLocal[] = [];
 afterEach(async () => {

@@ -80,9 +80,7 @@ const serviceSettingsSchema = z
   });
 
 /** Where the accepted issuers come from: the exact list, or a pool to derive them from. */
-type IssuerSettings =
-  | { issuers: string[] }
-  | { userPoolId: string; additionalRegions?: string[]; issuerFormat?: "ORIGINAL" | "UPDATED" };
+type IssuerSettings = { issuers: string[] } | { userPoolId: string; additionalRegions?: string[]; issuerFormat?: "ORIGINAL" | "UPDATED" };
 
 export interface ServiceConfig {
   issuerSettings: IssuerSettings;

@@ -2,7 +2,7 @@
 // WWW-Authenticate error, never a 5xx, never the token echoed.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ATTACK_CORPUS, type Kit, makeKit } from "../../../test/attacks/corpus";
+import { ATTACK_CORPUS, type Kit, makeKit } from "#test/attacks/corpus.ts";
 
 let kit: Kit;
 beforeAll(async () => {

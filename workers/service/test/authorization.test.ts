@@ -3,7 +3,7 @@ import { env, SELF } from "cloudflare:test";
 import { JWKS_COOLDOWN_MS } from "edge-cc-auth";
 import { base64url, decodeProtectedHeader } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { kidOf, OTHER_CLIENT_SECRET, rotateKeys, stats, tokenFor } from "../../../test/workerd/cognito-local-client";
+import { kidOf, OTHER_CLIENT_SECRET, rotateKeys, stats, tokenFor } from "#test/workerd/cognito-local-client.ts";
 import app from "../src/index";
 
 const URL_ = "http://myservice/weatherforecast";

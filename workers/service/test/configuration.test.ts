@@ -2,7 +2,7 @@
 // problem that says the service is misconfigured, with no details. Never a pass.
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { COGNITO, poolInfo, tokenFor } from "../../../test/workerd/cognito-local-client";
+import { COGNITO, poolInfo, tokenFor } from "#test/workerd/cognito-local-client.ts";
 import { readServiceConfig } from "../src/config";
 import app from "../src/index";
 import { configured } from "../src/verifier";

@@ -5,7 +5,7 @@
 // checks its headers (public/_headers) under wrangler dev.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { tokenFor } from "../../../test/workerd/cognito-local-client";
+import { tokenFor } from "#test/workerd/cognito-local-client.ts";
 
 const BASE = "http://myservice";
 

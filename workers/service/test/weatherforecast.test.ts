@@ -1,7 +1,7 @@
 // GET /weatherforecast answers as the reference post shows, to a token from cognito-local.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { tokenFor } from "../../../test/workerd/cognito-local-client";
+import { tokenFor } from "#test/workerd/cognito-local-client.ts";
 import { SUMMARIES, toFahrenheit, weatherForecast } from "../src/weather-forecast";
 
 describe("GET /weatherforecast", () => {

@@ -15,8 +15,8 @@ import {
   poolInfo,
   startCognitoLocal,
   tokenForm,
-} from "../../../../test/support/cognito-local";
-import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "../../../../test/support/template-variants";
+} from "#test/support/cognito-local.ts";
+import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "#test/support/template-variants.ts";
 
 let cognito: CognitoLocal;
 let pool: PoolInfo;

@@ -12,7 +12,7 @@ import {
   type PoolInfo,
   poolInfo,
   startCognitoLocal,
-} from "../../../../test/support/cognito-local";
+} from "#test/support/cognito-local.ts";
 
 let cognito: CognitoLocal;
 let pool: PoolInfo;

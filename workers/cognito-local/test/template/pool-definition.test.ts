@@ -2,7 +2,7 @@
 // cognito-local must refuse rather than run half-understood.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TEMPLATE_PATH } from "../../../../test/support/template-variants";
+import { TEMPLATE_PATH } from "#test/support/template-variants.ts";
 import { readPoolDefinition, TemplateError } from "../../src/template/pool-definition";
 
 const template = readFileSync(TEMPLATE_PATH, "utf8");
