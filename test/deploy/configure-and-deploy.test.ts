@@ -285,7 +285,8 @@ describe("the GitHub workflow", () => {
     const uses = steps.filter((s: { uses?: string }) => s.uses).map((s: { uses: string }) => s.uses);
     expect(new Set(uses)).toEqual(new Set(["actions/checkout@v4", "actions/setup-node@v4"]));
     const commands = steps.map((s: { run?: string }) => s.run ?? "").join("\n");
-    for (const command of ["npm ci", "npm run lint", "npm test", "npm run deploy -- --check", "npm run deploy"]) expect(commands).toContain(command);
+    for (const command of ["npm ci", "npm run lint", "npm test", "npm run deploy -- --check", "npm run deploy"])
+      expect(commands).toContain(command);
     expect(workflow.jobs.deploy.needs).toBe("test");
     // Tested on every supported LTS line, deployed with the active one.
     expect(workflow.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
