@@ -52,10 +52,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (dev.exitCode === null) {
+    // Ctrl-C first, so that npm run dev stops its wranglers (each in a process group of
+    // its own): a SIGKILL of npm's group alone would leave them and their workerd
+    // running, holding the ports. SIGKILL only if it has not stopped in 15 s.
+    const exited = new Promise((resolve) => dev.once("exit", resolve));
     try {
-      process.kill(-dev.pid!, "SIGKILL");
+      process.kill(-dev.pid!, "SIGINT");
     } catch {
       /* already stopped */
+    }
+    const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 15_000))]);
+    if (!stopped) {
+      try {
+        process.kill(-dev.pid!, "SIGKILL");
+      } catch {
+        /* already stopped */
+      }
     }
   }
   rmSync(stateDir, { recursive: true, force: true });
