@@ -17,7 +17,7 @@
 // `--render` writes the report again from bench/results.json without measuring.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
@@ -421,7 +421,7 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--render"
   const outIndex = process.argv.indexOf("--out");
   const out = outIndex > 0 ? process.argv[outIndex + 1] : join("bench", "RESULTS.md");
   const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
-  writeFileSync(join(ROOT, out), markdown(results, report(results)));
+  writeFileSync(resolve(ROOT, out), markdown(results, report(results)));
   console.log(`wrote ${out} from bench/results.json`);
 } else if (process.argv[1] === import.meta.filename) {
   const quick = process.argv.includes("--quick");
@@ -438,7 +438,7 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--render"
   console.table(summary.targets.map((t) => ({ target: t.what, median: t.median, range: range(t.range), worst: t.worst, met: t.met })));
   if (!quick) {
     writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify({ ...results, targets: summary.targets }, null, 2)}\n`);
-    writeFileSync(join(ROOT, out), markdown(results, summary));
+    writeFileSync(resolve(ROOT, out), markdown(results, summary));
     console.log(`wrote ${out} and bench/results.json`);
   }
 }
