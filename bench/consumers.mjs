@@ -15,7 +15,7 @@ import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
 import { ROOT, WRANGLER_ENV } from "../scripts/local-stack.mjs";
 
-export const CONSUMERS = [
+const CONSUMERS = [
   { id: "ours", label: "edge-cc-auth CognitoAccessTokenVerifier", entry: "bench/consumers/ours.ts" },
   { id: "aws-jwt-verify", label: "aws-jwt-verify CognitoJwtVerifier", entry: "bench/consumers/aws-jwt-verify.ts" },
   { id: "jose", label: "jose jwtVerify + createRemoteJWKSet", entry: "bench/consumers/jose.ts" },
@@ -53,7 +53,10 @@ async function bundleModules(file) {
  */
 async function build(consumer, dir, minify) {
   const config = join(dir, `${consumer.id}${minify ? "-min" : ""}.wrangler.json`);
-  writeFileSync(config, JSON.stringify({ name: `consumer-${consumer.id}`, main: join(ROOT, consumer.entry), compatibility_date: COMPATIBILITY_DATE, minify }));
+  writeFileSync(
+    config,
+    JSON.stringify({ name: `consumer-${consumer.id}`, main: join(ROOT, consumer.entry), compatibility_date: COMPATIBILITY_DATE, minify }),
+  );
   const outfile = join(dir, `${consumer.id}${minify ? "-min" : ""}.bundle`);
   const output = wrangler(["deploy", "--dry-run", "-c", config, "--outfile", outfile], dir);
   const reported = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
@@ -78,7 +81,10 @@ function checkStartup(bundle, dir) {
   // Each sample stands for the time until the next one (the last: until the profile's end).
   const stamps = [];
   let at = profile.startTime;
-  for (const delta of profile.timeDeltas) stamps.push((at += delta));
+  for (const delta of profile.timeDeltas) {
+    at += delta;
+    stamps.push(at);
+  }
   let micros = 0;
   let samples = 0;
   profile.samples.forEach((id, i) => {

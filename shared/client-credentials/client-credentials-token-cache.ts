@@ -21,19 +21,35 @@
  *   each back-off step costs the endpoint one request per isolate.
  * - A fresh token that the resource server refuses (`reportRefused`) starts a back-off
  *   too: new tokens would be refused as well, so none is requested until it ends.
+ * - Where isolates run in many locations, KV's lag (a write reaches other locations
+ *   only after up to 60 s) makes each location renew on its own. Two ways out:
+ *   `getToken({ location })` (the request's `cf.colo`) renews at a point drawn from
+ *   the location and the token, spread over 50 % to 95 % of the usable lifetime, so
+ *   locations renew one after another and most find a newer token in KV first; and
+ *   `coordinator` (token-coordinator.ts), a Durable Object asked on a memory or KV miss
+ *   and at each renewal, which makes one token request at a time worldwide. A
+ *   coordinator that fails or is slow is logged and skipped: the isolate asks the
+ *   endpoint itself, within the back-off.
  * @module
  */
 import { ConfigError, type EdgeAuthError, TokenRequestError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { logEvent } from "../log.ts";
-import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
-import {
-  BackOffStore, backOffDelayMs, backOffStoreKey, isConfigurationRejection, rememberedFailure,
-  TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS, type BackOffRecord,
-} from "./token-backoff.ts";
-import { checkRetryOptions, requestTokenWithRetries, type RetryOptions } from "./request-token-with-retries.ts";
-import { TOKEN_REQUEST_TIMEOUT_MS, type IssuedToken, type TokenEndpointOptions } from "./request-token.ts";
 import { numberOption } from "../options.ts";
+import type { TokenCoordinatorClient } from "./coordinator-client.ts";
+import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
+import { type IssuedToken, TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
+import { checkRetryOptions, type RetryOptions, requestTokenWithRetries } from "./request-token-with-retries.ts";
+import {
+  type BackOffRecord,
+  BackOffStore,
+  backOffDelayMs,
+  backOffStoreKey,
+  isConfigurationRejection,
+  rememberedFailure,
+  TOKEN_BACKOFF_BASE_MS,
+  TOKEN_BACKOFF_MAX_MS,
+} from "./token-backoff.ts";
 
 export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions {
   /** The shared store, or `null` to keep tokens in isolate memory only (said explicitly). */
@@ -45,6 +61,8 @@ export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions
   /** Retries within one call; used only while no failure is remembered. */
   retry?: RetryOptions;
   backOff?: BackOffOptions;
+  /** The token coordinator (a Durable Object, coordinator-client.ts), or null/absent: KV alone. */
+  coordinator?: TokenCoordinatorClient | null;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
   random?: () => number;
@@ -61,12 +79,33 @@ export interface BackOffOptions {
 export interface GetTokenOptions {
   /** `ctx.waitUntil`, for the background renewal. Without it the renewal is skipped. */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * Where this isolate runs (`request.cf.colo` on Workers). With it, the renewal point
+   * is drawn from the location and the token instead of at random, so that locations
+   * renew one after another rather than together.
+   */
+  location?: string;
 }
 
 export const MIN_SAFETY_MARGIN_SECONDS = 60;
 export const KV_TIMEOUT_MS = 1_000;
 const RENEW_AFTER_FRACTION = 0.75;
 const RENEW_JITTER_FRACTION = 0.1;
+/** With a location: its slot within 50 % to 95 % of the usable lifetime... */
+const SLOT_FROM_FRACTION = 0.5;
+const SLOT_SPAN_FRACTION = 0.45;
+/** ...and each isolate up to 30 s after it, so that one isolate of a location renews and the others find its token in KV. */
+const SLOT_ISOLATE_JITTER_MS = 30_000;
+
+/** A number in [0, 1) from a string (FNV-1a, 32 bits): the same everywhere for the same text. */
+function spread(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash / 2 ** 32;
+}
 
 interface HeldToken extends IssuedToken {
   /** When this isolate starts a background renewal. */
@@ -111,6 +150,8 @@ export class ClientCredentialsTokenCache {
   private refusal: RefusalEpisode | null = null;
   /** The token last forgotten, so that 50 requests refused together cost one KV delete. */
   private forgotten: string | null = null;
+  /** Where this isolate runs, once a request said so. */
+  private location: string | undefined;
 
   /**
    * @throws {ConfigError} for a missing or invalid option
@@ -161,6 +202,7 @@ export class ClientCredentialsTokenCache {
    *   once, with `retryAfterSeconds` = the seconds left, while a back-off lasts
    */
   async getToken(options: GetTokenOptions = {}): Promise<string> {
+    if (options.location !== undefined && this.location === undefined) this.location = options.location;
     const now = this.now();
     const held = this.held;
     const backOff = this.backOff && now < this.backOff.until ? this.backOff : null;
@@ -248,8 +290,15 @@ export class ClientCredentialsTokenCache {
     // Fractions of the usable lifetime (up to the safety margin), so that even a
     // 5-minute token leaves a renewal window of about a minute before it is unusable.
     const usableLifetime = token.expiresAt - this.marginMs - token.obtainedAt;
-    const renewFraction = RENEW_AFTER_FRACTION + this.random() * RENEW_JITTER_FRACTION;
-    this.held = { ...token, renewAt: token.obtainedAt + usableLifetime * renewFraction };
+    let renewAt: number;
+    if (this.location === undefined) {
+      renewAt = token.obtainedAt + usableLifetime * (RENEW_AFTER_FRACTION + this.random() * RENEW_JITTER_FRACTION);
+    } else {
+      const slot = SLOT_FROM_FRACTION + SLOT_SPAN_FRACTION * spread(`${this.location}|${token.obtainedAt}`);
+      const latest = token.obtainedAt + usableLifetime * (SLOT_FROM_FRACTION + SLOT_SPAN_FRACTION);
+      renewAt = Math.min(latest, token.obtainedAt + usableLifetime * slot + this.random() * SLOT_ISOLATE_JITTER_MS);
+    }
+    this.held = { ...token, renewAt };
     return this.held;
   }
 
@@ -258,12 +307,44 @@ export class ClientCredentialsTokenCache {
     const now = this.now();
     // A usable token wins over any back-off record: a record left behind never delays it.
     if (stored && this.usable(stored, now)) {
-      logEvent("info", "token_cache_hit", { tier: "kv", client: this.options.clientId, expiresAt: new Date(stored.expiresAt).toISOString() });
+      logEvent("info", "token_cache_hit", {
+        tier: "kv",
+        client: this.options.clientId,
+        expiresAt: new Date(stored.expiresAt).toISOString(),
+      });
       return this.hold(stored);
     }
     if (this.adopt(record, now)) throw rememberedFailure(record!, now);
     logEvent("info", "token_cache_miss", { client: this.options.clientId });
+    const coordinated = await this.fromCoordinator({});
+    if (coordinated) return this.hold(coordinated);
     return this.hold(await this.fetchAndShare(record));
+  }
+
+  /**
+   * A token from the coordinator, shared through KV with this location; null when
+   * there is no coordinator or it could not be asked (then the caller asks the
+   * endpoint). A token request that failed at the coordinator is remembered as ours.
+   */
+  private async fromCoordinator(ask: { fresherThan?: number }): Promise<IssuedToken | null> {
+    const coordinator = this.options.coordinator;
+    if (!coordinator) return null;
+    const started = this.now();
+    let token: IssuedToken;
+    try {
+      token = await coordinator.token(ask);
+    } catch (error) {
+      if (error instanceof TokenRequestError) throw await this.rememberFailure(error, started);
+      logEvent("warn", "token_coordinator_failed", {
+        client: this.options.clientId,
+        reason: error instanceof Error ? error.message : String(error),
+        action: "ask_token_endpoint",
+      });
+      return null;
+    }
+    if (!this.usable(token, this.now())) return null;
+    await this.kvCall((store) => store.write(token, this.now()), "KV write");
+    return token;
   }
 
   /**
@@ -279,7 +360,12 @@ export class ClientCredentialsTokenCache {
     if (now >= record.until) return false;
     if (!this.backOff || this.backOff.until < record.until) {
       this.backOff = record;
-      logEvent("info", "token_backoff_shared", { client: this.options.clientId, code: record.code, step: record.step, leftMs: record.until - now });
+      logEvent("info", "token_backoff_shared", {
+        client: this.options.clientId,
+        code: record.code,
+        step: record.step,
+        leftMs: record.until - now,
+      });
     }
     return true;
   }
@@ -293,6 +379,12 @@ export class ClientCredentialsTokenCache {
         return;
       }
       if (this.adopt(record, this.now())) return; // another isolate's renewal failed: wait too
+      const coordinated = await this.fromCoordinator({ fresherThan: current.obtainedAt });
+      if (coordinated) {
+        logEvent("info", "token_renewed", { source: "coordinator", client: this.options.clientId });
+        this.hold(coordinated);
+        return;
+      }
       this.hold(await this.fetchAndShare(record));
       logEvent("info", "token_renewed", { source: "token_endpoint", client: this.options.clientId });
     } catch (error) {

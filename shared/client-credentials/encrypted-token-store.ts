@@ -70,8 +70,7 @@ export class EncryptedTokenStore {
         base64url.decode(ciphertext) as Uint8Array<ArrayBuffer>,
       );
       const token = JSON.parse(new TextDecoder().decode(plaintext)) as IssuedToken;
-      const valid =
-        typeof token.accessToken === "string" && Number.isFinite(token.obtainedAt) && Number.isFinite(token.expiresAt);
+      const valid = typeof token.accessToken === "string" && Number.isFinite(token.obtainedAt) && Number.isFinite(token.expiresAt);
       return valid ? token : null;
     } catch {
       return null; // another secret (rotated) or a tampered value: as good as absent

@@ -6,9 +6,16 @@
  * @module
  */
 export * from "./client-credentials-token-cache.ts";
+export * from "./coordinator-client.ts";
 export * from "./encrypted-token-store.ts";
 export * from "./request-token.ts";
 export * from "./request-token-with-retries.ts";
 export {
-  backOffDelayMs, backOffStoreKey, isConfigurationRejection, TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS, type BackOffRecord,
+  type BackOffRecord,
+  backOffDelayMs,
+  backOffStoreKey,
+  isConfigurationRejection,
+  TOKEN_BACKOFF_BASE_MS,
+  TOKEN_BACKOFF_MAX_MS,
 } from "./token-backoff.ts";
+export * from "./token-coordinator.ts";

@@ -8,7 +8,7 @@
  */
 import { TokenRequestError } from "../errors.ts";
 import { numberOption } from "../options.ts";
-import { requestToken, type IssuedToken, type TokenEndpointOptions } from "./request-token.ts";
+import { type IssuedToken, requestToken, type TokenEndpointOptions } from "./request-token.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */

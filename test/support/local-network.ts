@@ -60,7 +60,14 @@ export default {
     }
     return new Response("unknown fault", { status: 404 });
   },
-};`;
+};
+
+// A token coordinator that is down: every call to it fails.
+export class BrokenCoordinator {
+  async fetch() {
+    throw new Error("the coordinator is down");
+  }
+}`;
 
 /** The string vars of a worker's wrangler config. */
 function wranglerVars(configPath: string): Record<string, string> {
@@ -79,6 +86,10 @@ export interface LocalNetworkOptions {
   serviceBinding?: boolean;
   /** Settings of MyService over its defaults (e.g. COGNITO_ALLOWED_CLIENT_IDS without MyBFF). */
   serviceVars?: Record<string, string>;
+  /** MyBFF's TOKEN_COORDINATOR binding: MyBFF's own Durable Object (in bff-1), one that always fails, or none. */
+  coordinator?: "on" | "broken";
+  /** Keep KV and Durable Object storage in this folder (across networks), instead of in memory. */
+  persistTo?: string;
 }
 
 export interface LocalNetwork {
@@ -92,6 +103,8 @@ export interface LocalNetwork {
   /** Opens or shuts the faults worker's gated token endpoint (`/token/gate`; open at the start). */
   setGate(open: boolean): Promise<void>;
   tokenRequests(): Promise<number>;
+  /** MyBFF's token coordinator, asked as an isolate asks it (with coordinator: "on"). */
+  coordinator(): Promise<Response>;
   /** Every line the workers wrote to stdout and stderr so far. */
   logs: string[];
   dispose(): Promise<void>;
@@ -117,6 +130,12 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     kvNamespaces: { TOKEN_CACHE: TOKEN_CACHE_NAMESPACE },
     serviceBindings: options.serviceBinding === false ? {} : { MY_SERVICE: "myservice" },
     outboundService: "router",
+    durableObjects:
+      options.coordinator === "on"
+        ? { TOKEN_COORDINATOR: { className: "TokenCoordinator", scriptName: "bff-1", useSQLite: true } }
+        : options.coordinator === "broken"
+          ? { TOKEN_COORDINATOR: { className: "BrokenCoordinator", scriptName: "faults" } }
+          : {},
   }));
   const logs: string[] = [];
   const collect = (stream: NodeJS.ReadableStream) => {
@@ -128,7 +147,11 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
       logs.push(...lines.filter((line) => line.trim() !== ""));
     });
   };
+  const persist = options.persistTo
+    ? { kvPersist: join(options.persistTo, "kv"), durableObjectsPersist: join(options.persistTo, "do") }
+    : {};
   const mf = new Miniflare({
+    ...persist,
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       collect(stdout);
       collect(stderr);
@@ -189,6 +212,11 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),
     tokenRequests: async () =>
       ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number }).tokensIssuedTotal,
+    coordinator: async () => {
+      const namespace = await mf.getDurableObjectNamespace("TOKEN_COORDINATOR", "bff-1");
+      const stub = namespace.get(namespace.idFromName("token-coordinator"));
+      return (await stub.fetch("https://token-coordinator.internal/token", { method: "POST", body: "{}" })) as unknown as Response;
+    },
     logs,
     dispose: () => mf.dispose(),
   };

@@ -3,7 +3,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  ClientCredentialsTokenCache, type ClientCredentialsTokenCacheOptions,
+  ClientCredentialsTokenCache,
+  type ClientCredentialsTokenCacheOptions,
 } from "../../../shared/client-credentials/client-credentials-token-cache";
 import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
@@ -219,7 +220,9 @@ describe("faults", () => {
 
   it("logs a rejected client as a configuration problem, without the secret", async () => {
     endpoint.behaviour = "invalid_client";
-    await isolate().getToken().catch(() => undefined);
+    await isolate()
+      .getToken()
+      .catch(() => undefined);
     const line = logs.find((l) => l.includes('"token_request_failed"'))!;
     expect(JSON.parse(line)).toMatchObject({ code: "TOKEN_REQUEST_REJECTED", oauthError: "invalid_client", configurationProblem: true });
     for (const l of logs) expect(l).not.toContain(SECRET);

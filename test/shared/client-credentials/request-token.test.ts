@@ -1,9 +1,9 @@
 // One token request and its bounded retries, against a token endpoint that
 // misbehaves on demand.
 import { describe, expect, it } from "vitest";
-import { TokenRequestError } from "../../../shared/errors";
 import { requestToken, type TokenEndpointOptions } from "../../../shared/client-credentials/request-token";
 import { requestTokenWithRetries } from "../../../shared/client-credentials/request-token-with-retries";
+import { TokenRequestError } from "../../../shared/errors";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
 const SECRET = "s3cr3t+/=:%&value";
@@ -119,7 +119,9 @@ describe("requestTokenWithRetries", () => {
   it("stops after maxAttempts", async () => {
     const endpoint = new FakeTokenEndpoint();
     endpoint.behaviour = "500";
-    expect((await failure(requestTokenWithRetries(options(endpoint), { ...fast, maxAttempts: 3 }))).code).toBe("TOKEN_ENDPOINT_UNAVAILABLE");
+    expect((await failure(requestTokenWithRetries(options(endpoint), { ...fast, maxAttempts: 3 }))).code).toBe(
+      "TOKEN_ENDPOINT_UNAVAILABLE",
+    );
     expect(endpoint.calls).toBe(3);
   });
 

@@ -5,11 +5,15 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  ClientCredentialsTokenCache, type ClientCredentialsTokenCacheOptions,
+  ClientCredentialsTokenCache,
+  type ClientCredentialsTokenCacheOptions,
 } from "../../../shared/client-credentials/client-credentials-token-cache";
 import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
 import {
-  backOffDelayMs, backOffStoreKey, isConfigurationRejection, parseBackOffRecord,
+  backOffDelayMs,
+  backOffStoreKey,
+  isConfigurationRejection,
+  parseBackOffRecord,
 } from "../../../shared/client-credentials/token-backoff";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
@@ -193,7 +197,14 @@ describe("shared through KV", () => {
     endpoint.behaviour = "500";
     await rejection(isolate().getToken());
     const record = JSON.parse((await kv().get(await backOffKey()))!);
-    expect(record).toEqual({ v: 1, kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 1, until: clock + 2_000, status: 500 });
+    expect(record).toEqual({
+      v: 1,
+      kind: "token_endpoint",
+      code: "TOKEN_ENDPOINT_UNAVAILABLE",
+      step: 1,
+      until: clock + 2_000,
+      status: 500,
+    });
     expect(JSON.stringify(record)).not.toContain(SECRET);
     const others = await Promise.all(Array.from({ length: 4 }, () => rejection(isolate().getToken())));
     expect(others.map((e) => e.retryAfterSeconds)).toEqual([2, 2, 2, 2]);
@@ -221,7 +232,10 @@ describe("shared through KV", () => {
   it("never lets a record delay a good token that is in KV", async () => {
     const token = await isolate().getToken();
     const until = clock + 60_000;
-    await kv().put(await backOffKey(), JSON.stringify({ v: 1, kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 6, until }));
+    await kv().put(
+      await backOffKey(),
+      JSON.stringify({ v: 1, kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 6, until }),
+    );
     expect(await isolate().getToken()).toBe(token);
     expect(endpoint.calls).toBe(1);
   });
@@ -239,7 +253,12 @@ describe("shared through KV", () => {
 
   it("ignores a record that is not its own format, and waits no longer than the cap for a far one", async () => {
     const now = 1_000_000;
-    for (const text of ["nonsense", "{}", '{"v":1,"kind":"x","code":"TOKEN_ENDPOINT_UNAVAILABLE","step":1,"until":2}', '{"v":1,"kind":"refused","code":"EVIL","step":1,"until":2}']) {
+    for (const text of [
+      "nonsense",
+      "{}",
+      '{"v":1,"kind":"x","code":"TOKEN_ENDPOINT_UNAVAILABLE","step":1,"until":2}',
+      '{"v":1,"kind":"refused","code":"EVIL","step":1,"until":2}',
+    ]) {
       expect(parseBackOffRecord(text, now, 60_000)).toBeNull();
     }
     const far = JSON.stringify({ v: 1, kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 3, until: 9e15 });

@@ -18,7 +18,11 @@ function svg(name, attributes, text) {
 
 function drawChart(days) {
   for (const child of [...chart.children]) if (child.tagName !== "title") child.remove();
-  const width = 600, height = 240, padX = 50, padTop = 30, padBottom = 40;
+  const width = 600,
+    height = 240,
+    padX = 50,
+    padTop = 30,
+    padBottom = 40;
   const temperatures = days.map((d) => d.temperatureC);
   const min = Math.min(0, ...temperatures) - 5;
   const max = Math.max(0, ...temperatures) + 5;

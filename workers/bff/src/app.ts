@@ -5,13 +5,10 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
-import { TokenRequestError } from "edge-cc-auth";
+import { logEvent, TokenRequestError } from "edge-cc-auth";
 import { isConfigurationRejection } from "edge-cc-auth/client-credentials";
-import { misconfigured } from "edge-cc-auth/hono";
-import { answerError, notFoundProblem, problem } from "edge-cc-auth/hono";
-import { waitUntilOf } from "edge-cc-auth/hono";
-import { logEvent } from "edge-cc-auth";
+import { answerError, misconfigured, notFoundProblem, problem, waitUntilOf } from "edge-cc-auth/hono";
+import { HTTPException } from "hono/http-exception";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
 import { weatherForecastRoute } from "./routes/weather-forecast";
 import { bffRuntime } from "./runtime";
@@ -20,13 +17,18 @@ export const app = new OpenAPIHono<{ Bindings: Env }>();
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
+/** The Cloudflare location serving the request (`cf.colo`); absent locally. It spreads renewals between locations. */
+function locationOf(request: Request): string | undefined {
+  const colo = (request as Request & { cf?: { colo?: unknown } }).cf?.colo;
+  return typeof colo === "string" && colo !== "" ? colo : undefined;
+}
+
 /** Ends the request with a problem answer (handled by onError, as hono does). */
 function fail(status: 502 | 503 | 504 | 500, res: Response): never {
   throw new HTTPException(status, { res });
 }
 
-const badGateway = () =>
-  problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" });
+const badGateway = () => problem({ status: 502, title: "Bad Gateway", detail: "The weather service failed.", code: "upstream_failed" });
 
 /**
  * No token: Cognito refused the client itself (500, nothing to retry), MyService
@@ -38,13 +40,16 @@ function tokenUnavailable(error: TokenRequestError): never {
   if (isConfigurationRejection(error)) fail(500, misconfigured());
   if (error.code === "FRESH_TOKEN_REFUSED") fail(502, badGateway());
   const retryAfter = Math.max(1, error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
-  return fail(503, problem({
-    status: 503,
-    title: "Service Unavailable",
-    detail: "The weather service cannot be reached right now.",
-    code: "token_unavailable",
-    headers: { "Retry-After": String(retryAfter) },
-  }));
+  return fail(
+    503,
+    problem({
+      status: 503,
+      title: "Service Unavailable",
+      detail: "The weather service cannot be reached right now.",
+      code: "token_unavailable",
+      headers: { "Retry-After": String(retryAfter) },
+    }),
+  );
 }
 
 function upstreamFailed(failure: UpstreamFailure): never {
@@ -62,7 +67,10 @@ function upstreamFailed(failure: UpstreamFailure): never {
     logEvent("error", "my_service_failed", { kind: failure.kind, status: failure.kind === "status" ? failure.status : undefined });
   }
   if (failure.kind === "timeout") {
-    fail(504, problem({ status: 504, title: "Gateway Timeout", detail: "The weather service did not answer in time.", code: "upstream_timeout" }));
+    fail(
+      504,
+      problem({ status: 504, title: "Gateway Timeout", detail: "The weather service did not answer in time.", code: "upstream_timeout" }),
+    );
   }
   fail(502, badGateway());
 }
@@ -78,7 +86,7 @@ app.openapi(weatherForecastRoute, async (c) => {
   const { config, tokens } = runtime;
   const target = { binding: c.env.MY_SERVICE, baseUrl: config.myServiceUrl, timeoutMs: config.myServiceTimeoutMs };
   try {
-    const token = await tokens.getToken({ waitUntil: waitUntilOf(c) });
+    const token = await tokens.getToken({ waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
     let result = await fetchWeatherForecast(target, token);
     if (!result.ok && result.kind === "status" && result.status === 401) {
       // The token was refused (a key dropped by a rotation, a revoked token): get a
@@ -87,7 +95,7 @@ app.openapi(weatherForecastRoute, async (c) => {
       // once with FRESH_TOKEN_REFUSED (502), with no token request and no MyService call.
       logEvent("warn", "my_service_refused_token", { action: "retry_with_new_token" });
       await tokens.reportRefused(token);
-      const fresh = await tokens.getToken({ waitUntil: waitUntilOf(c) });
+      const fresh = await tokens.getToken({ waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
       result = await fetchWeatherForecast(target, fresh);
       if (!result.ok && result.kind === "status" && result.status === 401) await tokens.reportRefused(fresh);
     }

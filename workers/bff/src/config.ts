@@ -9,7 +9,7 @@ import { z } from "@hono/zod-openapi";
 import { ConfigError } from "edge-cc-auth";
 import { TOKEN_BACKOFF_MAX_MS } from "edge-cc-auth/client-credentials";
 
-export const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
+const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
 const DEFAULT_TIMEOUT_MS = 5_000;
 const MAX_TIMEOUT_MS = 60_000;
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -36,7 +36,7 @@ const millisecondsUpTo = (max: number) =>
 const milliseconds = millisecondsUpTo(MAX_TIMEOUT_MS);
 const MAX_BACKOFF_MS = 3_600_000;
 
-export const bffSettingsSchema = z.object({
+const bffSettingsSchema = z.object({
   AUTH_SERVER_TOKEN_ENDPOINT_URL: required().refine(httpUrl, { message: "must be an http(s) URL" }),
   AUTH_SERVER_MYBFF_CLIENT_ID: required(),
   AUTH_SERVER_MYBFF_CLIENT_SECRET: required(SECRET_HINT),

@@ -1,6 +1,7 @@
 /**
  * MyBFF: `GET /weatherforecast` calls MyService with a client-credentials token
- * that every isolate shares through Workers KV; `GET /openapi.json`; `GET /docs`.
+ * that every isolate shares through Workers KV (and, with a `TOKEN_COORDINATOR`
+ * binding, gets from one Durable Object); `GET /openapi.json`; `GET /docs`.
  *
  * The application (app.ts) is wrapped, not edited: the security headers apply to
  * every answer the worker makes, and the rate limit runs before the forecast
@@ -13,6 +14,9 @@ import { Hono } from "hono";
 import { app } from "./app";
 import { announceRateLimit, rateLimit } from "./rate-limit";
 import { securityHeaders } from "./security-headers";
+
+// The Durable Object class of the opt-in token coordinator (workers/bff/wrangler.toml).
+export { TokenCoordinator } from "./token-coordinator";
 
 // Once per isolate, at startup: a missing limit is worth a line in the logs.
 announceRateLimit(env);

@@ -10,21 +10,20 @@ import { isTimeout, readBodyText } from "edge-cc-auth";
 /** What the BFF returns: the post's record type has no `temperatureF`. */
 export const bffForecastSchema = z
   .object({
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).openapi({ example: "2024-02-10" }),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .openapi({ example: "2024-02-10" }),
     temperatureC: z.number().int().openapi({ example: 23 }),
     summary: z.string().openapi({ example: "Mild" }),
   })
   .openapi("WeatherForecast");
 
-export type BffForecast = z.infer<typeof bffForecastSchema>;
+type BffForecast = z.infer<typeof bffForecastSchema>;
 
 const upstreamSchema = z.array(bffForecastSchema).length(5);
 
-export type UpstreamFailure =
-  | { kind: "unreachable" }
-  | { kind: "timeout" }
-  | { kind: "status"; status: number }
-  | { kind: "invalid_body" };
+export type UpstreamFailure = { kind: "unreachable" } | { kind: "timeout" } | { kind: "status"; status: number } | { kind: "invalid_body" };
 
 export type UpstreamResult = { ok: true; forecast: BffForecast[] } | ({ ok: false } & UpstreamFailure);
 

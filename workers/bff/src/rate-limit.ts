@@ -12,9 +12,10 @@
  * and the isolate says so once when it starts, in a `rate_limit_off` warning.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+
 import { ConfigError, logEvent, oncePerEnv } from "edge-cc-auth";
 import { misconfigured, problem } from "edge-cc-auth/hono";
+import type { MiddlewareHandler } from "hono";
 import { clientKey } from "./client-address";
 
 /**
@@ -22,7 +23,7 @@ import { clientKey } from "./client-address";
  * (the binding does not say when a key's count resets; one period is the longest
  * wait). Cloudflare accepts 10 or 60; a test checks that the two agree.
  */
-export const RATE_LIMIT_PERIOD_SECONDS = 10;
+const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 interface RateLimitEnv {
   WEATHER_RATE_LIMITER?: RateLimit;
@@ -43,9 +44,7 @@ function offReason(env: RateLimitEnv): string | null {
 }
 
 /** The limiter of this isolate, or null when there is none. */
-const limiterOf = oncePerEnv((env: RateLimitEnv): RateLimit | null =>
-  offReason(env) === null ? env.WEATHER_RATE_LIMITER! : null,
-);
+const limiterOf = oncePerEnv((env: RateLimitEnv): RateLimit | null => (offReason(env) === null ? env.WEATHER_RATE_LIMITER! : null));
 
 /**
  * Says once, when the isolate starts, that nothing is limited (a `rate_limit_off`

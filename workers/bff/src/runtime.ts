@@ -4,8 +4,8 @@
  * @module
  */
 import { oncePerEnv, setLogLevel } from "edge-cc-auth";
-import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
-import { readBffConfig, type BffConfig } from "./config";
+import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
+import { type BffConfig, readBffConfig } from "./config";
 
 export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: ClientCredentialsTokenCache } => {
   const config = readBffConfig(env);
@@ -19,6 +19,14 @@ export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: Cl
     clientAuthentication: config.tokenClientAuthentication,
     backOff: config.tokenBackOff,
     kv: env.TOKEN_CACHE,
+    // Opt-in (workers/bff/wrangler.toml): without the binding, KV alone, as before.
+    coordinator: coordinatorOf(env),
   });
   return { config, tokens };
 });
+
+/** The token coordinator's client when the worker has the binding (it is not in the generated Env: it is commented out by default). */
+function coordinatorOf(env: Env): ReturnType<typeof coordinatorClient> | null {
+  const binding = (env as Env & { TOKEN_COORDINATOR?: CoordinatorNamespace }).TOKEN_COORDINATOR;
+  return binding ? coordinatorClient(binding) : null;
+}

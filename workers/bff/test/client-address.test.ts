@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { clientKey, UNKNOWN_CLIENT } from "../src/client-address";
 
 const keyOf = (address?: string) =>
-  clientKey(new Request("https://mybff.example/weatherforecast", { headers: address === undefined ? {} : { "CF-Connecting-IP": address } }));
+  clientKey(
+    new Request("https://mybff.example/weatherforecast", { headers: address === undefined ? {} : { "CF-Connecting-IP": address } }),
+  );
 
 describe("clientKey", () => {
   it("is the IPv4 address itself", () => {

@@ -1,8 +1,8 @@
 // MyBFF when its dependencies misbehave: each fault gives the documented status
 // within the timeout, as a clean problem, and nothing secret leaks.
 import { afterAll, describe, expect, it } from "vitest";
-import { DEV_SECRET } from "../../../test/support/cognito-local";
-import { startLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "../../../test/support/local-network";
+import { DEV_SECRET } from "#test/support/cognito-local.ts";
+import { type LocalNetwork, type LocalNetworkOptions, startLocalNetwork } from "#test/support/local-network.ts";
 
 const FAULTS = "http://127.0.0.1:8790";
 const networks: LocalNetwork[] = [];
@@ -152,7 +152,10 @@ describe("MyService faults", () => {
   });
 
   it("answers 504 within its timeout when MyService is slow", async () => {
-    const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: `${FAULTS}/service/slow`, MY_SERVICE_TIMEOUT_MS: "500" } });
+    const net = await network({
+      serviceBinding: false,
+      bffVars: { MY_SERVICE_URL: `${FAULTS}/service/slow`, MY_SERVICE_TIMEOUT_MS: "500" },
+    });
     const { response, ms } = await timed(net.bff().fetch("/weatherforecast"));
     await expectProblem(response, 504, "upstream_timeout");
     expect(ms).toBeLessThan(3_000);
@@ -202,16 +205,15 @@ describe("MyService faults", () => {
 });
 
 describe("configuration", () => {
-  it.each([
-    "AUTH_SERVER_TOKEN_ENDPOINT_URL",
-    "AUTH_SERVER_MYBFF_CLIENT_ID",
-    "AUTH_SERVER_MYBFF_CLIENT_SECRET",
-  ])("answers 500 misconfigured and names %s in the log when it is missing", async (variable) => {
-    const net = await network({ bffVars: { [variable]: null } });
-    const text = await expectProblem(await net.bff().fetch("/weatherforecast"), 500, "misconfigured");
-    expect(text).not.toContain(variable);
-    await expect.poll(() => net.logs.some((line) => line.includes('"bff_misconfigured"') && line.includes(variable))).toBe(true);
-  });
+  it.each(["AUTH_SERVER_TOKEN_ENDPOINT_URL", "AUTH_SERVER_MYBFF_CLIENT_ID", "AUTH_SERVER_MYBFF_CLIENT_SECRET"])(
+    "answers 500 misconfigured and names %s in the log when it is missing",
+    async (variable) => {
+      const net = await network({ bffVars: { [variable]: null } });
+      const text = await expectProblem(await net.bff().fetch("/weatherforecast"), 500, "misconfigured");
+      expect(text).not.toContain(variable);
+      await expect.poll(() => net.logs.some((line) => line.includes('"bff_misconfigured"') && line.includes(variable))).toBe(true);
+    },
+  );
 
   it("names MY_SERVICE_URL when there is neither it nor the binding", async () => {
     const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: null } });

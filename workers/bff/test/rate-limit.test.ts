@@ -5,8 +5,12 @@
 // is limited and the isolate says so once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  configuredRateLimit, measureRateLimit, msUntilFreshWindow, startRateLimitedBff, waitForFreshWindow,
-} from "../../../scripts/reliability/rate-limit.mjs";
+  configuredRateLimit,
+  measureRateLimit,
+  msUntilFreshWindow,
+  startRateLimitedBff,
+  waitForFreshWindow,
+} from "#scripts/reliability/rate-limit.mjs";
 
 type Bff = Awaited<ReturnType<typeof startRateLimitedBff>>;
 const { limit, period } = configuredRateLimit();

@@ -4,7 +4,7 @@
 // the worker over https only. The Chromium tests (test/browser) check that the
 // page and Swagger UI still work under this policy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRateLimitedBff } from "../../../scripts/reliability/rate-limit.mjs";
+import { startRateLimitedBff } from "#scripts/reliability/rate-limit.mjs";
 
 type Bff = Awaited<ReturnType<typeof startRateLimitedBff>>;
 let bff: Bff;
@@ -17,7 +17,11 @@ afterAll(() => bff?.dispose());
 function directives(policy: string | null): Record<string, string[]> {
   expect(policy).toBeTruthy();
   return Object.fromEntries(
-    policy!.split(";").map((part) => part.trim().split(/\s+/)).filter(([name]) => name).map(([name, ...values]) => [name!, values]),
+    policy!
+      .split(";")
+      .map((part) => part.trim().split(/\s+/))
+      .filter(([name]) => name)
+      .map(([name, ...values]) => [name!, values]),
   );
 }
 
@@ -34,20 +38,26 @@ function expectCommonHeaders(headers: Headers) {
 }
 
 describe("static assets (public/_headers)", () => {
-  it.each(["/", "/index.html", "/app.js", "/app.css", "/docs/", "/docs/init.js", "/docs/vendor/swagger-ui-bundle.js", "/docs/vendor/swagger-ui.css"])(
-    "%s carries the policy of the page",
-    async (path) => {
-      const response = await bff.fetch(path);
-      await response.body?.cancel();
-      expect(response.status).toBe(200);
-      const policy = expectCommonHeaders(response.headers);
-      expect(policy["script-src"]).toEqual(["'self'"]);
-      expect(policy["style-src"]).toEqual(["'self'"]);
-      expect(policy["connect-src"]).toEqual(["'self'"]);
-      // Rules cannot tell https from http; over http a browser ignores it (RFC 6797 §8.1).
-      expect(response.headers.get("Strict-Transport-Security")).toMatch(/^max-age=\d{7,}/);
-    },
-  );
+  it.each([
+    "/",
+    "/index.html",
+    "/app.js",
+    "/app.css",
+    "/docs/",
+    "/docs/init.js",
+    "/docs/vendor/swagger-ui-bundle.js",
+    "/docs/vendor/swagger-ui.css",
+  ])("%s carries the policy of the page", async (path) => {
+    const response = await bff.fetch(path);
+    await response.body?.cancel();
+    expect(response.status).toBe(200);
+    const policy = expectCommonHeaders(response.headers);
+    expect(policy["script-src"]).toEqual(["'self'"]);
+    expect(policy["style-src"]).toEqual(["'self'"]);
+    expect(policy["connect-src"]).toEqual(["'self'"]);
+    // Rules cannot tell https from http; over http a browser ignores it (RFC 6797 §8.1).
+    expect(response.headers.get("Strict-Transport-Security")).toMatch(/^max-age=\d{7,}/);
+  });
 
   it("is not itself served", async () => {
     const response = await bff.fetch("/_headers");

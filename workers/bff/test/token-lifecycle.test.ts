@@ -1,8 +1,8 @@
 // MyBFF's token across a key rotation, and what an attacker who reads the KV
 // namespace gets: nothing usable.
 import { afterEach, describe, expect, it } from "vitest";
-import { clientIdOf, DEV_SECRET } from "../../../test/support/cognito-local";
-import { startLocalNetwork, type LocalNetwork } from "../../../test/support/local-network";
+import { clientIdOf, DEV_SECRET } from "#test/support/cognito-local.ts";
+import { type LocalNetwork, startLocalNetwork } from "#test/support/local-network.ts";
 
 let network: LocalNetwork | undefined;
 afterEach(async () => {

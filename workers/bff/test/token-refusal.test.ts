@@ -3,7 +3,7 @@
 // fetching tokens for the back-off and answers 502 at once, in every isolate.
 // Token requests counted at cognito-local.
 import { afterEach, describe, expect, it } from "vitest";
-import { startLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "../../../test/support/local-network";
+import { type LocalNetwork, type LocalNetworkOptions, startLocalNetwork } from "#test/support/local-network.ts";
 
 // Long enough that every request of a test falls inside the first back-off.
 const LONG_BACKOFF = { TOKEN_BACKOFF_BASE_MS: "30000", TOKEN_BACKOFF_MAX_MS: "30000" };

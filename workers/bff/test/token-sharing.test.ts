@@ -1,7 +1,7 @@
 // One Cognito token for every MyBFF isolate: several isolates (separate workers in
 // one workerd) bound to one KV namespace, counted at cognito-local.
 import { afterEach, describe, expect, it } from "vitest";
-import { startLocalNetwork, type LocalNetwork } from "../../../test/support/local-network";
+import { type LocalNetwork, startLocalNetwork } from "#test/support/local-network.ts";
 
 let network: LocalNetwork | undefined;
 afterEach(async () => {
@@ -35,9 +35,7 @@ describe("token sharing between isolates", () => {
 
   it("makes at most one token request per isolate when all start cold at once", async () => {
     network = await startLocalNetwork({ bffCount: 3 });
-    const responses = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => network!.bff(1 + (i % 3)).fetch("/weatherforecast")),
-    );
+    const responses = await Promise.all(Array.from({ length: 300 }, (_, i) => network!.bff(1 + (i % 3)).fetch("/weatherforecast")));
     expect(await okCount(responses)).toBe(300);
     const tokenRequests = await network.tokenRequests();
     expect(tokenRequests).toBeGreaterThanOrEqual(1);

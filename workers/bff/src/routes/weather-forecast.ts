@@ -18,9 +18,13 @@ export const weatherForecastRoute = createRoute({
       headers: z.object({ "Cache-Control": z.literal("no-store") }),
       content: { "application/json": { schema: z.array(bffForecastSchema).length(5) } },
     },
-    500: problemResponse("MyBFF is misconfigured: a setting, or Cognito refuses its client (`invalid_client`, `unauthorized_client`, `invalid_scope`)."),
+    500: problemResponse(
+      "MyBFF is misconfigured: a setting, or Cognito refuses its client (`invalid_client`, `unauthorized_client`, `invalid_scope`).",
+    ),
     502: problemResponse("MyService failed, answered something unusable or a redirect, or refuses the tokens Cognito issues to MyBFF."),
-    503: problemResponse("No access token can be had from Cognito right now; retry after `Retry-After` (the time left in MyBFF's back-off)."),
+    503: problemResponse(
+      "No access token can be had from Cognito right now; retry after `Retry-After` (the time left in MyBFF's back-off).",
+    ),
     504: problemResponse("MyService did not answer in time."),
   },
 });
