@@ -91,9 +91,7 @@ async function verificationProcess({ quick, withEconomy }) {
     }
     const micros = Object.fromEntries(IMPLEMENTATIONS.map((c) => [`${c.impl}/${c.mode}`, median(samples.get(c.label))]));
     const stages = Object.fromEntries(stageNames.map((name) => [name, median(stageSamples.get(name))]));
-    const economy = withEconomy
-      ? JSON.parse((await call(`/economy?isolates=8&requests=${quick ? 600 : 4000}&hours=3`)).body)
-      : undefined;
+    const economy = withEconomy ? JSON.parse((await call(`/economy?isolates=8&requests=${quick ? 600 : 4000}&hours=3`)).body) : undefined;
     return { micros, stages, rounds, n, economy };
   } finally {
     await mf.dispose();
@@ -110,7 +108,13 @@ async function verificationCost(quick, progress) {
   const rows = IMPLEMENTATIONS.map((c) => {
     const key = `${c.impl}/${c.mode}`;
     const s = spread(runs.map((run) => run.micros[key]));
-    return { ...c, microseconds: s.median, range: [s.min, s.max], runs: s.runs, xFloor: spread(runs.map((run) => run.micros[key] / run.micros["floor/distinct"])) };
+    return {
+      ...c,
+      microseconds: s.median,
+      range: [s.min, s.max],
+      runs: s.runs,
+      xFloor: spread(runs.map((run) => run.micros[key] / run.micros["floor/distinct"])),
+    };
   });
   const stages = Object.keys(runs[0].stages).map((name) => {
     const s = spread(runs.map((run) => run.stages[name]));
@@ -118,17 +122,40 @@ async function verificationCost(quick, progress) {
   });
   // Ratios within each run, then their spread over the runs.
   const ratios = {
-    ...Object.fromEntries(PEERS.map((peer) => [`repeated vs ${peer}`, spread(runs.map((run) => run.micros[`${peer}/distinct`] / run.micros["ours/repeated"]), 1)])),
+    ...Object.fromEntries(
+      PEERS.map((peer) => [
+        `repeated vs ${peer}`,
+        spread(
+          runs.map((run) => run.micros[`${peer}/distinct`] / run.micros["ours/repeated"]),
+          1,
+        ),
+      ]),
+    ),
     "distinct vs floor": spread(runs.map((run) => run.micros["ours/distinct"] / run.micros["floor/distinct"])),
   };
-  return { processes, rounds: runs[0].rounds, n: runs[0].n, repeatedFactor: REPEATED_FACTOR, rows, stages, ratios, economy: runs[0].economy };
+  return {
+    processes,
+    rounds: runs[0].rounds,
+    n: runs[0].n,
+    repeatedFactor: REPEATED_FACTOR,
+    rows,
+    stages,
+    ratios,
+    economy: runs[0].economy,
+  };
 }
 
 function load(url, headers, seconds) {
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, connections: 20, duration: seconds }, (error, result) => {
       if (error) return reject(error);
-      resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+      resolve({
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        non2xx: result.non2xx,
+        errors: result.errors,
+      });
     });
   });
 }
@@ -146,15 +173,21 @@ async function http(quick, progress) {
   });
   const { urls } = stack;
   try {
-    const token = (await (await fetch(`${urls.cognito}/oauth2/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: "xe5xuz3azyo3g47nj1p5m3h2w6",
-        client_secret: /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"))[1],
-      }),
-    })).json()).access_token;
+    const token = (
+      await (
+        await fetch(`${urls.cognito}/oauth2/token`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: "xe5xuz3azyo3g47nj1p5m3h2w6",
+            client_secret: /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
+              readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),
+            )[1],
+          }),
+        })
+      ).json()
+    ).access_token;
     await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" }); // count MyBFF's token requests only
     await fetch(`${urls.bff}/weatherforecast`); // warm: the BFF's token is cached from here on
     const auth = { Authorization: `Bearer ${token}` };
@@ -209,15 +242,24 @@ async function coldStart(progress) {
     const times = [];
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
-      const mf = new Miniflare({ modules: true, scriptPath: join(ROOT, ".build", w.build, "index.js"), compatibilityDate: COMPATIBILITY_DATE,
+      const mf = new Miniflare({
+        modules: true,
+        scriptPath: join(ROOT, ".build", w.build, "index.js"),
+        compatibilityDate: COMPATIBILITY_DATE,
         bindings: { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i", COGNITO_ALLOWED_CLIENT_IDS: "*" },
-        kvNamespaces: ["TOKEN_CACHE"] });
+        kvNamespaces: ["TOKEN_CACHE"],
+      });
       const response = await mf.dispatchFetch(`http://localhost${w.path}`);
       await response.text();
       times.push(performance.now() - started);
       await mf.dispose();
     }
-    rows.push({ worker: w.name, rawKiB: round(script.length / 1024), gzipKiB: round(gzipSync(script, { level: 9 }).length / 1024), firstAnswerMs: round(median(times), 0) });
+    rows.push({
+      worker: w.name,
+      rawKiB: round(script.length / 1024),
+      gzipKiB: round(gzipSync(script, { level: 9 }).length / 1024),
+      firstAnswerMs: round(median(times), 0),
+    });
   }
   return rows;
 }
@@ -254,8 +296,14 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
   progress.start("consumers");
   const consumers = await consumerCosts({ quick, progress });
   return {
-    machine: startedOn, loadAverageAtEnd: loadavg().map((l) => round(l, 2)), quick, durationSeconds: round((Date.now() - started) / 1000, 0),
-    verification, http: httpResults, coldStart: cold, consumers,
+    machine: startedOn,
+    loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
+    quick,
+    durationSeconds: round((Date.now() - started) / 1000, 0),
+    verification,
+    http: httpResults,
+    coldStart: cold,
+    consumers,
   };
 }
 
@@ -279,8 +327,12 @@ function report(results) {
     ranged("authorized GET /weatherforecast: at least 0.97x the req/s without auth (per round)", results.http.authVsOpen, 0.97, ">="),
     single("MyBFF token requests for the whole HTTP run (warm-up included)", results.http.bffTokenRequestsDuringLoad, 1, "<="),
     ...results.coldStart.map((c) => single(`${c.worker} bundle under 300 KiB gzip`, c.gzipKiB, 300, "<=")),
-    single("consumer Worker on edge-cc-auth: the smallest of the three (KiB gzip, minified)", ours.minifiedGzipKiB,
-      Math.min(...others.map((c) => c.minifiedGzipKiB)), "<"),
+    single(
+      "consumer Worker on edge-cc-auth: the smallest of the three (KiB gzip, minified)",
+      ours.minifiedGzipKiB,
+      Math.min(...others.map((c) => c.minifiedGzipKiB)),
+      "<",
+    ),
   ];
   return { targets };
 }
@@ -293,7 +345,10 @@ function markdown(results, summary) {
   const v = results.verification;
   const floor = v.rows.find((r) => r.impl === "floor").microseconds;
   const distinct = v.rows.find((r) => r.impl === "ours" && r.mode === "distinct").microseconds;
-  const stageSum = round(v.stages.reduce((sum, s) => sum + s.microseconds, 0), 2);
+  const stageSum = round(
+    v.stages.reduce((sum, s) => sum + s.microseconds, 0),
+    2,
+  );
   const x = v.economy;
   const monthly = (requests) => round(((requests / x.simulatedHours) * 24 * 30 * 2.25) / 1000, 2);
   return `# Benchmarks
@@ -434,7 +489,14 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--render"
   console.table(results.verification.rows.map((r) => ({ implementation: r.label, "µs (median)": r.microseconds, range: range(r.range) })));
   console.table(results.verification.stages.map((s) => ({ stage: s.stage, "µs (median)": s.microseconds, range: range(s.range) })));
   console.table(results.http.rows.map((r) => ({ run: r.label, "req/s": r.rps, p50: r.p50, p99: r.p99 })));
-  console.table(results.consumers.map((c) => ({ consumer: c.label, "KiB gzip": c.gzipKiB, "KiB gzip minified": c.minifiedGzipKiB, "import ms": c.importMs })));
+  console.table(
+    results.consumers.map((c) => ({
+      consumer: c.label,
+      "KiB gzip": c.gzipKiB,
+      "KiB gzip minified": c.minifiedGzipKiB,
+      "import ms": c.importMs,
+    })),
+  );
   console.table(summary.targets.map((t) => ({ target: t.what, median: t.median, range: range(t.range), worst: t.worst, met: t.met })));
   if (!quick) {
     writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify({ ...results, targets: summary.targets }, null, 2)}\n`);

@@ -14,7 +14,7 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { buildStages } from "./stages";
 import { tokenEconomy } from "./token-economy";
-import { buildVerifiers, signedBytes, type Implementation, type Verify, type VerifyCached } from "./verifiers";
+import { buildVerifiers, type Implementation, signedBytes, type Verify, type VerifyCached } from "./verifiers";
 
 interface BenchEnv {
   BENCH_KV: KVNamespace;
@@ -39,8 +39,16 @@ async function setup(count: number): Promise<Response> {
   const sign = async (i: number) => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
-      sub: CLIENT_ID, token_use: "access", scope: "MyService/weather_read", auth_time: now, iss: ISSUER,
-      exp: now + 3600, iat: now, version: 2, jti: `${crypto.randomUUID()}-${i}`, client_id: CLIENT_ID,
+      sub: CLIENT_ID,
+      token_use: "access",
+      scope: "MyService/weather_read",
+      auth_time: now,
+      iss: ISSUER,
+      exp: now + 3600,
+      iat: now,
+      version: 2,
+      jti: `${crypto.randomUUID()}-${i}`,
+      client_id: CLIENT_ID,
     })
       .setProtectedHeader({ kid, alg: "RS256" })
       .sign(privateKey);

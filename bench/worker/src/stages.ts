@@ -32,7 +32,14 @@ const MAX_LIFETIME_SECONDS = 86_400;
 export async function buildStages(fixture: StageFixture, tokens: readonly string[]): Promise<Map<string, Stage>> {
   const headers = new HeaderCache();
   const keysByIssuer = new Map([
-    [fixture.issuer, new IssuerKeys(fixture.issuer, { jwksUri: `${fixture.issuer}/.well-known/jwks.json`, fetch: async () => Response.json(fixture.jwks) }, () => {})],
+    [
+      fixture.issuer,
+      new IssuerKeys(
+        fixture.issuer,
+        { jwksUri: `${fixture.issuer}/.well-known/jwks.json`, fetch: async () => Response.json(fixture.jwks) },
+        () => {},
+      ),
+    ],
   ]);
   const segments = tokens.map((token) => splitCompactJws(token, MAX_TOKEN_BYTES));
   const header = acceptedHeader(segments[0]!.header, ALGORITHMS, headers);

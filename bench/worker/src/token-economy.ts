@@ -29,16 +29,18 @@ export async function tokenEconomy(kv: KVNamespace, isolates: number, requests: 
     };
     // One endpoint URL per run, so that runs do not share KV entries; the same for every isolate of a run.
     const tokenEndpoint = `https://auth.example.com/oauth2/token?run=${strategy}-${crypto.randomUUID()}`;
-    const caches = Array.from({ length: isolates }, () =>
-      new ClientCredentialsTokenCache({
-        tokenEndpoint,
-        clientId: "mybff",
-        clientSecret: "secret",
-        scopes: ["MyService/weather_read"],
-        kv: strategy === "shared" ? kv : null,
-        fetch: endpoint,
-        now: () => clock,
-      }),
+    const caches = Array.from(
+      { length: isolates },
+      () =>
+        new ClientCredentialsTokenCache({
+          tokenEndpoint,
+          clientId: "mybff",
+          clientSecret: "secret",
+          scopes: ["MyService/weather_read"],
+          kv: strategy === "shared" ? kv : null,
+          fetch: endpoint,
+          now: () => clock,
+        }),
     );
     const pending: Promise<unknown>[] = [];
     const step = (hours * 3600_000) / requests;

@@ -4,9 +4,9 @@
  * @module
  */
 import { JwtVerifier as AwsJwtVerifier } from "aws-jwt-verify";
-import { Jwt } from "hono/utils/jwt";
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { CognitoAccessTokenVerifier } from "edge-cc-auth";
+import { Jwt } from "hono/utils/jwt";
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 
 export type Implementation = "ours" | "aws-jwt-verify" | "hono" | "jose" | "floor";
 
