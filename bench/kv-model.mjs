@@ -1,0 +1,236 @@
+// Token requests across Cloudflare locations: a model of Workers KV's consistency
+// driving this project's real ClientCredentialsTokenCache (and its real token
+// coordinator), on a simulated clock, for 1 to 300 locations of 8 isolates each,
+// 24 simulated hours of 1-hour tokens. `npm run bench` runs it (section 6 of
+// bench/RESULTS.md); `node bench/kv-model.mjs` alone prints the table.
+//
+// What the model takes from Cloudflare's documentation:
+// - A write goes to central stores; the writing location sees it at once, other
+//   locations only when their cached copy times out ("How KV works",
+//   https://developers.cloudflare.com/kv/concepts/how-kv-works/: "Changes may take up
+//   to 60 seconds or more to be visible in other global network locations as their
+//   cached versions of the data time out"; "At the Cloudflare global network location
+//   at which changes are made, these changes are usually immediately visible").
+// - Each location caches what it read for `cacheTtl`, 60 s by default
+//   (https://developers.cloudflare.com/kv/api/read-key-value-pairs/: "defaults to 60
+//   seconds"), and that includes a key that was not there ("Negative lookups
+//   indicating that the key does not exist are also cached", How KV works).
+// - An expired key is gone even from a cache ("Expiration always takes precedence",
+//   https://developers.cloudflare.com/kv/api/write-key-value-pairs/).
+// - At most one write per second to a key; more fail with 429 (write-key-value-pairs:
+//   "Writes made to the same key within 1 second will cause rate limiting (429)").
+// The model is the documented worst case: KV also refreshes hot keys in the
+// background before their cache expires (How KV works), which only shortens the lag.
+import { setLogLevel } from "edge-cc-auth";
+import { ClientCredentialsTokenCache, TokenCoordinatorCore } from "edge-cc-auth/client-credentials";
+
+const HOUR = 3_600_000;
+const CACHE_TTL_MS = 60_000;
+// An assumption, not a documented figure: Cloudflare does not say how long an isolate
+// lives. Isolates are replaced (a new, cold one reads KV again) after 10 minutes on
+// average; without such turnover a location would read the key only when it renews,
+// and KV's lag would hardly show.
+const ISOLATE_LIFETIME_MS = 600_000;
+
+/** A seeded generator (mulberry32): the same seed, the same run. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One KV namespace seen from several locations. */
+class KvModel {
+  central = new Map(); // key -> { value, expiresAt, writtenAt }
+  constructor(clock) {
+    this.clock = clock;
+  }
+
+  location() {
+    const cache = new Map(); // key -> { value, expiresAt, fetchedAt }
+    const { central, clock } = this;
+    return {
+      async get(key) {
+        const now = clock();
+        const cached = cache.get(key);
+        if (cached && now - cached.fetchedAt < CACHE_TTL_MS) return cached.expiresAt > now ? cached.value : null;
+        const entry = central.get(key);
+        const live = entry && entry.expiresAt > now ? entry : null;
+        cache.set(key, { value: live?.value ?? null, expiresAt: live?.expiresAt ?? Number.POSITIVE_INFINITY, fetchedAt: now });
+        return live?.value ?? null;
+      },
+      async put(key, value, options = {}) {
+        const now = clock();
+        const entry = central.get(key);
+        if (entry && now - entry.writtenAt < 1000) throw new Error("KV PUT failed: 429 Too Many Requests");
+        const expiresAt = now + (options.expirationTtl ?? 1e9) * 1000;
+        central.set(key, { value, expiresAt, writtenAt: now });
+        cache.set(key, { value, expiresAt, fetchedAt: now });
+      },
+      async delete(key) {
+        const now = clock();
+        central.delete(key);
+        cache.set(key, { value: null, expiresAt: Number.POSITIVE_INFINITY, fetchedAt: now });
+      },
+    };
+  }
+}
+
+/** A token endpoint that counts what it issues (1-hour tokens). */
+function tokenEndpoint() {
+  const endpoint = {
+    requests: 0,
+    fetch: async () => {
+      endpoint.requests += 1;
+      return Response.json({ access_token: `token-${endpoint.requests}`, expires_in: 3600, token_type: "Bearer" });
+    },
+  };
+  return endpoint;
+}
+
+const SETTINGS = {
+  tokenEndpoint: "https://auth.example.com/oauth2/token",
+  clientId: "mybff",
+  clientSecret: "model-secret",
+  scopes: ["MyService/weather_read"],
+};
+
+const STRATEGIES = [
+  { id: "isolate", label: "a per-isolate cache (no KV)" },
+  { id: "kv", label: "KV, renewal at a random 75-85 % of the lifetime (this project's default)" },
+  { id: "kv-spread", label: "KV, renewal slot drawn from the location (getToken({ location }))" },
+  { id: "coordinator", label: "the token coordinator (a Durable Object), KV beside it" },
+];
+
+/**
+ * Runs one strategy: `locations` x `isolates` caches, each isolate serving one request
+ * every `requestEveryMs` (at its own phase), for `hours` simulated hours.
+ * @returns {{ tokenRequests: number, perLifetime: number, kvWriteFailures: number }}
+ */
+async function simulate({
+  strategy,
+  locations,
+  isolates = 8,
+  hours = 24,
+  requestEveryMs = 120_000,
+  isolateLifetimeMs = ISOLATE_LIFETIME_MS,
+  seed = 1,
+}) {
+  const random = seeded(seed * 7919 + locations);
+  let now = 0;
+  const clock = () => now;
+  const kv = new KvModel(clock);
+  const endpoint = tokenEndpoint();
+  const memory = new Map();
+  const coordinatorCore =
+    strategy === "coordinator"
+      ? new TokenCoordinatorCore(
+          {
+            get: async (k) => memory.get(k) ?? null,
+            put: async (k, v) => void memory.set(k, v),
+            delete: async (k) => void memory.delete(k),
+          },
+          { ...SETTINGS, fetch: endpoint.fetch, now: clock },
+        )
+      : null;
+  const coordinator = coordinatorCore ? { token: (ask) => coordinatorCore.token(ask) } : null;
+  let kvWriteFailures = 0;
+  const caches = [];
+  const newCache = (store) =>
+    new ClientCredentialsTokenCache({ ...SETTINGS, kv: store, fetch: endpoint.fetch, now: clock, random, coordinator });
+  for (let l = 0; l < locations; l++) {
+    const view = strategy === "isolate" ? null : kv.location();
+    const store = view && {
+      get: view.get,
+      delete: view.delete,
+      put: (...args) =>
+        view.put(...args).catch((error) => {
+          kvWriteFailures += 1;
+          throw error;
+        }),
+    };
+    for (let i = 0; i < isolates; i++) {
+      caches.push({ location: `LOC${l}`, phase: random() * requestEveryMs, store, cache: newCache(store) });
+    }
+  }
+  caches.sort((a, b) => a.phase - b.phase);
+  const pending = [];
+  const waitUntil = (promise) => void pending.push(promise);
+  const end = hours * HOUR;
+  for (let tick = 0; tick < end; tick += requestEveryMs) {
+    for (const slot of caches) {
+      now = tick + slot.phase;
+      // The isolate is replaced by a cold one with the probability of its dying since its last request.
+      if (random() < requestEveryMs / isolateLifetimeMs) slot.cache = newCache(slot.store);
+      await slot.cache.getToken({ waitUntil, location: strategy === "kv-spread" ? slot.location : undefined });
+      // A renewal runs in the background, but finishes before the next request of the model.
+      if (pending.length > 0) await Promise.all(pending.splice(0));
+    }
+  }
+  return { tokenRequests: endpoint.requests, perLifetime: endpoint.requests / hours, kvWriteFailures };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Every strategy at 1, 10, 50 and 300 locations: token requests per lifetime, median
+ * and range over `seeds` seeds (over one seed at 300 locations, which takes minutes).
+ */
+export async function tokenRequestsAcrossLocations({ seeds = 3, locationCounts = [1, 10, 50, 300], onStep } = {}) {
+  setLogLevel("error");
+  const started = Date.now();
+  const rows = [];
+  const total = STRATEGIES.length * locationCounts.length;
+  for (const strategy of STRATEGIES) {
+    for (const locations of locationCounts) {
+      const runs = [];
+      const runsHere = locations >= 300 ? 1 : seeds;
+      for (let seed = 1; seed <= runsHere; seed++) runs.push(await simulate({ strategy: strategy.id, locations, seed }));
+      const perLifetime = runs.map((r) => r.perLifetime);
+      rows.push({
+        strategy: strategy.id,
+        label: strategy.label,
+        locations,
+        runs: runs.length,
+        perLifetime: { median: median(perLifetime), min: Math.min(...perLifetime), max: Math.max(...perLifetime) },
+        kvWriteFailures: Math.max(...runs.map((r) => r.kvWriteFailures)),
+      });
+      onStep?.(rows.length, total, `${strategy.id}, ${locations} locations`);
+    }
+  }
+  setLogLevel("info");
+  return {
+    measuredAt: new Date(started).toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    seeds,
+    isolatesPerLocation: 8,
+    hours: 24,
+    tokenLifetimeHours: 1,
+    requestEveryMs: 120_000,
+    isolateLifetimeMs: ISOLATE_LIFETIME_MS,
+    cacheTtlMs: CACHE_TTL_MS,
+    rows,
+  };
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const started = Date.now();
+  const result = await tokenRequestsAcrossLocations({
+    seeds: Number(process.argv[2] ?? 3),
+    onStep: (done, total, what) => console.error(`${done}/${total} ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+  });
+  console.table(
+    result.rows.map((r) => ({ strategy: r.strategy, locations: r.locations, ...r.perLifetime, kvWriteFailures: r.kvWriteFailures })),
+  );
+  const out = process.argv.indexOf("--json");
+  if (out > 0) (await import("node:fs")).writeFileSync(process.argv[out + 1], `${JSON.stringify(result, null, 2)}\n`);
+}
