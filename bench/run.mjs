@@ -26,6 +26,7 @@ import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
 import { ROOT, startStack } from "../scripts/local-stack.mjs";
 import { createProgress, silentProgress } from "../scripts/progress.mjs";
 import { machine } from "../scripts/reliability/machine.mjs";
+import { coldTokenLatency } from "./cold-token.mjs";
 import { consumerCosts } from "./consumers.mjs";
 import { tokenRequestsAcrossLocations } from "./kv-model.mjs";
 import { locationsSvg } from "./locations-plot.mjs";
@@ -274,6 +275,7 @@ function stagesOf(quick) {
     { id: "http", label: "HTTP on loopback", seconds: quick ? 25 : 115 },
     { id: "cold", label: "cold start", seconds: 5 },
     { id: "consumers", label: "consumer Workers: size and startup", seconds: quick ? 12 : 25 },
+    { id: "cold-token", label: "a cold isolate's first request, by where its token comes from", seconds: quick ? 5 : 20 },
     { id: "locations", label: "token requests across locations (KV model)", seconds: quick ? 20 : 900 },
   ];
 }
@@ -298,6 +300,8 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
   const cold = await coldStart(progress);
   progress.start("consumers");
   const consumers = await consumerCosts({ quick, progress });
+  progress.start("cold-token");
+  const coldToken = await coldTokenLatency({ runs: quick ? 1 : 5, onStep: (done, total, detail) => progress.step(done, total, detail) });
   progress.start("locations");
   // --quick checks the model on small cases only; the full run takes minutes at 300 locations.
   const locations = await tokenRequestsAcrossLocations({
@@ -314,6 +318,7 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
     http: httpResults,
     coldStart: cold,
     consumers,
+    coldToken,
     locations,
   };
 }
@@ -468,7 +473,24 @@ from Node (median and range over the processes).
 ${row(["Worker verifying with", "KiB", "KiB gzip", "KiB minified", "KiB gzip, minified", "wrangler check startup: ms (samples per run)", "import ms (median, range)"])}
 ${row(["---", "---", "---", "---", "---", "---", "---"])}
 ${results.consumers.map((c) => row([c.label, c.rawKiB, c.gzipKiB, c.minifiedRawKiB, c.minifiedGzipKiB, `${c.startupProfileMs} (${c.startupProfileSamples.join(", ")})`, `${c.importMs} (${range(c.importMsRange)})`])).join("\n")}
-${results.locations ? locationsSection(results.locations) : ""}`;
+${results.locations ? locationsSection(results.locations) : ""}${results.coldToken ? coldTokenSection(results.coldToken) : ""}`;
+}
+
+/** Section 7: a cold MyBFF isolate's first request (bench/cold-token.mjs). */
+function coldTokenSection(c) {
+  return `
+## 7. A cold isolate's first request
+
+Measured ${c.measuredAt ? `${c.measuredAt.slice(0, 10)} (${c.measuredAt})` : "in this run"} by \`bench/cold-token.mjs\`: in each of ${c.runs} fresh Miniflare
+processes, the first \`GET /weatherforecast\` of three cold MyBFF isolates (MyService already
+warm), timed from Node; median and range over the processes. All on loopback: in production
+the coordinator lives in one location, so a miss far from it adds a round trip to that location,
+and renewals go through \`waitUntil\`, off every request's path.
+
+${row(["where the token comes from", "ms (median)", "range"])}
+${row(["---", "---", "---"])}
+${c.rows.map((r) => row([r.label, r.ms, range(r.range)])).join("\n")}
+`;
 }
 
 /** Section 6: the KV model (bench/kv-model.mjs), its table and its plot. */
@@ -520,15 +542,16 @@ const STAGE_TEXT = {
   cache: "the verified-token cache: the lookup that misses, then the verdict remembered",
 };
 
-if (process.argv[1] === import.meta.filename && process.argv.includes("--merge-locations")) {
-  // Puts a saved run of the KV model (node bench/kv-model.mjs 3 --json <file>) into bench/results.json and renders.
-  const file = process.argv[process.argv.indexOf("--merge-locations") + 1];
+if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")) {
+  // Puts a saved run of one stage (e.g. locations=<file> from node bench/kv-model.mjs 3 --json <file>)
+  // into bench/results.json, and renders: a long stage rerun alone keeps its own date.
+  const [key, file] = process.argv[process.argv.indexOf("--merge") + 1].split("=");
   const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
-  results.locations = JSON.parse(readFileSync(resolve(ROOT, file), "utf8"));
+  results[key] = JSON.parse(readFileSync(resolve(ROOT, file), "utf8"));
   writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
+  if (results.locations) writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
   writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown(results, report(results)));
-  console.log("merged the KV model's run into bench/results.json; wrote bench/RESULTS.md and bench/token-requests-per-lifetime.svg");
+  console.log(`merged ${key} into bench/results.json; wrote bench/RESULTS.md and bench/token-requests-per-lifetime.svg`);
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--render")) {
   // Writes the report again from bench/results.json, measuring nothing (after a change of wording).
   const outIndex = process.argv.indexOf("--out");

@@ -43,3 +43,12 @@ export function devBffVars(cognitoOrigin, serviceUrl) {
 export const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
   readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8"),
 )[1];
+
+/**
+ * MyBFF's dev-only client secret, from workers/cognito-local/.dev.vars.example (public;
+ * valid against cognito-local only).
+ * @type {string}
+ */
+export const DEV_CLIENT_SECRET = String(
+  /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(new URL("../workers/cognito-local/.dev.vars.example", import.meta.url), "utf8"))?.[1],
+);

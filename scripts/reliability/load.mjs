@@ -5,13 +5,14 @@
 //   3. MyService with a different forged token on every request: no 5xx, and the
 //      JWKS downloads stay bounded by the verifier's cooldown.
 // Used by test/stack/load.test.ts (short) and `npm run reliability` (full size).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { ROOT, startStack } from "../local-stack.mjs";
+import { DEV_CLIENT_SECRET } from "../dev-settings.mjs";
+import { startStack } from "../local-stack.mjs";
 
-const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"))[1];
+const DEV_SECRET = DEV_CLIENT_SECRET;
 const BFF_CLIENT_ID = "xe5xuz3azyo3g47nj1p5m3h2w6";
 
 function run(options) {

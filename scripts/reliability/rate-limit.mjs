@@ -1,23 +1,11 @@
-// MyBFF's rate limit, measured in one Miniflare (real workerd, with the Workers Rate
-// Limiting binding simulated as wrangler.toml declares it): the built MyBFF
-// (.build/bff), MyService (.build/service) and cognito-local, behind a router that
-// plays the network and counts every token request and every MyService request.
-//
-// `measureRateLimit()` runs autocannon from one client address (CF-Connecting-IP,
-// which Miniflare keeps when a client sends it) and counts 200 vs 429, then asks
-// once from another address. `startRateLimitedBff()` is the same setup for the
-// tests (workers/bff/test/rate-limit.test.ts). Needs `node scripts/build-workers.mjs
-// cognito-local service bff` first (vitest's globalSetup does it).
-// Run directly: node scripts/reliability/rate-limit.mjs [seconds] [connections]
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../dev-settings.mjs";
+import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET, devBffVars, devServiceVars } from "../dev-settings.mjs";
 import { ROOT } from "../local-stack.mjs";
 
-const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"))[1];
+const DEV_SECRET = DEV_CLIENT_SECRET;
 
 // Loopback ports the workers believe they talk to; the router maps them to workers.
 const COGNITO = "http://127.0.0.1:8789";

@@ -42,6 +42,8 @@ describe("npm run bench -- --quick", () => {
     expect(results.locations.rows).toHaveLength(8);
     expect(at10("isolate")).toBeGreaterThan(at10("kv"));
     expect(at10("coordinator")).toBeLessThanOrEqual(1.4);
+    expect(results.coldToken.rows.map((r: { id: string }) => r.id)).toEqual(["bff-kv", "bff-coordinator", "bff-none"]);
+    for (const row of results.coldToken.rows) expect(row.ms).toBeGreaterThan(0);
     const { targets } = report(results);
     expect(targets.length).toBe(9);
     // A target measured over several runs is met only when its worst run meets it.

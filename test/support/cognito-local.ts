@@ -1,19 +1,13 @@
-// Runs the built cognito-local bundle in a real workerd through Miniflare, for
-// Node-side tests. The bundle comes from `wrangler deploy --dry-run` (vitest's
-// global setup), so what runs here is what `wrangler dev` runs.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
 const COGNITO_ORIGIN = "http://127.0.0.1:8789";
 /** The dev secret from workers/cognito-local/.dev.vars.example. */
-export const DEV_SECRET = /CLIENT_SECRET_MyBFF="([^"]+)"/.exec(
-  readFileSync(join(ROOT, "workers/cognito-local/.dev.vars.example"), "utf8"),
-)![1]!;
+export const DEV_SECRET: string = DEV_CLIENT_SECRET;
 
 export interface CognitoLocalOptions {
   /** Keeps KV (the signing keys) in this folder, as wrangler dev keeps it in .wrangler/state. */
