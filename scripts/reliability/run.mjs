@@ -34,6 +34,8 @@ const SUITES = {
     "workers/bff/test/token-lifecycle.test.ts",
     "workers/bff/test/token-sharing.test.ts",
     "workers/bff/test/token-refusal.test.ts",
+    "test/shared/client-credentials/token-coordinator.test.ts",
+    "workers/bff/test/token-coordinator.test.ts",
   ],
   verifier: [
     "test/shared/cognito/cognito-verifier.test.ts",
