@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET as DEV_SECRET, devBffVars, devServiceVars } from "../scripts/dev-settings.mjs";
 import { ROOT } from "../scripts/local-stack.mjs";
+import { cognitoLocalWorker, myServiceWorker } from "../scripts/miniflare-workers.mjs";
 
 const COGNITO = "http://127.0.0.1:8789";
 const SERVICE = "http://127.0.0.1:8787";
@@ -53,23 +54,8 @@ function network(persistTo, run) {
         compatibilityDate: COMPATIBILITY_DATE,
         serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice" },
       },
-      {
-        name: "myservice",
-        modules: true,
-        scriptPath: join(ROOT, ".build/service/index.js"),
-        compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { ...devServiceVars(COGNITO), LOG_LEVEL: "error" },
-        outboundService: "router",
-      },
-      {
-        name: "cognito-local",
-        modules: true,
-        scriptPath: join(ROOT, ".build/cognito-local/index.js"),
-        modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
-        compatibilityDate: COMPATIBILITY_DATE,
-        kvNamespaces: ["COGNITO_STATE"],
-        bindings: { AWS_REGION: "us-east-1", ISSUER_ORIGIN: COGNITO, CLIENT_SECRET_MyBFF: DEV_SECRET },
-      },
+      myServiceWorker({ ...devServiceVars(COGNITO), LOG_LEVEL: "error" }),
+      cognitoLocalWorker(),
     ],
   });
 }

@@ -2,8 +2,9 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET, devBffVars, devServiceVars } from "../dev-settings.mjs";
+import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET, devBffVars } from "../dev-settings.mjs";
 import { ROOT } from "../local-stack.mjs";
+import { cognitoLocalWorker, myServiceWorker } from "../miniflare-workers.mjs";
 
 const DEV_SECRET = DEV_CLIENT_SECRET;
 
@@ -98,23 +99,8 @@ export async function startRateLimitedBff(options = {}) {
         compatibilityDate: COMPATIBILITY_DATE,
         serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice" },
       },
-      {
-        name: "myservice",
-        modules: true,
-        scriptPath: join(ROOT, ".build/service/index.js"),
-        compatibilityDate: COMPATIBILITY_DATE,
-        bindings: devServiceVars(COGNITO),
-        outboundService: "router",
-      },
-      {
-        name: "cognito-local",
-        modules: true,
-        scriptPath: join(ROOT, ".build/cognito-local/index.js"),
-        modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
-        compatibilityDate: COMPATIBILITY_DATE,
-        kvNamespaces: ["COGNITO_STATE"],
-        bindings: { AWS_REGION: "us-east-1", ISSUER_ORIGIN: COGNITO, CLIENT_SECRET_MyBFF: DEV_SECRET },
-      },
+      myServiceWorker(),
+      cognitoLocalWorker(),
     ],
   });
   const url = await mf.ready;

@@ -8,8 +8,9 @@ import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
+import { myServiceWorker } from "../../scripts/miniflare-workers.mjs";
 import { DEV_SECRET } from "./cognito-local";
-import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "./template-variants";
+import { cognitoLocalWorker } from "./cognito-local-worker.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TOKEN_CACHE_NAMESPACE = "mybff-token-cache-local";
@@ -158,29 +159,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     },
     workers: [
       ...bffWorkers,
-      {
-        name: "cognito-local",
-        modules: true,
-        scriptPath: join(ROOT, ".build/cognito-local/index.js"),
-        modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
-        compatibilityDate: COMPATIBILITY_DATE,
-        kvNamespaces: ["COGNITO_STATE"],
-        bindings: {
-          AWS_REGION: "us-east-1",
-          ISSUER_ORIGIN: "http://127.0.0.1:8789",
-          CLIENT_SECRET_MyBFF: DEV_SECRET,
-          ...EXTRA_CLIENT_SECRETS,
-          COGNITO_TEMPLATE_YAML: templateWithExtraClients(),
-        },
-      },
-      {
-        name: "myservice",
-        modules: true,
-        scriptPath: join(ROOT, ".build/service/index.js"),
-        compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789"), ...options.serviceVars },
-        outboundService: "router",
-      },
+      cognitoLocalWorker(),
+      myServiceWorker({ ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789"), ...options.serviceVars }),
       {
         name: "router",
         modules: true,
