@@ -8,6 +8,7 @@ import {
 } from "../../../shared/client-credentials/client-credentials-token-cache";
 import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
+import { background, captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
 const SECRET = "the-client-secret";
@@ -38,17 +39,9 @@ beforeEach(async () => {
   for (const { name } of (await kv().list()).keys) await kv().delete(name);
   endpoint = new FakeTokenEndpoint();
   clock = Date.now();
-  logs = [];
-  for (const method of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, method).mockImplementation((line: unknown) => void logs.push(String(line)));
-  }
+  logs = captureConsole();
 });
 afterEach(() => vi.restoreAllMocks());
-
-function background() {
-  const pending: Promise<unknown>[] = [];
-  return { waitUntil: (p: Promise<unknown>) => void pending.push(p), settle: () => Promise.all(pending.splice(0)), pending };
-}
 
 describe("sharing one token", () => {
   it("makes one token request for 200 concurrent requests on a cold isolate", async () => {

@@ -16,6 +16,7 @@ import {
   parseBackOffRecord,
 } from "../../../shared/client-credentials/token-backoff";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
+import { captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
 const SECRET = "the-client-secret";
@@ -45,10 +46,7 @@ beforeEach(async () => {
   for (const { name } of (await kv().list()).keys) await kv().delete(name);
   endpoint = new FakeTokenEndpoint();
   clock = Date.now();
-  logs = [];
-  for (const method of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, method).mockImplementation((line: unknown) => void logs.push(String(line)));
-  }
+  logs = captureConsole();
 });
 afterEach(() => vi.restoreAllMocks());
 

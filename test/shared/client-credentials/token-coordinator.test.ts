@@ -11,6 +11,7 @@ import type { TokenCoordinatorClient } from "../../../shared/client-credentials/
 import { TokenCoordinatorCore } from "../../../shared/client-credentials/token-coordinator";
 import { TokenRequestError } from "../../../shared/errors";
 import type { KeyValueStore } from "../../../shared/key-value-store";
+import { background, captureConsole } from "../../workerd/captured-work";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
 const SETTINGS = {
@@ -58,18 +59,10 @@ function isolate(extra: Partial<ClientCredentialsTokenCacheOptions> = {}) {
   });
 }
 
-function background() {
-  const pending: Promise<unknown>[] = [];
-  return { waitUntil: (p: Promise<unknown>) => void pending.push(p), settle: () => Promise.all(pending.splice(0)) };
-}
-
 beforeEach(() => {
   endpoint = new FakeTokenEndpoint();
   clock = Date.now();
-  logs = [];
-  for (const method of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, method).mockImplementation((line: unknown) => void logs.push(String(line)));
-  }
+  logs = captureConsole();
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -7,7 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ConfigError } from "edge-cc-auth";
-import { TOKEN_BACKOFF_MAX_MS } from "edge-cc-auth/client-credentials";
+import { TOKEN_BACKOFF_MAX_MS, type TokenEndpointOptions } from "edge-cc-auth/client-credentials";
 
 const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -105,5 +105,20 @@ export function readBffConfig(env: Partial<Env>): BffConfig {
     tokenClientAuthentication: settings.TOKEN_CLIENT_AUTHENTICATION === "body" ? "body" : "basic",
     tokenBackOff: { baseDelayMs: backOffBaseMs, maxDelayMs: backOffMaxMs },
     logLevel: settings.LOG_LEVEL,
+  };
+}
+
+/**
+ * How MyBFF asks the token endpoint, in the library's terms: the token cache and the
+ * token coordinator take the same, so that both request the same token.
+ */
+export function tokenEndpointOptions(config: BffConfig): TokenEndpointOptions {
+  return {
+    tokenEndpoint: config.tokenEndpoint,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    scopes: config.scopes,
+    timeoutMs: config.tokenRequestTimeoutMs,
+    clientAuthentication: config.tokenClientAuthentication,
   };
 }

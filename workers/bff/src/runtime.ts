@@ -5,18 +5,13 @@
  */
 import { oncePerEnv, setLogLevel } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
-import { type BffConfig, readBffConfig } from "./config";
+import { type BffConfig, readBffConfig, tokenEndpointOptions } from "./config";
 
 export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: ClientCredentialsTokenCache } => {
   const config = readBffConfig(env);
   setLogLevel(config.logLevel);
   const tokens = new ClientCredentialsTokenCache({
-    tokenEndpoint: config.tokenEndpoint,
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    scopes: config.scopes,
-    timeoutMs: config.tokenRequestTimeoutMs,
-    clientAuthentication: config.tokenClientAuthentication,
+    ...tokenEndpointOptions(config),
     backOff: config.tokenBackOff,
     kv: env.TOKEN_CACHE,
     // Opt-in (workers/bff/wrangler.toml): without the binding, KV alone, as before.
