@@ -10,6 +10,7 @@
  * @module
  */
 import { env } from "cloudflare:workers";
+import { setLogLevel } from "edge-cc-auth";
 import { Hono } from "hono";
 import { app } from "./app";
 import { announceRateLimit, rateLimit } from "./rate-limit";
@@ -18,7 +19,9 @@ import { securityHeaders } from "./security-headers";
 // The Durable Object class of the opt-in token coordinator (workers/bff/wrangler.toml).
 export { TokenCoordinator } from "./token-coordinator";
 
-// Once per isolate, at startup: a missing limit is worth a line in the logs.
+// Once per isolate, at startup: a missing limit is worth a line in the logs, at the
+// worker's LOG_LEVEL (the runtime sets it again on first use, for the app alone).
+setLogLevel(env.LOG_LEVEL);
 announceRateLimit(env);
 
 const worker = new Hono<{ Bindings: Env }>();

@@ -120,6 +120,15 @@ describe("MyBFF without a limit", () => {
     expect(offLines(bff)[0]).toContain('RATE_LIMIT is \\"off\\"');
   });
 
+  it("keeps the startup warning to itself when LOG_LEVEL is error", async () => {
+    const errorsOnly = await start({ bffVars: { RATE_LIMIT: "off", LOG_LEVEL: "error" } });
+    await expect(statuses(errorsOnly, 1, "203.0.113.9")).resolves.toEqual([200]);
+    // The same worker at warn level says it, so its logs are being read.
+    const warnings = await start({ bffVars: { RATE_LIMIT: "off", LOG_LEVEL: "warn" } });
+    await expect.poll(() => offLines(warnings).length).toBe(1);
+    expect(offLines(errorsOnly)).toEqual([]);
+  });
+
   it("refuses to run with a RATE_LIMIT it does not know (500 misconfigured, no call made)", async () => {
     const bff = await start({ bffVars: { RATE_LIMIT: "sometimes" } });
     const response = await bff.fetch("/weatherforecast");
