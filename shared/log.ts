@@ -13,7 +13,8 @@ let threshold: LogLevel = "info";
 
 /** Lines below this level are dropped. Default `info`: per-request debug lines cost log volume. */
 export function setLogLevel(level: unknown): void {
-  if (typeof level === "string" && level in RANK) threshold = level as LogLevel;
+  // Own keys only: "constructor" or "toString" is `in` any object literal.
+  if (typeof level === "string" && Object.hasOwn(RANK, level)) threshold = level as LogLevel;
 }
 
 export function logEvent(level: LogLevel, event: string, fields: LogFields = {}): void {

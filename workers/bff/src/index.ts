@@ -21,7 +21,8 @@ export { TokenCoordinator } from "./token-coordinator";
 
 // Once per isolate, at startup: a missing limit is worth a line in the logs, at the
 // worker's LOG_LEVEL (the runtime sets it again on first use, for the app alone).
-setLogLevel(env.LOG_LEVEL);
+// LOG_LEVEL is optional, so it is not in the generated Env.
+setLogLevel("LOG_LEVEL" in env ? env.LOG_LEVEL : undefined);
 announceRateLimit(env);
 
 const worker = new Hono<{ Bindings: Env }>();
