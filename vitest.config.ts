@@ -46,7 +46,7 @@ export default defineConfig({
       {
         test: {
           name: "tools",
-          include: ["test/deploy/**/*.test.ts", "test/package/**/*.test.ts"],
+          include: ["test/deploy/**/*.test.ts", "test/package/**/*.test.ts", "test/scripts/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
         },

@@ -23,10 +23,13 @@ export const BACKOFF_CAP_MS = 60_000;
 /**
  * The harness is TypeScript: bundled for Node once, with the packages left to
  * node_modules. It sits two folders below the root, as its source does, so that its
- * paths (import.meta.dirname/../..) still point at the project.
+ * paths (import.meta.dirname/../..) still point at the project. The scripts it imports
+ * (.mjs, plain JavaScript) stay imports: bundled, their own relative imports
+ * (./dev-settings.mjs) would be looked for beside the bundle.
+ * @param {string} [folder] where the bundle goes: two folders below the root
  */
-async function loadHarness() {
-  const outfile = join(BUILD, "local-network.mjs");
+export async function loadHarness(folder = BUILD) {
+  const outfile = join(folder, "local-network.mjs");
   await build({
     entryPoints: [join(ROOT, "test/support/local-network.ts")],
     outfile,
@@ -34,7 +37,7 @@ async function loadHarness() {
     platform: "node",
     format: "esm",
     packages: "external",
-    external: ["*/dev-settings.mjs"],
+    external: ["*.mjs"],
     logLevel: "error",
   });
   return import(outfile);
