@@ -36,6 +36,25 @@ export function readCognitoAccessToken(
   if (allowedClients !== "*" && !allowedClients.has(clientId)) {
     throw new TokenRejectedError("CLIENT_NOT_ALLOWED", "the token's client is not allowed", { claim: "client_id" });
   }
-  const scopes = new Set(scope === undefined ? [] : scope.split(" ").filter((s) => s !== ""));
-  return { ...registered, sub, client_id: clientId, token_use: "access", scopes, ...(jti === undefined ? {} : { jti }) };
+  // Built in one shape, property by property: this runs once for every new token.
+  const token: CognitoAccessToken = {
+    iss: registered.iss,
+    exp: registered.exp,
+    iat: registered.iat,
+    sub,
+    client_id: clientId,
+    token_use: "access",
+    scopes: scopeSet(scope),
+  };
+  if (registered.nbf !== undefined) token.nbf = registered.nbf;
+  if (jti !== undefined) token.jti = jti;
+  return token;
+}
+
+/** The scopes of a space-separated `scope` claim; repeated or empty parts count once or not at all. */
+function scopeSet(scope: string | undefined): Set<string> {
+  const scopes = new Set<string>();
+  if (scope === undefined) return scopes;
+  for (const name of scope.split(" ")) if (name !== "") scopes.add(name);
+  return scopes;
 }

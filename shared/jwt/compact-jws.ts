@@ -8,18 +8,24 @@
  */
 import { TokenRejectedError } from "../errors.ts";
 import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
-import { decodeBase64url } from "./base64url.ts";
+import { decodeBase64urlInto } from "./base64url.ts";
 import { hasDuplicateKeys } from "./duplicate-keys.ts";
+import { ScratchBytes } from "./scratch-bytes.ts";
 
 export interface ParsedJws {
   alg: JwsAlgorithm;
   kid: string;
   /** `alg:kid`, the name of the verification key, built once per accepted header. */
   keyName: string;
-  /** The bytes the signature covers: ASCII of `header.payload`. */
+  /**
+   * The bytes the signature covers (ASCII of `header.payload`) and the signature, as
+   * views of scratch buffers that the next token overwrites: use them before any
+   * `await`, or decode them again with {@link signedBytes}.
+   */
   signingInput: Uint8Array<ArrayBuffer>;
   signature: Uint8Array<ArrayBuffer>;
   payloadSegment: string;
+  segments: JwsSegments;
 }
 
 // Header parameters that name keys or extensions; an access-token verifier with a
@@ -35,6 +41,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const ascii = new TextEncoder();
+// Every token is decoded into these (see scratch-bytes.ts): the payload's JSON text is
+// read out of its buffer at once; the signed bytes are handed to crypto.subtle.verify.
+const payloadBytes = new ScratchBytes();
+const signatureBytes = new ScratchBytes();
+const signingInputBytes = new ScratchBytes();
 
 function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
@@ -50,10 +61,11 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   let value: unknown;
   try {
     // Canonical base64url only (see base64url.ts).
-    const bytes = decodeBase64url(segment);
-    if (bytes === undefined) throw new Error("not canonical base64url");
-    if (bytes[0] !== OPEN_BRACE || bytes[bytes.length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
-    text = utf8.decode(bytes);
+    const buffer = payloadBytes.atLeast(segment.length);
+    const length = decodeBase64urlInto(segment, buffer);
+    if (length === undefined) throw new Error("not canonical base64url");
+    if (buffer[0] !== OPEN_BRACE || buffer[length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
+    text = utf8.decode(buffer.subarray(0, length));
     value = JSON.parse(text);
   } catch {
     throw malformed(`the ${part} is not base64url-encoded JSON`);
@@ -147,16 +159,23 @@ export function acceptedHeader(segment: string, allowedAlgorithms: readonly JwsA
 }
 
 /**
- * The signature's bytes, and the bytes it covers (ASCII of `header.payload`).
- * Decoded into fresh buffers, which WebCrypto takes. Throws {@link TokenRejectedError}.
+ * The signature's bytes, and the bytes it covers (ASCII of `header.payload`), as views
+ * of scratch buffers that the next call overwrites: give them to `crypto.subtle.verify`
+ * (which copies them) before any `await`. Throws {@link TokenRejectedError}.
  */
 export function signedBytes(
   token: string,
   segments: JwsSegments,
 ): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
-  const signature = decodeBase64url(segments.signature);
-  if (signature === undefined) throw malformed("the signature segment is not base64url");
-  return { signature, signingInput: ascii.encode(token.slice(0, segments.signedLength)) as Uint8Array<ArrayBuffer> };
+  const signatureBuffer = signatureBytes.atLeast(segments.signature.length);
+  const signatureLength = decodeBase64urlInto(segments.signature, signatureBuffer);
+  if (signatureLength === undefined) throw malformed("the signature segment is not base64url");
+  // base64url is ASCII, one byte per character: anything else is refused here (the
+  // payload's decoding would refuse it too, later).
+  const inputBuffer = signingInputBytes.atLeast(segments.signedLength);
+  const { read, written } = ascii.encodeInto(token.slice(0, segments.signedLength), inputBuffer);
+  if (read !== segments.signedLength || written !== read) throw malformed("the token is not ASCII");
+  return { signature: signatureBuffer.subarray(0, signatureLength), signingInput: inputBuffer.subarray(0, written) };
 }
 
 /**
@@ -174,5 +193,5 @@ export function parseCompactJws(
   const segments = splitCompactJws(token, maxBytes);
   const header = acceptedHeader(segments.header, allowedAlgorithms, headers);
   const { signature, signingInput } = signedBytes(token, segments);
-  return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, payloadSegment: segments.payload };
+  return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, payloadSegment: segments.payload, segments };
 }

@@ -18,7 +18,7 @@ import type { RemoteJwks, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
 import { numberOption } from "../options.ts";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
 import { checkIssuers } from "./check-issuer.ts";
-import { decodeJsonObject, HeaderCache, parseCompactJws } from "./compact-jws.ts";
+import { decodeJsonObject, HeaderCache, parseCompactJws, signedBytes } from "./compact-jws.ts";
 import { IssuerKeys } from "./issuer-keys.ts";
 import { checkLifetime, checkTimeWindow, type RegisteredClaims, readRegisteredClaims, readString } from "./registered-claims.ts";
 import { VerifiedTokenCache } from "./verified-token-cache.ts";
@@ -175,13 +175,13 @@ export class JwtVerifier<T> {
    * @throws {TokenRejectedError} with a stable `code` when the token is not acceptable
    * @throws {JwksUnavailableError} when no key set could be fetched at all
    */
-  async verify(token: string, options: VerifyOptions = {}): Promise<T> {
+  async verify(token: string, options?: VerifyOptions): Promise<T> {
     // verifyCached, inlined: this is the path of nearly every request.
     const nowSeconds = this.now() / 1000;
     const cached = this.cache.get(token);
     if (cached !== undefined) {
       checkTimeWindow(cached, nowSeconds, this.toleranceSeconds);
-      (this.singleJwks ?? this.keysByIssuer.get(cached.iss)!.jwks).refreshIfStale(options.waitUntil);
+      (this.singleJwks ?? this.keysByIssuer.get(cached.iss)!.jwks).refreshIfStale(options?.waitUntil);
       return cached.claims;
     }
 
@@ -193,14 +193,18 @@ export class JwtVerifier<T> {
       throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
     }
     let key = keys.ready(jws.keyName);
+    let { signature, signingInput } = jws;
     if (key === undefined) {
-      key = await keys.keyFor(jws.kid, jws.alg, options.waitUntil);
+      key = await keys.keyFor(jws.kid, jws.alg, options?.waitUntil);
+      // Other verifications ran during the await and reused the scratch buffers.
+      ({ signature, signingInput } = signedBytes(token, jws.segments));
     } else {
-      keys.jwks.refreshIfStale(options.waitUntil);
+      keys.jwks.refreshIfStale(options?.waitUntil);
     }
-    const valid = await crypto.subtle.verify(algorithmParameters(jws.alg).verifyParams, key, jws.signature, jws.signingInput);
+    // No await since the bytes were decoded; verify copies them before it returns.
+    const valid = await crypto.subtle.verify(algorithmParameters(jws.alg).verifyParams, key, signature, signingInput);
     if (!valid) {
-      keys.jwks.suspect(options.waitUntil);
+      keys.jwks.suspect(options?.waitUntil);
       throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
     }
 
@@ -208,7 +212,7 @@ export class JwtVerifier<T> {
     checkLifetime(registered, this.maxLifetimeSeconds, this.toleranceSeconds);
     checkTimeWindow(registered, nowSeconds, this.toleranceSeconds);
     const claims = this.claims(payload, registered);
-    this.cache.set(token, { claims, kid: jws.kid, ...registered });
+    this.cache.set(token, { claims, iss: registered.iss, kid: jws.kid, exp: registered.exp, iat: registered.iat, nbf: registered.nbf });
     return claims;
   }
 

@@ -11,9 +11,14 @@
  * is unmarked and moved to the end (a `Map` keeps insertion order) and the next
  * oldest is considered. A hit then costs one lookup and one write, with no
  * re-insertion into the map: this is the hot path of every repeated token.
+ *
+ * Once full, the cache takes a new token only the second time it is verified (see
+ * ./admission-filter.ts): tokens seen once neither evict the ones in use nor cost
+ * the memory of their verdicts. A token sent again is verified twice, then cached.
  * @module
  */
 
+import { AdmissionFilter } from "./admission-filter.ts";
 import type { TimeWindow } from "./registered-claims.ts";
 
 export interface CachedVerdict<T> extends TimeWindow {
@@ -30,8 +35,11 @@ interface Entry<T> {
 
 export class VerifiedTokenCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  private readonly admission: AdmissionFilter | undefined;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(private readonly maxEntries: number) {
+    this.admission = maxEntries > 0 ? new AdmissionFilter(maxEntries) : undefined;
+  }
 
   get(token: string): CachedVerdict<T> | undefined {
     const entry = this.entries.get(token);
@@ -40,12 +48,18 @@ export class VerifiedTokenCache<T> {
     return entry.verdict;
   }
 
+  /** Remembers a verdict, unless the cache is full and the token is new to the admission filter. */
   set(token: string, verdict: CachedVerdict<T>): void {
-    if (this.maxEntries <= 0) return;
-    this.entries.delete(token);
+    if (this.admission === undefined) return;
+    if (this.entries.size >= this.maxEntries && !this.admission.seenBefore(token)) return;
+    // Room is made before the token goes in, so that the newcomer is never the one evicted.
+    if (!this.entries.delete(token)) this.makeRoom();
     this.entries.set(token, { verdict, used: false });
-    // Each pass unmarks one entry, so this ends within size + 1 steps.
-    while (this.entries.size > this.maxEntries) {
+  }
+
+  /** Evicts until there is room for one more. Each pass unmarks or evicts one entry: at most size + 1 passes. */
+  private makeRoom(): void {
+    while (this.entries.size >= this.maxEntries) {
       const [oldest, entry] = this.entries.entries().next().value!;
       this.entries.delete(oldest);
       if (entry.used) {

@@ -45,13 +45,21 @@ export async function buildStages(fixture: StageFixture, tokens: readonly string
   const header = acceptedHeader(segments[0]!.header, ALGORITHMS, headers);
   await keysByIssuer.get(fixture.issuer)!.keyFor(header.kid, header.alg);
   const key = keysByIssuer.get(fixture.issuer)!.ready(header.keyName)!;
-  const bytes = tokens.map((token, i) => signedBytes(token, segments[i]!));
+  // signedBytes gives views of one scratch buffer that the next call overwrites: copied.
+  const bytes = tokens.map((token, i) => {
+    const { signature, signingInput } = signedBytes(token, segments[i]!);
+    return { signature: signature.slice(), signingInput: signingInput.slice() };
+  });
   const payloads = segments.map((s) => decodeJsonObject(s.payload, "payload"));
   const registered = payloads.map((payload) => readRegisteredClaims(payload, fixture.issuer));
   const allowed = new Set([fixture.clientId]);
   const claims = payloads.map((payload, i) => readCognitoAccessToken(payload, registered[i]!, allowed));
   const nowSeconds = Date.now() / 1000;
+  // Full of other tokens, as in a Worker that has run a while: a new token then meets
+  // the admission filter (see shared/jwt/admission-filter.ts).
   const verdicts = new VerifiedTokenCache<unknown>(1_000);
+  for (let i = 0; i < 1_000; i++)
+    verdicts.set(`earlier-token-${i}`, { claims: claims[0], iss: fixture.issuer, kid: header.kid, ...registered[0]! });
   const verifyParams = algorithmParameters("RS256").verifyParams;
 
   return new Map<string, Stage>([

@@ -99,11 +99,57 @@ describe("verified-token cache", () => {
     cache.set("a", verdict("a"));
     cache.set("b", verdict("b"));
     cache.get("a");
-    cache.set("c", verdict("c"));
+    cache.set("c", verdict("c")); // full: "c" is new to the admission filter, not stored
+    cache.set("c", verdict("c")); // its second verification: stored
     expect(cache.get("b")).toBeUndefined();
     expect(cache.get("a")?.claims).toBe("a");
     expect(cache.get("c")?.claims).toBe("c");
     expect(cache.size).toBe(2);
+  });
+});
+
+describe("admission to a full cache", () => {
+  const verdict = (claims: string) => ({ claims, iss: "https://issuer.example", kid: "k", exp: 1, iat: 0 });
+
+  it("takes any token while it has room", () => {
+    const cache = new VerifiedTokenCache<string>(3);
+    for (const token of ["a", "b", "c"]) cache.set(token, verdict(token));
+    expect(cache.size).toBe(3);
+    expect(cache.get("c")?.claims).toBe("c");
+  });
+
+  it("once full, keeps what it holds against tokens seen once, and takes a token verified twice", () => {
+    const cache = new VerifiedTokenCache<string>(2);
+    cache.set("hot-1", verdict("hot-1"));
+    cache.set("hot-2", verdict("hot-2"));
+    for (let i = 0; i < 50; i++) cache.set(`once-${i}`, verdict(`once-${i}`));
+    expect(cache.get("hot-1")?.claims).toBe("hot-1");
+    expect(cache.get("hot-2")?.claims).toBe("hot-2");
+    expect(cache.get("once-49")).toBeUndefined();
+    cache.set("once-49", verdict("once-49"));
+    expect(cache.get("once-49")?.claims).toBe("once-49");
+    expect(cache.size).toBe(2);
+  });
+
+  it("lets a verifier keep its repeated token while a stream of new tokens passes", async () => {
+    const verifier = createVerifier(1);
+    const hot = await issuer.sign();
+    await verifier.verify(hot);
+    for (let i = 0; i < 5; i++) await verifier.verify(await issuer.sign());
+    verify.mockClear();
+    for (let i = 0; i < 3; i++) await verifier.verify(hot);
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it("caches a new token from its second verification when full", async () => {
+    const verifier = createVerifier(1);
+    await verifier.verify(await issuer.sign());
+    const token = await issuer.sign();
+    await verifier.verify(token);
+    expect(verifier.verifyCached(token)).toBeUndefined();
+    await verifier.verify(token);
+    expect(verifier.verifyCached(token)?.client_id).toBe(TEST_CLIENT_ID);
+    expect(verify).toHaveBeenCalledTimes(3);
   });
 });
 
