@@ -7,9 +7,9 @@
  * Why: a Worker that sees many tokens once each (one per user, say) would otherwise
  * store every verdict, and evict the tokens that do come back (a BFF's, sent for an
  * hour) to make room for tokens never seen again. Each stored verdict also outlives
- * the request, so the garbage collector copies and later collects it: on workerd that
- * was about 1.6 µs a token, a fifth of what the verification costs above the
- * signature itself.
+ * the request, so the garbage collector copies and later collects it: on workerd
+ * (2026-12-02, the Intel Xeon of bench/RESULTS.md) not storing them saved about
+ * 1.5 µs a new token, a sixth of what its verification cost above the signature.
  *
  * A fixed table of 32-bit fingerprints, one slot per fingerprint's low bits, each new
  * token overwriting its slot: no allocation and no eviction work. The fingerprint is
