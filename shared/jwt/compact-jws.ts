@@ -24,7 +24,7 @@ export interface ParsedJws {
    */
   signingInput: Uint8Array<ArrayBuffer>;
   signature: Uint8Array<ArrayBuffer>;
-  payloadSegment: string;
+  /** The three segments; the payload's is decoded (strictly) by {@link decodeJsonObject}. */
   segments: JwsSegments;
 }
 
@@ -193,5 +193,5 @@ export function parseCompactJws(
   const segments = splitCompactJws(token, maxBytes);
   const header = acceptedHeader(segments.header, allowedAlgorithms, headers);
   const { signature, signingInput } = signedBytes(token, segments);
-  return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, payloadSegment: segments.payload, segments };
+  return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, segments };
 }

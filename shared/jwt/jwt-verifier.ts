@@ -186,7 +186,7 @@ export class JwtVerifier<T> {
     }
 
     const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes, this.headers);
-    const payload = decodeJsonObject(jws.payloadSegment, "payload");
+    const payload = decodeJsonObject(jws.segments.payload, "payload");
     // `iss` chooses the key set, nothing more yet: it is checked again after the signature.
     const keys = this.keysByIssuer.get(readString(payload, "iss", true)!);
     if (keys === undefined) {

@@ -14,15 +14,20 @@ async function outcome(promise: Promise<{ jti?: string }>): Promise<string> {
   }
 }
 
+/** No verified-token cache: every verification decodes its token. */
+function uncachedVerifier(issuer: TestIssuer): CognitoAccessTokenVerifier {
+  return new CognitoAccessTokenVerifier({
+    issuer: issuer.issuer,
+    clientIds: [TEST_CLIENT_ID],
+    jwks: { fetch: issuer.fetch },
+    verifiedTokenCacheSize: 0,
+  });
+}
+
 describe("overlapping verifications", () => {
   it("check each token's own signature when they all wait for the key set", async () => {
     const issuer = await TestIssuer.create();
-    const verifier = new CognitoAccessTokenVerifier({
-      issuer: issuer.issuer,
-      clientIds: [TEST_CLIENT_ID],
-      jwks: { fetch: issuer.fetch },
-      verifiedTokenCacheSize: 0,
-    });
+    const verifier = uncachedVerifier(issuer);
     const jtis = Array.from({ length: 6 }, (_, i) => `token-${i}`);
     const tokens = await Promise.all(jtis.map((jti) => issuer.sign(issuer.claims({ jti }))));
     // One token with another token's signature: refused, whatever was decoded after it.
@@ -35,12 +40,7 @@ describe("overlapping verifications", () => {
 
   it("check each token's own signature once the keys are loaded", async () => {
     const issuer = await TestIssuer.create();
-    const verifier = new CognitoAccessTokenVerifier({
-      issuer: issuer.issuer,
-      clientIds: [TEST_CLIENT_ID],
-      jwks: { fetch: issuer.fetch },
-      verifiedTokenCacheSize: 0,
-    });
+    const verifier = uncachedVerifier(issuer);
     await verifier.verify(await issuer.sign());
     const tokens = await Promise.all([0, 1, 2].map((i) => issuer.sign(issuer.claims({ jti: `t${i}` }))));
     const tampered = `${tokens[2]!.slice(0, -6)}AAAAAA`;
