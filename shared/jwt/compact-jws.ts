@@ -41,9 +41,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const ascii = new TextEncoder();
-// Every token is decoded into these (see scratch-bytes.ts): the payload's JSON text is
-// read out of its buffer at once; the signed bytes are handed to crypto.subtle.verify.
-const payloadBytes = new ScratchBytes();
+// Every token is decoded into these (see scratch-bytes.ts): a header's or payload's JSON
+// text is read out of its buffer at once; the signed bytes go to crypto.subtle.verify.
+const jsonBytes = new ScratchBytes();
 const signatureBytes = new ScratchBytes();
 const signingInputBytes = new ScratchBytes();
 
@@ -61,7 +61,7 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   let value: unknown;
   try {
     // Canonical base64url only (see base64url.ts).
-    const buffer = payloadBytes.atLeast(segment.length);
+    const buffer = jsonBytes.atLeast(segment.length);
     const length = decodeBase64urlInto(segment, buffer);
     if (length === undefined) throw new Error("not canonical base64url");
     if (buffer[0] !== OPEN_BRACE || buffer[length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
