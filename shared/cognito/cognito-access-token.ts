@@ -6,12 +6,16 @@
  */
 import { TokenRejectedError } from "../errors.ts";
 import { type RegisteredClaims, readString } from "../jwt/registered-claims.ts";
+import { scopeSet } from "./scope-set.ts";
 
 export interface CognitoAccessToken extends RegisteredClaims {
   sub: string;
   client_id: string;
   token_use: "access";
-  /** The space-separated `scope` claim, split. Empty when the token has none. */
+  /**
+   * The space-separated `scope` claim, split. Empty when the token has none. Shared by
+   * the tokens that carry the same claim, so it cannot be changed (see ./scope-set.ts).
+   */
   scopes: ReadonlySet<string>;
   jti?: string;
 }
@@ -49,12 +53,4 @@ export function readCognitoAccessToken(
   if (registered.nbf !== undefined) token.nbf = registered.nbf;
   if (jti !== undefined) token.jti = jti;
   return token;
-}
-
-/** The scopes of a space-separated `scope` claim; repeated or empty parts count once or not at all. */
-function scopeSet(scope: string | undefined): Set<string> {
-  const scopes = new Set<string>();
-  if (scope === undefined) return scopes;
-  for (const name of scope.split(" ")) if (name !== "") scopes.add(name);
-  return scopes;
 }

@@ -12,13 +12,13 @@ export type JwsAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS
 interface AlgorithmParameters {
   kty: "RSA" | "EC";
   importParams: { name: string; hash?: string; namedCurve?: string };
-  verifyParams: { name: string; hash?: string; saltLength?: number };
+  verifyParams: string | { name: string; hash?: string; saltLength?: number };
 }
 
 const rsa = (bits: number): AlgorithmParameters => ({
   kty: "RSA",
   importParams: { name: "RSASSA-PKCS1-v1_5", hash: `SHA-${bits}` },
-  verifyParams: { name: "RSASSA-PKCS1-v1_5" },
+  verifyParams: "RSASSA-PKCS1-v1_5",
 });
 const pss = (bits: number): AlgorithmParameters => ({
   kty: "RSA",

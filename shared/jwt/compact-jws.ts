@@ -65,7 +65,7 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
     const length = decodeBase64urlInto(segment, buffer);
     if (length === undefined) throw new Error("not canonical base64url");
     if (buffer[0] !== OPEN_BRACE || buffer[length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
-    text = utf8.decode(buffer.subarray(0, length));
+    text = utf8.decode(jsonBytes.view(length));
     value = JSON.parse(text);
   } catch {
     throw malformed(`the ${part} is not base64url-encoded JSON`);
@@ -89,19 +89,31 @@ interface AcceptedHeader {
  * every token under the same few headers, so parsing one (base64, UTF-8, JSON,
  * the duplicate and header checks) once per key is enough. Bounded, and only
  * headers that passed every check enter it, so hostile input cannot use it.
+ *
+ * A token's header is found by comparing the token's start with each segment held
+ * (there are one or two): no substring is cut from the token and none is hashed.
  */
 export class HeaderCache {
-  private readonly entries = new Map<string, AcceptedHeader>();
+  private readonly segments: string[] = [];
+  private readonly headers: AcceptedHeader[] = [];
+  private next = 0;
 
   constructor(private readonly maxEntries = 32) {}
 
-  get(segment: string): AcceptedHeader | undefined {
-    return this.entries.get(segment);
+  /** The accepted header that `token` starts with, its segment being the first `length` characters. */
+  find(token: string, length: number): AcceptedHeader | undefined {
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      if (segment.length === length && token.startsWith(segment)) return this.headers[i];
+    }
+    return undefined;
   }
 
   set(segment: string, header: AcceptedHeader): void {
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(segment, header);
+    // Once full, the oldest entry gives way.
+    this.segments[this.next] = segment;
+    this.headers[this.next] = header;
+    this.next = (this.next + 1) % this.maxEntries;
   }
 }
 
@@ -123,9 +135,10 @@ function checkHeader(headerSegment: string, allowedAlgorithms: readonly JwsAlgor
   return { alg, kid, keyName: `${alg}:${kid}` };
 }
 
-/** The three segments of a compact JWS, and where the signed part ends. */
+/** Where the three segments of a compact JWS are. */
 export interface JwsSegments {
-  header: string;
+  /** Length of the header segment, which starts the token. */
+  headerLength: number;
   payload: string;
   signature: string;
   /** Length of `header.payload`, the part the signature covers. */
@@ -141,17 +154,23 @@ export function splitCompactJws(token: string, maxBytes: number): JwsSegments {
     throw malformed("a compact JWS has exactly three segments");
   }
   return {
-    header: token.slice(0, first),
+    headerLength: first,
     payload: token.slice(first + 1, second),
     signature: token.slice(second + 1),
     signedLength: second,
   };
 }
 
-/** The header of a segment, from the cache of accepted headers or checked now. Throws {@link TokenRejectedError}. */
-export function acceptedHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[], headers?: HeaderCache): AcceptedHeader {
-  let header = headers?.get(segment);
+/** The token's header, from the cache of accepted headers or checked now. Throws {@link TokenRejectedError}. */
+export function acceptedHeader(
+  token: string,
+  segments: JwsSegments,
+  allowedAlgorithms: readonly JwsAlgorithm[],
+  headers?: HeaderCache,
+): AcceptedHeader {
+  let header = headers?.find(token, segments.headerLength);
   if (header === undefined) {
+    const segment = token.slice(0, segments.headerLength);
     header = checkHeader(segment, allowedAlgorithms);
     headers?.set(segment, header);
   }
@@ -175,7 +194,7 @@ export function signedBytes(
   const inputBuffer = signingInputBytes.atLeast(segments.signedLength);
   const { read, written } = ascii.encodeInto(token.slice(0, segments.signedLength), inputBuffer);
   if (read !== segments.signedLength || written !== read) throw malformed("the token is not ASCII");
-  return { signature: signatureBuffer.subarray(0, signatureLength), signingInput: inputBuffer.subarray(0, written) };
+  return { signature: signatureBytes.view(signatureLength), signingInput: signingInputBytes.view(written) };
 }
 
 /**
@@ -191,7 +210,7 @@ export function parseCompactJws(
   headers?: HeaderCache,
 ): ParsedJws {
   const segments = splitCompactJws(token, maxBytes);
-  const header = acceptedHeader(segments.header, allowedAlgorithms, headers);
+  const header = acceptedHeader(token, segments, allowedAlgorithms, headers);
   const { signature, signingInput } = signedBytes(token, segments);
   return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, segments };
 }

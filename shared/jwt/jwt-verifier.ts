@@ -96,8 +96,8 @@ export class JwtVerifier<T> {
   private readonly cache: VerifiedTokenCache<T>;
   private readonly keysByIssuer = new Map<string, IssuerKeys>();
   private readonly headers = new HeaderCache();
-  /** The key set when there is one issuer: a cache hit then skips the lookup by issuer. */
-  private readonly singleJwks: RemoteJwks | undefined;
+  /** The issuer's keys when there is only one: a new token and a cache hit then skip the lookup by issuer. */
+  private readonly singleKeys: IssuerKeys | undefined;
 
   /**
    * @throws {ConfigError} when an option is missing or invalid
@@ -132,7 +132,7 @@ export class JwtVerifier<T> {
       const jwksUri = options.jwksUri ?? `${issuer}/.well-known/jwks.json`;
       this.keysByIssuer.set(issuer, new IssuerKeys(issuer, { ...options.jwks, jwksUri, now: this.now }, forget));
     }
-    this.singleJwks = this.issuers.length === 1 ? this.jwks : undefined;
+    this.singleKeys = this.issuers.length === 1 ? this.keysByIssuer.get(this.issuer) : undefined;
   }
 
   /** The first issuer configured (the only one, for a single-issuer verifier). */
@@ -166,7 +166,7 @@ export class JwtVerifier<T> {
     if (cached === undefined) return undefined;
     checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
     // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set.
-    (this.singleJwks ?? this.keysByIssuer.get(cached.iss)!.jwks).refreshIfStale(options?.waitUntil);
+    (this.singleKeys ?? this.keysByIssuer.get(cached.iss)!).jwks.refreshIfStale(options?.waitUntil);
     return cached.claims;
   }
 
@@ -181,14 +181,16 @@ export class JwtVerifier<T> {
     const cached = this.cache.get(token);
     if (cached !== undefined) {
       checkTimeWindow(cached, nowSeconds, this.toleranceSeconds);
-      (this.singleJwks ?? this.keysByIssuer.get(cached.iss)!.jwks).refreshIfStale(options?.waitUntil);
+      (this.singleKeys ?? this.keysByIssuer.get(cached.iss)!).jwks.refreshIfStale(options?.waitUntil);
       return cached.claims;
     }
 
     const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes, this.headers);
     const payload = decodeJsonObject(jws.segments.payload, "payload");
     // `iss` chooses the key set, nothing more yet: it is checked again after the signature.
-    const keys = this.keysByIssuer.get(readString(payload, "iss", true)!);
+    const iss = readString(payload, "iss", true)!;
+    // With one issuer, a comparison: the map would hash the new string first.
+    const keys = this.singleKeys === undefined ? this.keysByIssuer.get(iss) : iss === this.singleKeys.issuer ? this.singleKeys : undefined;
     if (keys === undefined) {
       throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
     }

@@ -42,7 +42,7 @@ export async function buildStages(fixture: StageFixture, tokens: readonly string
     ],
   ]);
   const segments = tokens.map((token) => splitCompactJws(token, MAX_TOKEN_BYTES));
-  const header = acceptedHeader(segments[0]!.header, ALGORITHMS, headers);
+  const header = acceptedHeader(tokens[0]!, segments[0]!, ALGORITHMS, headers);
   await keysByIssuer.get(fixture.issuer)!.keyFor(header.kid, header.alg);
   const key = keysByIssuer.get(fixture.issuer)!.ready(header.keyName)!;
   // signedBytes gives views of one scratch buffer that the next call overwrites: copied.
@@ -65,7 +65,7 @@ export async function buildStages(fixture: StageFixture, tokens: readonly string
   return new Map<string, Stage>([
     ["split", (i) => splitCompactJws(tokens[i]!, MAX_TOKEN_BYTES)],
     ["decode", (i) => signedBytes(tokens[i]!, segments[i]!)],
-    ["header", (i) => acceptedHeader(segments[i]!.header, ALGORITHMS, headers)],
+    ["header", (i) => acceptedHeader(tokens[i]!, segments[i]!, ALGORITHMS, headers)],
     [
       "key",
       (i) => {

@@ -47,6 +47,20 @@ describe("a valid token", () => {
     expect([...token.scopes]).toEqual(["a/b", WEATHER_READ, "c/d"]);
   });
 
+  it("has scopes that cannot be changed, shared by the tokens with the same scope claim", async () => {
+    const first = await verifier.verify(await issuer.sign(issuer.claims({ jti: "one" })));
+    const second = await verifier.verify(await issuer.sign(issuer.claims({ jti: "two" })));
+    expect(second.scopes).toBe(first.scopes);
+    const scopes = first.scopes as Set<string>;
+    expect(() => scopes.add("MyService/admin")).toThrow(TypeError);
+    expect(() => scopes.delete(WEATHER_READ)).toThrow(TypeError);
+    expect(() => scopes.clear()).toThrow(TypeError);
+    expect([...second.scopes]).toEqual([WEATHER_READ]);
+    const other = await verifier.verify(await issuer.sign(issuer.claims({ scope: "a/b" })));
+    expect([...other.scopes]).toEqual(["a/b"]);
+    expect((await verifier.verify(await issuer.sign(issuer.claims({ scope: undefined })))).scopes.size).toBe(0);
+  });
+
   it("is accepted from any client of the pool with clientIds '*'", async () => {
     const any = createVerifier({ clientIds: "*" });
     const token = await any.verify(await issuer.sign(issuer.claims({ client_id: "someotherclient", sub: "someotherclient" })));
@@ -219,6 +233,15 @@ describe("the accepted-header cache", () => {
     }
     const attacker = await makeKey(issuer.key.kid);
     expect(await rejection(await issuer.sign(issuer.claims(), { key: attacker }))).toBe("SIGNATURE_INVALID");
+  });
+
+  it("tells apart headers of the same length (one kid character apart)", async () => {
+    await verifier.verify(await issuer.sign());
+    const kid = issuer.key.kid;
+    const otherKid = `${kid.slice(0, -1)}${kid.endsWith("x") ? "y" : "x"}`;
+    const token = await signRaw({ kid: otherKid, alg: "RS256" }, JSON.stringify(issuer.claims()), issuer.key);
+    expect(token.indexOf(".")).toBe((await issuer.sign()).indexOf("."));
+    expect(await rejection(token)).toBe("KID_UNKNOWN");
   });
 });
 

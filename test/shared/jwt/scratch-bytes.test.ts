@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
 import type { TokenRejectedError } from "../../../shared/errors";
+import { ScratchBytes } from "../../../shared/jwt/scratch-bytes";
 import { TEST_CLIENT_ID, TestIssuer } from "../../workerd/test-issuer";
 
 async function outcome(promise: Promise<{ jti?: string }>): Promise<string> {
@@ -46,5 +47,22 @@ describe("overlapping verifications", () => {
     const tampered = `${tokens[2]!.slice(0, -6)}AAAAAA`;
     const results = await Promise.all([tokens[0]!, tampered, tokens[1]!].map((token) => outcome(verifier.verify(token))));
     expect(results).toEqual(["jti:t0", "SIGNATURE_INVALID", "jti:t1"]);
+  });
+});
+
+describe("a scratch buffer's views", () => {
+  it("are reused while the length repeats, and always show the current buffer", () => {
+    const scratch = new ScratchBytes();
+    scratch.atLeast(4).set([1, 2, 3, 4]);
+    const view = scratch.view(3);
+    expect([...view]).toEqual([1, 2, 3]);
+    expect(scratch.view(3)).toBe(view);
+    expect([...scratch.view(4)]).toEqual([1, 2, 3, 4]);
+    // Grown: a view of the same length is a view of the new buffer.
+    const grown = scratch.atLeast(10_000);
+    grown.set([9, 8, 7]);
+    const after = scratch.view(3);
+    expect(after.buffer).toBe(grown.buffer);
+    expect([...after]).toEqual([9, 8, 7]);
   });
 });
