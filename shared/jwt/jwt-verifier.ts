@@ -214,7 +214,9 @@ export class JwtVerifier<T> {
     checkLifetime(registered, this.maxLifetimeSeconds, this.toleranceSeconds);
     checkTimeWindow(registered, nowSeconds, this.toleranceSeconds);
     const claims = this.claims(payload, registered);
-    this.cache.set(token, { claims, iss: registered.iss, kid: jws.kid, exp: registered.exp, iat: registered.iat, nbf: registered.nbf });
+    if (this.cache.admit(token)) {
+      this.cache.set(token, { claims, iss: registered.iss, kid: jws.kid, exp: registered.exp, iat: registered.iat, nbf: registered.nbf });
+    }
     return claims;
   }
 

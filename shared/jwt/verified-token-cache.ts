@@ -48,10 +48,19 @@ export class VerifiedTokenCache<T> {
     return entry.verdict;
   }
 
-  /** Remembers a verdict, unless the cache is full and the token is new to the admission filter. */
+  /**
+   * Whether a token just verified should be stored: the cache has room, or it is full
+   * and the admission filter saw the token before (the filter remembers it either way).
+   * Asked before {@link set}, so that a verdict not stored is not even built.
+   */
+  admit(token: string): boolean {
+    if (this.admission === undefined) return false;
+    return this.entries.size < this.maxEntries || this.admission.seenBefore(token);
+  }
+
+  /** Remembers a verdict (see {@link admit} for whether to). */
   set(token: string, verdict: CachedVerdict<T>): void {
     if (this.admission === undefined) return;
-    if (this.entries.size >= this.maxEntries && !this.admission.seenBefore(token)) return;
     // Room is made before the token goes in, so that the newcomer is never the one evicted.
     if (!this.entries.delete(token)) this.makeRoom();
     this.entries.set(token, { verdict, used: false });

@@ -91,7 +91,8 @@ export async function buildStages(fixture: StageFixture, tokens: readonly string
       (i) => {
         // The miss that starts every verification, and the verdict remembered at its end.
         verdicts.get(tokens[i]!);
-        verdicts.set(tokens[i]!, { claims: claims[i], iss: fixture.issuer, kid: header.kid, ...registered[i]! });
+        if (verdicts.admit(tokens[i]!))
+          verdicts.set(tokens[i]!, { claims: claims[i], iss: fixture.issuer, kid: header.kid, ...registered[i]! });
       },
     ],
   ]);

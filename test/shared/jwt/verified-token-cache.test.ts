@@ -6,6 +6,11 @@ import type { TokenRejectedError } from "../../../shared/errors";
 import { VerifiedTokenCache } from "../../../shared/jwt/verified-token-cache";
 import { TEST_CLIENT_ID, TestIssuer } from "../../workerd/test-issuer";
 
+/** What the verifier does with a token it has just verified: stored if the cache admits it. */
+function offer(cache: VerifiedTokenCache<string>, token: string): void {
+  if (cache.admit(token)) cache.set(token, { claims: token, iss: "https://issuer.example", kid: "k", exp: 1, iat: 0 });
+}
+
 let issuer: TestIssuer;
 let clock: number;
 let verify: ReturnType<typeof vi.spyOn>;
@@ -95,12 +100,11 @@ describe("verified-token cache", () => {
 
   it("forgets the least recently used token first", () => {
     const cache = new VerifiedTokenCache<string>(2);
-    const verdict = (claims: string) => ({ claims, iss: "https://issuer.example", kid: "k", exp: 1, iat: 0 });
-    cache.set("a", verdict("a"));
-    cache.set("b", verdict("b"));
+    offer(cache, "a");
+    offer(cache, "b");
     cache.get("a");
-    cache.set("c", verdict("c")); // full: "c" is new to the admission filter, not stored
-    cache.set("c", verdict("c")); // its second verification: stored
+    offer(cache, "c"); // full: "c" is new to the admission filter, not stored
+    offer(cache, "c"); // its second verification: stored
     expect(cache.get("b")).toBeUndefined();
     expect(cache.get("a")?.claims).toBe("a");
     expect(cache.get("c")?.claims).toBe("c");
@@ -109,24 +113,22 @@ describe("verified-token cache", () => {
 });
 
 describe("admission to a full cache", () => {
-  const verdict = (claims: string) => ({ claims, iss: "https://issuer.example", kid: "k", exp: 1, iat: 0 });
-
   it("takes any token while it has room", () => {
     const cache = new VerifiedTokenCache<string>(3);
-    for (const token of ["a", "b", "c"]) cache.set(token, verdict(token));
+    for (const token of ["a", "b", "c"]) offer(cache, token);
     expect(cache.size).toBe(3);
     expect(cache.get("c")?.claims).toBe("c");
   });
 
   it("once full, keeps what it holds against tokens seen once, and takes a token verified twice", () => {
     const cache = new VerifiedTokenCache<string>(2);
-    cache.set("hot-1", verdict("hot-1"));
-    cache.set("hot-2", verdict("hot-2"));
-    for (let i = 0; i < 50; i++) cache.set(`once-${i}`, verdict(`once-${i}`));
+    offer(cache, "hot-1");
+    offer(cache, "hot-2");
+    for (let i = 0; i < 50; i++) offer(cache, `once-${i}`);
     expect(cache.get("hot-1")?.claims).toBe("hot-1");
     expect(cache.get("hot-2")?.claims).toBe("hot-2");
     expect(cache.get("once-49")).toBeUndefined();
-    cache.set("once-49", verdict("once-49"));
+    offer(cache, "once-49");
     expect(cache.get("once-49")?.claims).toBe("once-49");
     expect(cache.size).toBe(2);
   });
