@@ -54,8 +54,12 @@ const IMPLEMENTATIONS = [
   { impl: "floor", mode: "distinct", label: "floor: bare crypto.subtle.verify" },
 ];
 const PEERS = ["aws-jwt-verify", "hono", "jose"];
-// bench/worker/src/index.ts runs the stages on the first 5,000 tokens of the pool.
-const STAGE_TOKENS = 5000;
+// bench/worker/src/index.ts runs the warm-up and the stages on the first 5,000 tokens
+// of the pool; the distinct-token samples take the tokens after them.
+const WARMUP_TOKENS = 5000;
+// Verifications of each implementation before any sample: past V8's tier-up to optimized
+// code (bench/worker/src/index.ts, warmup).
+const WARMUP_PASSES = 8;
 const REPEATED_FACTOR = 100; // the repeated token runs n x this, so its request lasts long enough to time
 
 /** Per run (one workerd process): each implementation's median µs over the rounds, and the stage costs. */
@@ -84,7 +88,8 @@ async function verificationProcess({ quick, withEconomy }) {
     const n = quick ? 200 : 2000;
     const rounds = quick ? 3 : 11;
     // Every distinct-token sample takes n tokens never verified before in this process.
-    await call(`/setup?tokens=${Math.max(rounds * n, STAGE_TOKENS)}`);
+    await call(`/setup?tokens=${WARMUP_TOKENS + rounds * n}`);
+    await call(`/warmup?passes=${quick ? 1 : WARMUP_PASSES}`);
     const samples = new Map(IMPLEMENTATIONS.map((c) => [c.label, []]));
     const stageNames = JSON.parse((await call("/stages")).body);
     const stageSamples = new Map(stageNames.map((name) => [name, []]));
@@ -98,7 +103,7 @@ async function verificationProcess({ quick, withEconomy }) {
     const micros = Object.fromEntries(IMPLEMENTATIONS.map((c) => [`${c.impl}/${c.mode}`, median(samples.get(c.label))]));
     const stages = Object.fromEntries(stageNames.map((name) => [name, median(stageSamples.get(name))]));
     const economy = withEconomy ? JSON.parse((await call(`/economy?isolates=8&requests=${quick ? 600 : 4000}&hours=3`)).body) : undefined;
-    return { micros, stages, rounds, n, economy };
+    return { micros, stages, rounds, n, economy, warmup: WARMUP_TOKENS * (quick ? 1 : WARMUP_PASSES) };
   } finally {
     await mf.dispose();
   }
@@ -143,6 +148,7 @@ async function verificationCost(quick, progress) {
     processes,
     rounds: runs[0].rounds,
     n: runs[0].n,
+    warmup: runs[0].warmup,
     repeatedFactor: REPEATED_FACTOR,
     rows,
     stages,
@@ -395,8 +401,12 @@ workerd does not advance its clock during pure computation, so each figure is th
 wall time (from Node) of a request that runs N verifications minus one that runs
 none, divided by N; per process, the median of ${v.rounds} rounds with the implementations
 interleaved in each round; then the median and range of the ${v.processes} processes' figures.
-N = ${v.n} (x${v.repeatedFactor} for the repeated token). Distinct tokens are new to the verifier each time:
-each implementation walks a pool of ${Math.max(v.rounds * v.n, STAGE_TOKENS)} tokens once per process, and no token comes back
+N = ${v.n} (x${v.repeatedFactor} for the repeated token). Before the first sample, every implementation
+verifies ${v.warmup ?? 0} times, on ${WARMUP_TOKENS} warm-up tokens that no sample uses: V8 compiles this project's
+verifier fully (TurboFan) only after about 17,000 verifications (seen with V8's --trace-opt), and
+without the warm-up the rounds measured a mix of both compilations, differently in each process.
+Distinct tokens are new to the verifier each time:
+each implementation walks a pool of ${v.rounds * v.n} tokens once per process, and no token comes back
 (this project's verified-token cache is full after the first 1,000, and then keeps what it holds
 against tokens seen once). The repeated token takes the middleware's path: a synchronous
 lookup in the verified-token cache (time window and key-set freshness still checked),
