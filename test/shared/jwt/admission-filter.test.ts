@@ -16,7 +16,7 @@ describe("admission filter", () => {
     const filter = new AdmissionFilter(1_000);
     const tokens = Array.from({ length: 100 }, (_, i) => token(i));
     const seen = tokens.filter((t) => filter.seenBefore(t));
-    // Random 32-bit fingerprints in 2,048 slots: a false "seen" is rare, never the rule,
+    // Random 30-bit fingerprints in 2,048 slots: a false "seen" is rare, never the rule,
     // and a later token takes an earlier one's slot about once in 40.
     expect(seen.length).toBeLessThan(3);
     expect(tokens.filter((t) => filter.seenBefore(t)).length).toBeGreaterThan(85);
