@@ -6,7 +6,10 @@
  * workerd, 2026-12-02, where each kilobyte allocated cost about 1 µs).
  *
  * Shared, so it must not change: `add`, `delete` and `clear` throw a TypeError, and
- * the set is frozen. It is still a `Set` (`instanceof Set`, `has`, iteration).
+ * the set is frozen. It is still a `Set` (`instanceof Set`, `has`, iteration). Only a
+ * deliberate `Set.prototype.add.call(scopes, ...)` would change it, and with it every
+ * token of that claim; code in the isolate able to do that could as well replace
+ * `Set.prototype.has`, so the sharing opens nothing new.
  * @module
  */
 

@@ -91,7 +91,9 @@ interface AcceptedHeader {
  * headers that passed every check enter it, so hostile input cannot use it.
  *
  * A token's header is found by comparing the token's start with each segment held
- * (there are one or two): no substring is cut from the token and none is hashed.
+ * (one or two for an issuer; at most 32, whatever is sent): no substring is cut from
+ * the token and none is hashed. A segment matches only at its exact length, so a
+ * longer header that starts with an accepted one is checked in full.
  */
 export class HeaderCache {
   private readonly segments: string[] = [];

@@ -243,6 +243,18 @@ describe("the accepted-header cache", () => {
     expect(token.indexOf(".")).toBe((await issuer.sign()).indexOf("."));
     expect(await rejection(token)).toBe("KID_UNKNOWN");
   });
+
+  it("does not take a longer header for an accepted one that its segment starts with", async () => {
+    // A header whose length is a multiple of 3 encodes to a prefix of any longer header
+    // that starts with it: padded with spaces inside the JSON until it is.
+    let header = `{"kid":"${issuer.key.kid}","alg":"RS256"}`;
+    for (let pad = 1; header.length % 3 !== 0; pad++) header = `{"kid":"${issuer.key.kid}","alg":${" ".repeat(pad)}"RS256"}`;
+    const claims = JSON.stringify(issuer.claims());
+    await verifier.verify(await signRaw(header, claims, issuer.key));
+    const longer = await signRaw(`${header}   `, claims, issuer.key);
+    expect(longer.startsWith(b64url(header))).toBe(true);
+    expect(await rejection(longer)).toBe("TOKEN_MALFORMED");
+  });
 });
 
 describe("claims", () => {

@@ -58,10 +58,12 @@ describe("a scratch buffer's views", () => {
     expect([...view]).toEqual([1, 2, 3]);
     expect(scratch.view(3)).toBe(view);
     expect([...scratch.view(4)]).toEqual([1, 2, 3, 4]);
-    // Grown: a view of the same length is a view of the new buffer.
+    const before = scratch.view(3);
+    // Grown: a view of the same length as the last one is a view of the new buffer.
     const grown = scratch.atLeast(10_000);
     grown.set([9, 8, 7]);
     const after = scratch.view(3);
+    expect(after).not.toBe(before);
     expect(after.buffer).toBe(grown.buffer);
     expect([...after]).toEqual([9, 8, 7]);
   });
