@@ -402,8 +402,8 @@ wall time (from Node) of a request that runs N verifications minus one that runs
 none, divided by N; per process, the median of ${v.rounds} rounds with the implementations
 interleaved in each round; then the median and range of the ${v.processes} processes' figures.
 N = ${v.n} (x${v.repeatedFactor} for the repeated token). Before the first sample, every implementation
-verifies ${v.warmup ?? 0} times, on ${WARMUP_TOKENS} warm-up tokens that no sample uses: V8 compiles this project's
-verifier fully (TurboFan) only after about 17,000 verifications (seen with V8's --trace-opt), and
+verifies ${v.warmup ?? 0} times, on ${WARMUP_TOKENS} warm-up tokens that no sample uses: V8 compiled this project's
+verifier's helpers fully (TurboFan) only after about 17,000 verifications (seen with V8's --trace-opt), and
 without the warm-up the rounds measured a mix of both compilations, differently in each process.
 Distinct tokens are new to the verifier each time:
 each implementation walks a pool of ${v.rounds * v.n} tokens once per process, and no token comes back

@@ -60,7 +60,8 @@ export class VerifiedTokenCache<T> {
 
   /** Remembers a verdict (see {@link admit} for whether to). */
   set(token: string, verdict: CachedVerdict<T>): void {
-    if (this.admission === undefined) return;
+    // A cache of size 0 stores nothing (and makeRoom would never end).
+    if (this.maxEntries <= 0) return;
     // Room is made before the token goes in, so that the newcomer is never the one evicted.
     if (!this.entries.delete(token)) this.makeRoom();
     this.entries.set(token, { verdict, used: false });

@@ -105,8 +105,9 @@ async function run(url: URL): Promise<Response> {
 /**
  * V8 compiles a hot function twice: quickly (Maglev) within the first thousand calls,
  * then fully optimized (TurboFan) much later. With V8's --trace-opt (workerd
- * 1.20260426.1, 2026-12-02), this project's verifier reached TurboFan only after about
- * 17,000 verifications, and a run of 11 rounds of 2,000 measured a mix of both,
+ * 1.20260426.1, 2026-12-02), this project's verifier's helper functions reached
+ * TurboFan only after about 17,000 verifications (its verify method stayed in Maglev
+ * in one trace of 58,000), and a run of 11 rounds of 2,000 measured a mix of both,
  * changing from one process to the next. Every implementation is warmed up the same
  * way, on tokens the samples never use: a Worker serving a steady stream of requests
  * runs in optimized code.
