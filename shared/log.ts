@@ -1,6 +1,8 @@
 /**
- * Structured log lines: one JSON object per line, with a `level` and an `event`.
- * Fields are plain values chosen by the caller; never pass a token or a secret.
+ * Structured events. The library never picks where its events go: each class that
+ * reports something takes a `logger` option, whose default writes one JSON line per
+ * event to `console` (what Workers Logs and `wrangler tail` read). Fields are plain
+ * values chosen by the library; a token or a secret is never one of them.
  * @module
  */
 
@@ -8,19 +10,47 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
-let threshold: LogLevel = "info";
+/** Receives each event. Called synchronously on the request's path: it must not throw or block. */
+export type Logger = (level: LogLevel, event: string, fields: LogFields) => void;
 
-/** Lines below this level are dropped. Default `info`: per-request debug lines cost log volume. */
-export function setLogLevel(level: unknown): void {
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** `value` as a log level, or `undefined` when it is not one of the four names. */
+export function parseLogLevel(value: unknown): LogLevel | undefined {
   // Own keys only: "constructor" or "toString" is `in` any object literal.
-  if (typeof level === "string" && Object.hasOwn(RANK, level)) threshold = level as LogLevel;
+  return typeof value === "string" && Object.hasOwn(RANK, value) ? (value as LogLevel) : undefined;
 }
 
+/**
+ * The default logger: one JSON object per line, `{ level, event, ...fields }`, on
+ * `console.error`, `console.warn` or `console.log` by level. Events below `minLevel`
+ * (default `info`: per-request debug lines cost log volume) are dropped.
+ */
+export function jsonLineLogger(minLevel: LogLevel = "info"): Logger {
+  const threshold = RANK[minLevel];
+  return (level, event, fields) => {
+    if (RANK[level] < threshold) return;
+    const line = JSON.stringify({ level, event, ...fields });
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
+  };
+}
+
+/** Drops every event. */
+export const silentLogger: Logger = () => {};
+
+// --- Transitional: the module-global API that each caller is moving off. ---
+// Removed once no file imports it (issue 23, item 7).
+let globalLogger: Logger = jsonLineLogger();
+
+/** @deprecated Pass `logger: jsonLineLogger(level)` to the class instead. */
+export function setLogLevel(level: unknown): void {
+  const parsed = parseLogLevel(level);
+  if (parsed !== undefined) globalLogger = jsonLineLogger(parsed);
+}
+
+/** @deprecated Call the `logger` the class was given. */
 export function logEvent(level: LogLevel, event: string, fields: LogFields = {}): void {
-  if (RANK[level] < RANK[threshold]) return;
-  const line = JSON.stringify({ level, event, ...fields });
-  if (level === "error") console.error(line);
-  else if (level === "warn") console.warn(line);
-  else console.log(line);
+  globalLogger(level, event, fields);
 }
