@@ -9,36 +9,47 @@
  *   the primary AWS Region of your user pool" (so every Region issues the same `iss`).
  * Each serves its JWKS at `<issuer>/.well-known/jwks.json` ("Identity provider and
  * relying party endpoints", https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints.html).
+ * Outside the aws partition the host suffix differs, and not every host is confirmed:
+ * see ./cognito-partitions.ts.
  *
- * As aws-jwt-verify does since 5.2.0 (src/cognito-verifier.ts: one issuer config per
- * format for each pool, the Region taken from the pool id's prefix, the same
- * USER_POOL_ID_REGEX), both formats are accepted for the pool's own Region unless
- * `issuerFormat` narrows them. `additionalRegions` is this library's addition for a
- * replicated pool on ORIGINAL, whose replicas may stamp their own Region: aws-jwt-verify
- * derives no such issuer, and AWS does not document what `iss` a replica writes under
- * ORIGINAL, so list additional Regions only for a pool that needs them.
+ * Replicas: since 2026-07-28, tokens that a multi-Region replica issues carry the
+ * primary Region's issuer under both formats (reported and then confirmed in
+ * aws-jwt-verify issue 282, https://github.com/awslabs/aws-jwt-verify/issues/282;
+ * aws-jwt-verify closed its `additionalRegions` pull request 285 unmerged,
+ * https://github.com/awslabs/aws-jwt-verify/pull/285; AWS asks replicated pools to
+ * use the UPDATED issuer, "Multi-Region replication for user pools",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-multi-region.html).
+ * So only the primary Region's issuers are derived; `additionalRegions` is deprecated
+ * and ignored (the verifier logs why), as trusting issuers Cognito no longer writes
+ * only widens what is accepted.
+ *
+ * As aws-jwt-verify does since 5.2.0 (the Region taken from the pool id's prefix, the
+ * same USER_POOL_ID_REGEX), both formats are accepted unless `issuerFormat` narrows them.
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { cognitoPartition } from "./cognito-partitions.ts";
 
 export type CognitoIssuerFormat = "ORIGINAL" | "UPDATED";
 
 export interface CognitoUserPool {
   /** `<region>_<id>`, e.g. `us-east-1_AbCdEfGhI`; its prefix is the pool's primary Region. */
   userPoolId: string;
-  /** Regions of replicas whose tokens carry their own Region's ORIGINAL issuer. */
+  /**
+   * @deprecated Ignored. Since 2026-07-28 replicas issue tokens with the primary Region's
+   * issuer (aws-jwt-verify issue 282), which is derived from `userPoolId` already.
+   */
   additionalRegions?: readonly string[];
-  /** Accept only one format; default both. */
+  /** Accept only one format; default every format whose host is confirmed in the pool's partition. */
   issuerFormat?: CognitoIssuerFormat;
 }
 
 // aws-jwt-verify 5.2.1, CognitoJwtVerifier.USER_POOL_ID_REGEX (eusc- Regions included).
-const REGION = "(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\\d";
-const USER_POOL_ID = new RegExp(`^(${REGION})_[a-zA-Z0-9]+$`);
-const REGION_ONLY = new RegExp(`^${REGION}$`);
+const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$/;
+const FORMATS: readonly CognitoIssuerFormat[] = ["ORIGINAL", "UPDATED"];
 
 /**
- * The ORIGINAL-format issuer of a pool in one Region.
+ * The ORIGINAL-format issuer of a pool in the aws partition.
  * @example
  * cognitoIssuer("us-east-1", "us-east-1_AbCdEfGhI"); // "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
  */
@@ -47,7 +58,7 @@ export function cognitoIssuer(region: string, userPoolId: string): string {
 }
 
 /**
- * The UPDATED-format issuer of a pool, in its primary Region.
+ * The UPDATED-format issuer of a pool in the aws partition, in its primary Region.
  * @example
  * cognitoUpdatedIssuer("us-east-1", "us-east-1_AbCdEfGhI"); // "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
  */
@@ -56,38 +67,35 @@ export function cognitoUpdatedIssuer(region: string, userPoolId: string): string
 }
 
 /**
- * Every issuer a pool's tokens may carry: for its own Region the ORIGINAL and the
- * UPDATED issuer, for each additional Region the ORIGINAL one; `issuerFormat` keeps
- * one format (with UPDATED, additional Regions add nothing: replicas issue the
- * primary Region's issuer).
- * @throws {ConfigError} naming `userPoolId`, `additionalRegions` or `issuerFormat`
+ * Every issuer a pool's tokens may carry: the primary Region's ORIGINAL and UPDATED
+ * issuers, on the host suffix of the pool's partition, each where its host is
+ * confirmed; `issuerFormat` keeps one format.
+ * @throws {ConfigError} naming `userPoolId` (malformed, or a partition with no confirmed
+ * issuer host) or `issuerFormat` (unknown, or its host not confirmed in that partition)
  * @example
- * cognitoIssuers({ userPoolId: "us-east-1_AbCdEfGhI", additionalRegions: ["eu-west-1"] });
+ * cognitoIssuers({ userPoolId: "us-east-1_AbCdEfGhI" });
  * // ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI",
- * //  "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI",
- * //  "https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbCdEfGhI"]
+ * //  "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"]
+ * cognitoIssuers({ userPoolId: "cn-north-1_AbCdEfGhI" });
+ * // ["https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbCdEfGhI"]
  */
 export function cognitoIssuers(pool: CognitoUserPool): string[] {
-  const { userPoolId, additionalRegions = [], issuerFormat } = pool;
+  const { userPoolId, issuerFormat } = pool;
   const match = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
   if (match === null) throw new ConfigError("userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEfGhI", "userPoolId");
   const region = match[1]!;
-  if (issuerFormat !== undefined && issuerFormat !== "ORIGINAL" && issuerFormat !== "UPDATED") {
+  if (issuerFormat !== undefined && !FORMATS.includes(issuerFormat)) {
     throw new ConfigError('issuerFormat must be "ORIGINAL" or "UPDATED" (or left out for both)', "issuerFormat");
   }
-  if (!Array.isArray(additionalRegions)) throw new ConfigError("additionalRegions must be a list of Regions", "additionalRegions");
-  const seen = new Set([region]);
-  for (const extra of additionalRegions as readonly unknown[]) {
-    if (typeof extra !== "string" || !REGION_ONLY.test(extra)) {
-      throw new ConfigError("additionalRegions holds a value that is not a Region, e.g. eu-west-1", "additionalRegions");
-    }
-    if (seen.has(extra))
-      throw new ConfigError(`additionalRegions names ${extra} twice or names the pool's own Region`, "additionalRegions");
-    seen.add(extra);
+  const partition = cognitoPartition(region, "userPoolId");
+  const formats = (issuerFormat === undefined ? FORMATS : [issuerFormat]).filter((format) => partition.issuerHosts[format] !== undefined);
+  if (formats.length === 0) {
+    const option = issuerFormat === undefined ? "userPoolId" : "issuerFormat";
+    const what = issuerFormat === undefined ? "no issuer host" : `no ${issuerFormat} issuer host`;
+    throw new ConfigError(
+      `${option}: a pool in ${partition.id} has ${what} that AWS documents; give the exact issuer (your tokens' iss) with issuer instead`,
+      option,
+    );
   }
-  const issuers: string[] = [];
-  if (issuerFormat !== "UPDATED") issuers.push(cognitoIssuer(region, userPoolId));
-  if (issuerFormat !== "ORIGINAL") issuers.push(cognitoUpdatedIssuer(region, userPoolId));
-  if (issuerFormat !== "UPDATED") for (const extra of additionalRegions) issuers.push(cognitoIssuer(extra, userPoolId));
-  return issuers;
+  return formats.map((format) => `https://${partition.issuerHosts[format]}.${region}.${partition.dnsSuffix}/${userPoolId}`);
 }

@@ -11,6 +11,7 @@ import { ConfigError } from "../errors.ts";
 import type { RemoteJwks } from "../jwks/remote-jwks.ts";
 import type { JwsAlgorithm } from "../jwt/algorithms.ts";
 import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
+import { jsonLineLogger, type Logger } from "../log.ts";
 import { type AllowedClients, type CognitoAccessToken, readCognitoAccessToken } from "./cognito-access-token.ts";
 import { type CognitoIssuerFormat, cognitoIssuers } from "./cognito-issuers.ts";
 
@@ -20,7 +21,11 @@ export interface CognitoVerifierOptions extends Omit<JwtVerifierOptions<CognitoA
   issuer?: string | readonly string[];
   /** The pool, from which the issuers are derived: both formats in its Region (see {@link cognitoIssuers}). */
   userPoolId?: string;
-  /** With `userPoolId`: Regions of replicas that issue tokens with their own ORIGINAL issuer. */
+  /**
+   * @deprecated Ignored, with a warning when given. Since 2026-07-28 Cognito replicas
+   * issue tokens with the primary Region's issuer (aws-jwt-verify issue 282), which
+   * `userPoolId` gives already. Removed in a later minor version.
+   */
   additionalRegions?: readonly string[];
   /** With `userPoolId`: accept only this issuer format. Default both. */
   issuerFormat?: CognitoIssuerFormat;
@@ -28,7 +33,11 @@ export interface CognitoVerifierOptions extends Omit<JwtVerifierOptions<CognitoA
   clientIds: readonly string[] | "*";
   /** Default `["RS256"]`, which is what Cognito signs with. */
   algorithms?: readonly JwsAlgorithm[];
+  /** Where the verifier's events go. Default {@link jsonLineLogger}`()`. */
+  logger?: Logger;
 }
+
+const REPLICAS_SOURCE = "https://github.com/awslabs/aws-jwt-verify/issues/282";
 
 function checkClientIds(clientIds: unknown): AllowedClients {
   if (clientIds === "*") return "*";
@@ -43,16 +52,20 @@ function checkClientIds(clientIds: unknown): AllowedClients {
   return new Set(clientIds as string[]);
 }
 
-function issuersOf(options: CognitoVerifierOptions): string | readonly string[] {
+function issuersOf(options: CognitoVerifierOptions, logger: Logger): string | readonly string[] {
   const { issuer, userPoolId, additionalRegions, issuerFormat } = options;
+  if (additionalRegions !== undefined) {
+    logger("warn", "option_deprecated", {
+      option: "additionalRegions",
+      reason: "ignored: since 2026-07-28 Cognito replicas issue tokens with the primary Region's issuer, which userPoolId gives already",
+      source: REPLICAS_SOURCE,
+    });
+  }
   if ((issuer === undefined) === (userPoolId === undefined)) {
     throw new ConfigError("give exactly one of issuer and userPoolId", "issuer/userPoolId");
   }
-  if (userPoolId !== undefined) return cognitoIssuers({ userPoolId, additionalRegions, issuerFormat });
-  if (additionalRegions !== undefined || issuerFormat !== undefined) {
-    const option = additionalRegions !== undefined ? "additionalRegions" : "issuerFormat";
-    throw new ConfigError(`${option} goes with userPoolId, not with issuer`, option);
-  }
+  if (userPoolId !== undefined) return cognitoIssuers({ userPoolId, issuerFormat });
+  if (issuerFormat !== undefined) throw new ConfigError("issuerFormat goes with userPoolId, not with issuer", "issuerFormat");
   return issuer!;
 }
 
@@ -70,10 +83,13 @@ export class CognitoAccessTokenVerifier {
    * token.scopes.has("MyService/weather_read");
    */
   constructor(options: CognitoVerifierOptions) {
+    const logger = options.logger ?? jsonLineLogger();
     const allowedClients = checkClientIds(options.clientIds);
-    const issuer = issuersOf(options);
+    const issuer = issuersOf(options, logger);
     const { userPoolId: _pool, additionalRegions: _regions, issuerFormat: _format, clientIds: _clients, ...rest } = options;
     this.verifier = new JwtVerifier({
+      // `rest` carries the caller's `logger` on to the JWT verifier (and its key sets)
+      // once those take one; the default is built there as here.
       ...rest,
       issuer,
       claims: (payload, registered) => readCognitoAccessToken(payload, registered, allowedClients),

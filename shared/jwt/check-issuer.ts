@@ -1,7 +1,12 @@
 /**
- * The issuers a verifier may be configured with: absolute https URLs with no trailing
- * slash, query or fragment (they are compared with `iss` exactly), and plain http only
- * on an exact loopback host ({@link isLoopbackHost}), for a local issuer.
+ * The issuers a verifier may be configured with. An issuer is compared with `iss`
+ * byte for byte, so it must be written exactly as a URL parser writes it back
+ * (`new URL(x).href`): anything the parser would rewrite (an upper-case host, the
+ * default port, a dot segment, a space, a bare `?` or `#`) is an issuer no token
+ * carries, or one that means something else to the next tool that reads it. An
+ * origin-only issuer (`https://auth.example`) is taken without the slash the parser
+ * adds. https only; plain http only on an exact loopback host ({@link isLoopbackHost}),
+ * for a local issuer. No userinfo, query or fragment.
  * @module
  */
 import { ConfigError } from "../errors.ts";
@@ -24,8 +29,13 @@ function checkIssuer(issuer: unknown, option = "issuer"): string {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new ConfigError(`${option} must be an https URL (http only on loopback hosts)`, option);
   }
-  if (issuer.endsWith("/") || url.search || url.hash) {
-    throw new ConfigError(`${option} must have no trailing slash, query or fragment`, option);
+  // `search` and `hash` are empty for a bare "?" or "#": look at the text itself.
+  if (issuer.endsWith("/") || issuer.includes("?") || issuer.includes("#") || url.username !== "" || url.password !== "") {
+    throw new ConfigError(`${option} must have no trailing slash, userinfo, query or fragment`, option);
+  }
+  const readBack = url.pathname === "/" ? url.href.slice(0, -1) : url.href;
+  if (readBack !== issuer) {
+    throw new ConfigError(`${option} must be written as a URL parser writes it (here ${readBack})`, option);
   }
   return issuer;
 }
@@ -38,8 +48,8 @@ function checkIssuer(issuer: unknown, option = "issuer"): string {
  */
 export function checkIssuers(issuer: unknown): string[] {
   const list: readonly unknown[] = Array.isArray(issuer) ? issuer : [issuer];
-  if (list.length === 0) throw new ConfigError("issuer must name at least one issuer", "issuer");
+  if (list.length === 0) throw new ConfigError("issuer must name at least one URL", "issuer");
   const issuers = list.map((one) => checkIssuer(one));
-  if (new Set(issuers).size !== issuers.length) throw new ConfigError("issuer names the same issuer twice", "issuer");
+  if (new Set(issuers).size !== issuers.length) throw new ConfigError("issuer names the same URL twice", "issuer");
   return issuers;
 }

@@ -1,5 +1,7 @@
-// Several issuers, each with its own key set: a Cognito pool's two issuer formats and
-// a replica's Region, served by independent test issuers behind one fake fetch.
+// Several issuers, each with its own key set: a Cognito pool's two issuer formats,
+// served by independent test issuers behind one fake fetch. A replica's own Region
+// is no longer an issuer: since 2026-07-28 replicas stamp the primary Region's issuer
+// (aws-jwt-verify issue 282), so `additionalRegions` is deprecated and ignored.
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cognitoIssuers } from "../../../shared/cognito/cognito-issuers";
@@ -7,6 +9,7 @@ import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../.
 import { ConfigError, type TokenRejectedError } from "../../../shared/errors";
 import { cognitoAuth } from "../../../shared/hono/cognito-auth";
 import { JwtVerifier } from "../../../shared/jwt/jwt-verifier";
+import type { LogFields, LogLevel } from "../../../shared/log";
 import { makeKey, TEST_CLIENT_ID, TestIssuers, WEATHER_READ } from "../../workerd/test-issuer";
 
 const POOL = "us-east-1_TestPool1";
@@ -16,7 +19,7 @@ const REPLICA = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`;
 
 let served: TestIssuers;
 
-function createVerifier(options: Partial<CognitoVerifierOptions> = { userPoolId: POOL, additionalRegions: ["eu-west-1"] }) {
+function createVerifier(options: Partial<CognitoVerifierOptions> = { userPoolId: POOL }) {
   return new CognitoAccessTokenVerifier({ clientIds: [TEST_CLIENT_ID], jwks: { fetch: served.fetch }, ...options });
 }
 
@@ -34,33 +37,20 @@ beforeEach(async () => {
 });
 
 describe("cognitoIssuers", () => {
-  it("gives both formats for the pool's Region and the ORIGINAL format for each additional Region", () => {
-    expect(cognitoIssuers({ userPoolId: POOL, additionalRegions: ["eu-west-1"] })).toEqual([ORIGINAL, UPDATED, REPLICA]);
+  it("gives both formats of the pool's primary Region, and nothing for a replica's Region", () => {
     expect(cognitoIssuers({ userPoolId: POOL })).toEqual([ORIGINAL, UPDATED]);
+    expect(cognitoIssuers({ userPoolId: POOL, additionalRegions: ["eu-west-1"] })).toEqual([ORIGINAL, UPDATED]);
   });
 
   it("narrows to one format with issuerFormat", () => {
-    expect(cognitoIssuers({ userPoolId: POOL, additionalRegions: ["eu-west-1"], issuerFormat: "ORIGINAL" })).toEqual([ORIGINAL, REPLICA]);
-    // UPDATED issuers name the primary Region in every Region: replicas add none.
-    expect(cognitoIssuers({ userPoolId: POOL, additionalRegions: ["eu-west-1"], issuerFormat: "UPDATED" })).toEqual([UPDATED]);
-  });
-
-  it("takes the Region from the pool id, GovCloud and eusc- Regions included", () => {
-    expect(cognitoIssuers({ userPoolId: "us-gov-west-1_Abc123", issuerFormat: "ORIGINAL" })).toEqual([
-      "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Abc123",
-    ]);
-    expect(cognitoIssuers({ userPoolId: "eusc-de-east-1_Abc123", issuerFormat: "UPDATED" })).toEqual([
-      "https://issuer-cognito-idp.eusc-de-east-1.amazonaws.com/eusc-de-east-1_Abc123",
-    ]);
+    expect(cognitoIssuers({ userPoolId: POOL, issuerFormat: "ORIGINAL" })).toEqual([ORIGINAL]);
+    expect(cognitoIssuers({ userPoolId: POOL, issuerFormat: "UPDATED" })).toEqual([UPDATED]);
   });
 
   it.each([
     ["a pool id without a Region", { userPoolId: "TestPool1" }, "userPoolId"],
     ["a pool id with a host in it", { userPoolId: "us-east-1_x.attacker.example" }, "userPoolId"],
     ["a pool id with a path", { userPoolId: "us-east-1_a/../b" }, "userPoolId"],
-    ["an additional Region that is not one", { userPoolId: POOL, additionalRegions: ["attacker.example"] }, "additionalRegions"],
-    ["the pool's own Region as an additional one", { userPoolId: POOL, additionalRegions: ["us-east-1"] }, "additionalRegions"],
-    ["an additional Region twice", { userPoolId: POOL, additionalRegions: ["eu-west-1", "eu-west-1"] }, "additionalRegions"],
     ["an unknown format", { userPoolId: POOL, issuerFormat: "GLOBAL" }, "issuerFormat"],
   ])("refuses %s", (_, pool, option) => {
     expect(() => cognitoIssuers(pool as never)).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", option }));
@@ -68,15 +58,15 @@ describe("cognitoIssuers", () => {
 });
 
 describe("a verifier of several issuers", () => {
-  it("accepts tokens of both formats and of an additional Region, each checked with its own issuer's keys", async () => {
+  it("accepts tokens of both formats, each checked with its own issuer's keys", async () => {
     const verifier = createVerifier();
-    expect(verifier.issuers).toEqual([ORIGINAL, UPDATED, REPLICA]);
-    for (const issuer of served.all) {
+    expect(verifier.issuers).toEqual([ORIGINAL, UPDATED]);
+    for (const issuer of served.all.slice(0, 2)) {
       const token = await verifier.verify(await issuer.sign());
       expect(token.iss).toBe(issuer.issuer);
       expect(issuer.fetchCount).toBe(1);
     }
-    expect(served.requests.map((r) => r.url)).toEqual(served.all.map((issuer) => issuer.jwksUri));
+    expect(served.requests.map((r) => r.url)).toEqual(served.all.slice(0, 2).map((issuer) => issuer.jwksUri));
     expect(verifier.jwksFor(UPDATED)?.jwksUri).toBe(`${UPDATED}/.well-known/jwks.json`);
     expect(verifier.jwks).toBe(verifier.jwksFor(ORIGINAL));
     expect(verifier.jwksFor("https://elsewhere.example")).toBeUndefined();
@@ -153,7 +143,6 @@ describe("configuration", () => {
   it("needs exactly one of issuer and userPoolId", () => {
     expect(optionOf(() => createVerifier({ issuer: ORIGINAL, userPoolId: POOL }))).toBe("issuer/userPoolId");
     expect(optionOf(() => createVerifier({}))).toBe("issuer/userPoolId");
-    expect(optionOf(() => createVerifier({ issuer: ORIGINAL, additionalRegions: ["eu-west-1"] }))).toBe("additionalRegions");
     expect(optionOf(() => createVerifier({ issuer: ORIGINAL, issuerFormat: "UPDATED" }))).toBe("issuerFormat");
   });
 
@@ -164,6 +153,37 @@ describe("configuration", () => {
     expect(optionOf(() => createVerifier({ issuer: [ORIGINAL, ORIGINAL] }))).toBe("issuer");
     expect(optionOf(() => createVerifier({ issuer: [ORIGINAL, "http://cognito-idp.example/x"] }))).toBe("issuer");
     expect(optionOf(() => new JwtVerifier({ issuer: ORIGINAL, jwksUri: `${ORIGINAL}/keys`, claims: () => 1 }))).toBeUndefined();
+  });
+});
+
+describe("additionalRegions (deprecated)", () => {
+  function build(options: Partial<CognitoVerifierOptions>) {
+    const events: [LogLevel, string, LogFields][] = [];
+    const verifier = createVerifier({ ...options, logger: (level, event, fields) => void events.push([level, event, fields]) });
+    return { verifier, events };
+  }
+
+  it("is ignored with one warning that says why and where that is reported, and a replica's issuer stays refused", async () => {
+    const { verifier, events } = build({ userPoolId: POOL, additionalRegions: ["eu-west-1"] });
+    expect(verifier.issuers).toEqual([ORIGINAL, UPDATED]);
+    expect(events).toEqual([
+      [
+        "warn",
+        "option_deprecated",
+        expect.objectContaining({
+          option: "additionalRegions",
+          reason: expect.stringContaining("primary Region's issuer"),
+          source: "https://github.com/awslabs/aws-jwt-verify/issues/282",
+        }),
+      ],
+    ]);
+    const replica = served.all[2]!;
+    expect(await codeOf(verifier.verify(await replica.sign()))).toBe("ISSUER_MISMATCH");
+    expect(replica.fetchCount).toBe(0);
+  });
+
+  it("logs nothing when it is not given", () => {
+    expect(build({ userPoolId: POOL }).events).toEqual([]);
   });
 });
 

@@ -4,18 +4,43 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { logEvent } from "edge-cc-auth";
+import { jsonLineLogger } from "edge-cc-auth";
 import { answerError, misconfigured, notFoundProblem } from "edge-cc-auth/hono";
 import { COGNITO_SECURITY_SCHEME, cognitoSecurityScheme, securedRoute } from "edge-cc-auth/openapi";
 import { privateAnswers } from "./private-answers";
 import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
-import { securityHeaders } from "./security-headers";
-import { configured } from "./verifier";
+import { docsSecurityHeaders, securityHeaders } from "./security-headers";
+import { type Configured, configured } from "./verifier";
 import { weatherForecast } from "./weather-forecast";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>();
 
-// Before every route: middleware registered later would not run for them.
+/** For the one event logged when the settings cannot be read, so no logger was built from them. */
+const startupLogger = jsonLineLogger();
+
+/** This env's settings and verifier, or `undefined` after logging why they cannot be built. */
+function configuredOrLog(env: Env): Configured | undefined {
+  try {
+    return configured(env);
+  } catch (error) {
+    startupLogger("error", "service_misconfigured", { reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+// The static /docs files, with the page's own headers (the token endpoint's origin in
+// connect-src): registered before the worker's security headers, which would replace them.
+app.on(["GET", "HEAD"], ["/docs", "/docs/*"], async (c) => {
+  const service = configuredOrLog(c.env);
+  if (service === undefined) return misconfigured();
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const response = new Response(asset.body, asset);
+  const https = new URL(c.req.url).protocol === "https:";
+  for (const [name, value] of Object.entries(docsSecurityHeaders(service.tokenOrigin, https))) response.headers.set(name, value);
+  return response;
+});
+
+// Before every other route: middleware registered later would not run for them.
 app.use(securityHeaders());
 app.use(weatherForecastRoute.path, privateAnswers());
 
@@ -34,15 +59,10 @@ app.get("/openapi.json", (c) => {
     openapi: "3.1.0",
     info: { title: "MyService", version: "1.0.0", description: "The weather API of the reference post, behind Cognito access tokens." },
   });
-  let tokenUrl: string;
-  try {
-    tokenUrl = configured(c.env).config.tokenUrl;
-  } catch (error) {
-    logEvent("error", "service_misconfigured", { reason: (error as Error).message });
-    return misconfigured();
-  }
+  const service = configuredOrLog(c.env);
+  if (service === undefined) return misconfigured();
   const scheme = document.components?.securitySchemes?.[COGNITO_SECURITY_SCHEME] as { flows: { clientCredentials: { tokenUrl: string } } };
-  scheme.flows.clientCredentials.tokenUrl = tokenUrl;
+  scheme.flows.clientCredentials.tokenUrl = service.tokenUrl;
   return c.json(document);
 });
 

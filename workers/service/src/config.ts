@@ -1,103 +1,123 @@
 /**
- * MyService's settings (wrangler vars), declared once as a zod schema and read once
- * per isolate. A missing or malformed setting is a ConfigError that names the
- * variable; an empty value means "not set" (the default, or an error if required).
+ * MyService's settings (wrangler vars), read once per isolate. Each rule lives in one
+ * place: this schema turns the strings into the verifier's options (trimmed, "" read
+ * as not set, lists split at commas, numbers parsed) and holds the rules that are
+ * MyService's own (the token URL); edge-cc-auth's verifier checks the options (the
+ * issuers, the pool id, exactly one of the two, the client ids, the tolerance's range),
+ * and ./verifier.ts names the setting behind an option it refuses. Either way the
+ * ConfigError names the variable.
  *
- * The issuers come from exactly one of two settings:
- * - `COGNITO_USER_POOL_ID` (a real pool): both issuer formats of the pool, ORIGINAL
- *   `https://cognito-idp.<region>.amazonaws.com/<poolId>` and UPDATED
- *   `https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>`, narrowed by
- *   `COGNITO_ISSUER_FORMAT`, plus the ORIGINAL issuer of each Region in
- *   `COGNITO_ADDITIONAL_REGIONS` (edge-cc-auth's `cognitoIssuers`);
- * - `COGNITO_ISSUER`: the exact issuers, comma-separated (cognito-local, or any
- *   issuer not on AWS).
+ * A value that is not a string (a TOML array or number, e.g. `COGNITO_ISSUER_FORMAT =
+ * ["UPDATED"]`) is an error, never "not set": read as unset it would silently widen
+ * what is accepted.
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { ConfigError, MAX_CLOCK_TOLERANCE_SECONDS } from "edge-cc-auth";
+import { type CognitoIssuerFormat, ConfigError, isLoopbackHost, type LogLevel, parseLogLevel } from "edge-cc-auth";
 
-const CLIENT_ID = /^[A-Za-z0-9_+-]{1,128}$/;
+/** A wrangler var as text: absent or "" (after trimming) is not set; anything but a string is refused. */
+const text = z
+  .unknown()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string") {
+      const kind = Array.isArray(value) ? "an array" : typeof value === "object" ? "a table" : `a ${typeof value}`;
+      context.addIssue({ code: "custom", message: `must be a string (quote it in wrangler.toml), not ${kind}` });
+      return z.NEVER;
+    }
+    const trimmed = value.trim();
+    return trimmed === "" ? undefined : trimmed;
+  });
 
-/** Trimmed text, with "" read as not set. */
-const trimmed = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
-const setting = z.preprocess(trimmed, z.string().optional());
-const required = (hint: string) => z.preprocess(trimmed, z.string({ error: `is not set${hint}` }));
-const url = (value: string | undefined) => value === undefined || parsesAsUrl(value);
-/** "a, b" -> ["a", "b"]; an empty item stays, so that "a,,b" is refused rather than read as two. */
-const list = (value: string) => value.split(",").map((item) => item.trim());
+/** "a, b" -> ["a", "b"]; an empty item stays, so that "a,,b" is refused by the option's check. */
+const list = (value: string | undefined) => value?.split(",").map((item) => item.trim());
 
-function parsesAsUrl(value: string): boolean {
-  try {
-    return Boolean(new URL(value));
-  } catch {
-    return false;
+const wholeSeconds = text.transform((value, context) => {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,6}$/.test(value)) {
+    context.addIssue({ code: "custom", message: "must be a whole number of seconds" });
+    return z.NEVER;
   }
-}
+  return Number(value);
+});
+
+/** https, or http on an exact loopback host (cognito-local); no userinfo. It is shown in /openapi.json and allowed in /docs. */
+const tokenUrl = text.transform((value, context) => {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const scheme = url?.protocol === "https:" || (url?.protocol === "http:" && isLoopbackHost(url.hostname));
+  if (url === undefined || !scheme || url.username !== "" || url.password !== "") {
+    context.addIssue({
+      code: "custom",
+      message: "must be an https URL (http only on 127.x.y.z, localhost or [::1]), with no user:password@",
+    });
+    return z.NEVER;
+  }
+  return url.href;
+});
+
+const logLevel = text.transform((value, context) => {
+  if (value === undefined) return undefined;
+  const level = parseLogLevel(value);
+  if (level === undefined) {
+    context.addIssue({ code: "custom", message: "must be debug, info, warn or error" });
+    return z.NEVER;
+  }
+  return level;
+});
 
 const serviceSettingsSchema = z
   .object({
-    COGNITO_USER_POOL_ID: setting,
-    COGNITO_ADDITIONAL_REGIONS: setting.refine((value) => value === undefined || list(value).every((r) => r !== ""), {
-      message: "must be Regions separated by commas, e.g. eu-west-1,us-west-2",
-    }),
-    COGNITO_ISSUER_FORMAT: z.preprocess(trimmed, z.enum(["ORIGINAL", "UPDATED"], { error: "must be ORIGINAL or UPDATED" }).optional()),
-    COGNITO_ISSUER: setting.refine((value) => value === undefined || list(value).every(parsesAsUrl), {
-      message: "must be issuer URLs separated by commas",
-    }),
-    COGNITO_ALLOWED_CLIENT_IDS: required(' (client ids separated by commas, or "*")').refine(
-      (value) => value === "*" || list(value).every((id) => CLIENT_ID.test(id)),
-      { message: 'must be client ids separated by commas, or "*"' },
-    ),
-    CLOCK_TOLERANCE_SECONDS: setting.refine(
-      (value) => value === undefined || (/^\d+$/.test(value) && Number(value) <= MAX_CLOCK_TOLERANCE_SECONDS),
-      { message: `must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}` },
-    ),
-    COGNITO_TOKEN_URL: setting.refine(url, { message: "is not a URL" }),
-    LOG_LEVEL: setting.refine((value) => value === undefined || ["debug", "info", "warn", "error"].includes(value), {
-      message: "must be debug, info, warn or error",
-    }),
+    COGNITO_USER_POOL_ID: text,
+    COGNITO_ISSUER_FORMAT: text,
+    COGNITO_ADDITIONAL_REGIONS: text,
+    COGNITO_ISSUER: text.transform(list),
+    COGNITO_ALLOWED_CLIENT_IDS: text.transform((value) => (value === "*" ? ("*" as const) : list(value))),
+    CLOCK_TOLERANCE_SECONDS: wholeSeconds,
+    COGNITO_TOKEN_URL: tokenUrl,
+    LOG_LEVEL: logLevel,
   })
   .superRefine((settings, context) => {
-    const problem = (name: string, message: string) => context.addIssue({ code: "custom", path: [name], message });
-    const poolId = settings.COGNITO_USER_POOL_ID !== undefined;
-    if (poolId && settings.COGNITO_ISSUER !== undefined) {
-      problem("COGNITO_USER_POOL_ID", "and COGNITO_ISSUER are both set: set exactly one (the pool id for Cognito, the issuers otherwise)");
-    } else if (!poolId && settings.COGNITO_ISSUER === undefined) {
-      problem(
-        "COGNITO_USER_POOL_ID",
-        "and COGNITO_ISSUER are both unset: set COGNITO_USER_POOL_ID (your Cognito user pool) or COGNITO_ISSUER",
-      );
-    }
-    if (!poolId) {
-      for (const name of ["COGNITO_ADDITIONAL_REGIONS", "COGNITO_ISSUER_FORMAT"] as const) {
-        if (settings[name] !== undefined) problem(name, "goes with COGNITO_USER_POOL_ID, not with COGNITO_ISSUER");
-      }
-    }
     // The token endpoint lives on the pool's domain, which the pool id does not tell.
-    if (poolId && settings.COGNITO_TOKEN_URL === undefined) {
-      problem("COGNITO_TOKEN_URL", "is not set (with COGNITO_USER_POOL_ID: https://<domain>.auth.<region>.amazoncognito.com/oauth2/token)");
+    if (settings.COGNITO_USER_POOL_ID !== undefined && settings.COGNITO_TOKEN_URL === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["COGNITO_TOKEN_URL"],
+        message: "is not set (with COGNITO_USER_POOL_ID: https://<domain>.auth.<region>.amazoncognito.com/oauth2/token)",
+      });
     }
   });
 
-/** Where the accepted issuers come from: the exact list, or a pool to derive them from. */
-type IssuerSettings = { issuers: string[] } | { userPoolId: string; additionalRegions?: string[]; issuerFormat?: "ORIGINAL" | "UPDATED" };
+/** The verifier's options as the settings give them; edge-cc-auth checks them. */
+export interface IssuerOptions {
+  issuer?: string[];
+  userPoolId?: string;
+  issuerFormat?: CognitoIssuerFormat;
+  clientIds: string[] | "*";
+  clockToleranceSeconds?: number;
+}
 
 export interface ServiceConfig {
-  issuerSettings: IssuerSettings;
-  /** Allowed client ids, or "*" for any client of the pool. */
-  clientIds: string[] | "*";
-  clockToleranceSeconds: number;
-  /** Token endpoint shown in the OpenAPI document. */
-  tokenUrl: string;
-  logLevel: string | undefined;
+  verifierOptions: IssuerOptions;
+  /** COGNITO_TOKEN_URL; without it (COGNITO_ISSUER only), `<first issuer's origin>/oauth2/token`. */
+  tokenUrl: string | undefined;
+  logLevel: LogLevel | undefined;
+  /** The settings that are set but no longer read. */
+  deprecated: string[];
 }
 
 /**
  * Reads the settings; throws a {@link ConfigError} naming the first bad variable.
  * @example
  * readServiceConfig({ COGNITO_USER_POOL_ID: "us-east-1_AbCdEfGhI", COGNITO_ALLOWED_CLIENT_IDS: "abc",
- *   COGNITO_TOKEN_URL: "https://acme.auth.us-east-1.amazoncognito.com/oauth2/token" }).issuerSettings;
- * // { userPoolId: "us-east-1_AbCdEfGhI" }
+ *   COGNITO_TOKEN_URL: "https://acme.auth.us-east-1.amazoncognito.com/oauth2/token" }).verifierOptions;
+ * // { userPoolId: "us-east-1_AbCdEfGhI", clientIds: ["abc"] }
  */
 export function readServiceConfig(vars: object): ServiceConfig {
   const parsed = serviceSettingsSchema.safeParse(vars);
@@ -107,27 +127,18 @@ export function readServiceConfig(vars: object): ServiceConfig {
     throw new ConfigError(`${name} ${issue.message}`, name);
   }
   const settings = parsed.data;
-  const clientList = settings.COGNITO_ALLOWED_CLIENT_IDS;
-  let issuerSettings: IssuerSettings;
-  let tokenUrl: string;
-  if (settings.COGNITO_USER_POOL_ID !== undefined) {
-    issuerSettings = {
-      userPoolId: settings.COGNITO_USER_POOL_ID,
-      ...(settings.COGNITO_ADDITIONAL_REGIONS !== undefined ? { additionalRegions: list(settings.COGNITO_ADDITIONAL_REGIONS) } : {}),
-      ...(settings.COGNITO_ISSUER_FORMAT !== undefined ? { issuerFormat: settings.COGNITO_ISSUER_FORMAT } : {}),
-    };
-    tokenUrl = settings.COGNITO_TOKEN_URL!;
-  } else {
-    const issuers = list(settings.COGNITO_ISSUER!);
-    issuerSettings = { issuers };
-    // cognito-local serves its token endpoint on the issuer's origin.
-    tokenUrl = settings.COGNITO_TOKEN_URL ?? `${new URL(issuers[0]!).origin}/oauth2/token`;
-  }
+  const verifierOptions: IssuerOptions = {
+    // Left out when unset, so that the verifier's own "is required" check names it.
+    clientIds: settings.COGNITO_ALLOWED_CLIENT_IDS as IssuerOptions["clientIds"],
+  };
+  if (settings.COGNITO_ISSUER !== undefined) verifierOptions.issuer = settings.COGNITO_ISSUER;
+  if (settings.COGNITO_USER_POOL_ID !== undefined) verifierOptions.userPoolId = settings.COGNITO_USER_POOL_ID;
+  if (settings.COGNITO_ISSUER_FORMAT !== undefined) verifierOptions.issuerFormat = settings.COGNITO_ISSUER_FORMAT as CognitoIssuerFormat;
+  if (settings.CLOCK_TOLERANCE_SECONDS !== undefined) verifierOptions.clockToleranceSeconds = settings.CLOCK_TOLERANCE_SECONDS;
   return {
-    issuerSettings,
-    clientIds: clientList === "*" ? "*" : list(clientList),
-    clockToleranceSeconds: Number(settings.CLOCK_TOLERANCE_SECONDS ?? "5"),
-    tokenUrl,
+    verifierOptions,
+    tokenUrl: settings.COGNITO_TOKEN_URL,
     logLevel: settings.LOG_LEVEL,
+    deprecated: settings.COGNITO_ADDITIONAL_REGIONS !== undefined ? ["COGNITO_ADDITIONAL_REGIONS"] : [],
   };
 }

@@ -1,35 +1,58 @@
 /**
- * One verifier per isolate, built from the worker's settings on first use: its
- * key set and verified-token cache then serve every request of the isolate.
+ * What MyService builds once per isolate from its settings: the logger, the verifier
+ * (its key sets and verified-token cache then serve every request of the isolate),
+ * the token URL of the OpenAPI document and the origin /docs may connect to.
  * @module
  */
-import { CognitoAccessTokenVerifier, ConfigError, oncePerEnv, setLogLevel } from "edge-cc-auth";
+import { CognitoAccessTokenVerifier, ConfigError, jsonLineLogger, type Logger, oncePerEnv, setLogLevel } from "edge-cc-auth";
 import { readServiceConfig, type ServiceConfig } from "./config";
 
+/** The one mapping from the verifier's options to the settings that give them. */
 const SETTING_FOR_OPTION: Record<string, string> = {
   issuer: "COGNITO_ISSUER",
   userPoolId: "COGNITO_USER_POOL_ID",
-  additionalRegions: "COGNITO_ADDITIONAL_REGIONS",
+  "issuer/userPoolId": "COGNITO_USER_POOL_ID/COGNITO_ISSUER",
   issuerFormat: "COGNITO_ISSUER_FORMAT",
   clientIds: "COGNITO_ALLOWED_CLIENT_IDS",
   clockToleranceSeconds: "CLOCK_TOLERANCE_SECONDS",
 };
 
-/** The settings and verifier for this env; throws the ConfigError, naming the variable. */
-export const configured = oncePerEnv((env: Env): { config: ServiceConfig; verifier: CognitoAccessTokenVerifier } => {
+const DEPRECATED_SETTINGS: Record<string, { reason: string; source: string }> = {
+  COGNITO_ADDITIONAL_REGIONS: {
+    reason:
+      "ignored: since 2026-07-28 Cognito replicas issue tokens with the primary Region's issuer, which COGNITO_USER_POOL_ID gives already",
+    source: "https://github.com/awslabs/aws-jwt-verify/issues/282",
+  },
+};
+
+export interface Configured {
+  config: ServiceConfig;
+  logger: Logger;
+  verifier: CognitoAccessTokenVerifier;
+  /** Shown as the clientCredentials tokenUrl of /openapi.json. */
+  tokenUrl: string;
+  /** The one origin besides its own that /docs may connect to (Swagger UI's Authorize). */
+  tokenOrigin: string;
+}
+
+/** The settings, logger and verifier for this env; throws the ConfigError, naming the variable. */
+export const configured = oncePerEnv((env: Env): Configured => {
   const config = readServiceConfig(env);
+  const logger = jsonLineLogger(config.logLevel);
+  // The middleware and the key sets still log through the library's global level;
+  // they take this logger once their `logger` options exist.
   setLogLevel(config.logLevel);
+  for (const setting of config.deprecated) logger("warn", "setting_deprecated", { setting, ...DEPRECATED_SETTINGS[setting] });
+  let verifier: CognitoAccessTokenVerifier;
   try {
-    const source = config.issuerSettings;
-    const verifier = new CognitoAccessTokenVerifier({
-      ...("issuers" in source ? { issuer: source.issuers } : source),
-      clientIds: config.clientIds,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-    });
-    return { config, verifier };
+    verifier = new CognitoAccessTokenVerifier({ ...config.verifierOptions, logger });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const setting = SETTING_FOR_OPTION[error.option] ?? error.option;
     throw new ConfigError(`${setting}: ${error.message}`, setting);
   }
+  // Without COGNITO_TOKEN_URL (COGNITO_ISSUER only), cognito-local's: it serves its
+  // token endpoint on the issuer's origin.
+  const tokenUrl = config.tokenUrl ?? `${new URL(verifier.issuer).origin}/oauth2/token`;
+  return { config, logger, verifier, tokenUrl, tokenOrigin: new URL(tokenUrl).origin };
 });

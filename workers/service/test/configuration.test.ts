@@ -10,7 +10,7 @@ import { configured } from "../src/verifier";
 const POOL = "us-east-1_AbCdEfGhI";
 const TOKEN_URL = "https://acme.auth.us-east-1.amazoncognito.com/oauth2/token";
 /** MyService configured for a real pool instead of cognito-local's issuer. */
-const withPool = (extra: Record<string, string> = {}) =>
+const withPool = (extra: Record<string, unknown> = {}) =>
   ({ ...env, COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, ...extra }) as Env;
 
 afterEach(() => vi.restoreAllMocks());
@@ -24,25 +24,35 @@ describe("configuration", () => {
     ["COGNITO_ALLOWED_CLIENT_IDS", { COGNITO_ALLOWED_CLIENT_IDS: "a b,c" }],
     ["CLOCK_TOLERANCE_SECONDS", { CLOCK_TOLERANCE_SECONDS: "five" }],
     ["CLOCK_TOLERANCE_SECONDS", { CLOCK_TOLERANCE_SECONDS: "3600" }],
-    ["COGNITO_USER_POOL_ID and COGNITO_ISSUER are both set", { COGNITO_USER_POOL_ID: POOL }],
-    ["COGNITO_USER_POOL_ID and COGNITO_ISSUER are both unset", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "" }],
+    ["COGNITO_USER_POOL_ID/COGNITO_ISSUER", { COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL }],
+    ["COGNITO_USER_POOL_ID/COGNITO_ISSUER", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "" }],
     ["COGNITO_USER_POOL_ID", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "us-east-1-AbCdEfGhI", COGNITO_TOKEN_URL: TOKEN_URL }],
-    ["COGNITO_ADDITIONAL_REGIONS", { COGNITO_ADDITIONAL_REGIONS: "eu-west-1" }],
     ["COGNITO_ISSUER_FORMAT", { COGNITO_ISSUER_FORMAT: "UPDATED" }],
     [
       "COGNITO_ISSUER_FORMAT",
       { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ISSUER_FORMAT: "NEW" },
     ],
-    [
-      "COGNITO_ADDITIONAL_REGIONS",
-      { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "eu-west-1,,us-west-2" },
-    ],
-    [
-      "COGNITO_ADDITIONAL_REGIONS",
-      { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ADDITIONAL_REGIONS: "europe" },
-    ],
     ["COGNITO_TOKEN_URL", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: "" }],
     ["COGNITO_ISSUER", { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i,not a url" }],
+    ["COGNITO_ISSUER", { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i,," }],
+    ["COGNITO_ISSUER", { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i?" }],
+    ["COGNITO_ISSUER", { COGNITO_ISSUER: "https://Cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI" }],
+    // A TOML array or number is a mistake, never "not set".
+    [
+      "COGNITO_ISSUER_FORMAT",
+      { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: POOL, COGNITO_TOKEN_URL: TOKEN_URL, COGNITO_ISSUER_FORMAT: ["UPDATED"] },
+    ],
+    ["COGNITO_ISSUER", { COGNITO_ISSUER: ["http://127.0.0.1:8789/us-east-1_toFGiuX5i"] }],
+    ["CLOCK_TOLERANCE_SECONDS", { CLOCK_TOLERANCE_SECONDS: 5 }],
+    ["COGNITO_ALLOWED_CLIENT_IDS", { COGNITO_ALLOWED_CLIENT_IDS: true }],
+    ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
+    ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: 8789 }],
+    // The token URL is shown in /openapi.json and allowed in the /docs policy.
+    ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: "javascript:alert(1)" }],
+    ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: "http://acme.auth.us-east-1.amazoncognito.com/oauth2/token" }],
+    ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: "https://user:secret@acme.auth.us-east-1.amazoncognito.com/oauth2/token" }],
+    ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: "http://127.0.0.1.attacker.example/oauth2/token" }],
+    ["COGNITO_USER_POOL_ID", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "us-gov-west-1_AbCdEfGhI", COGNITO_TOKEN_URL: TOKEN_URL }],
   ])("names %s when it is wrong, and answers 500 without details", async (variable, override) => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: unknown) => void errors.push(String(line)));
@@ -64,12 +74,29 @@ describe("the issuers: COGNITO_USER_POOL_ID or COGNITO_ISSUER", () => {
     ]);
   });
 
-  it("adds the ORIGINAL issuer of each COGNITO_ADDITIONAL_REGIONS Region", () => {
+  it("ignores COGNITO_ADDITIONAL_REGIONS, with a warning that names it, says why and cites the source", () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((line: unknown) => void warnings.push(String(line)));
     expect(configured(withPool({ COGNITO_ADDITIONAL_REGIONS: " eu-west-1, us-west-2 " })).verifier.issuers).toEqual([
       `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`,
       `https://issuer-cognito-idp.us-east-1.amazonaws.com/${POOL}`,
-      `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`,
-      `https://cognito-idp.us-west-2.amazonaws.com/${POOL}`,
+    ]);
+    const events = warnings.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        event: "setting_deprecated",
+        setting: "COGNITO_ADDITIONAL_REGIONS",
+        reason: expect.stringContaining("primary Region's issuer"),
+        source: "https://github.com/awslabs/aws-jwt-verify/issues/282",
+      }),
+    ]);
+  });
+
+  it("derives a China pool's issuer on amazonaws.com.cn", () => {
+    const pool = "cn-north-1_AbCdEfGhI";
+    expect(configured(withPool({ COGNITO_USER_POOL_ID: pool })).verifier.issuers).toEqual([
+      `https://cognito-idp.cn-north-1.amazonaws.com.cn/${pool}`,
     ]);
   });
 
@@ -99,9 +126,9 @@ describe("the issuers: COGNITO_USER_POOL_ID or COGNITO_ISSUER", () => {
   });
 
   it("keeps the token URL default of the issuer's origin for COGNITO_ISSUER (cognito-local)", () => {
-    const config = readServiceConfig({ COGNITO_ISSUER: `${COGNITO}/${POOL}`, COGNITO_ALLOWED_CLIENT_IDS: "*" });
-    expect(config.tokenUrl).toBe(`${COGNITO}/oauth2/token`);
-    expect(config.issuerSettings).toEqual({ issuers: [`${COGNITO}/${POOL}`] });
+    const vars = { COGNITO_ISSUER: `${COGNITO}/${POOL}`, COGNITO_ALLOWED_CLIENT_IDS: "*" } as unknown as Env;
+    expect(readServiceConfig(vars).verifierOptions).toEqual({ issuer: [`${COGNITO}/${POOL}`], clientIds: "*" });
+    expect(configured(vars).tokenUrl).toBe(`${COGNITO}/oauth2/token`);
   });
 });
 

@@ -1,8 +1,7 @@
 // MyService's headers: every answer the worker makes carries the security headers
 // (HSTS over https only); every answer of the protected route is private to its
-// caller (Cache-Control: no-store, Vary: Authorization). /docs is served by Workers
-// static assets, which this pool does not run: test/browser/service-docs.test.ts
-// checks its headers (public/_headers) under wrangler dev.
+// caller (Cache-Control: no-store, Vary: Authorization). /docs gets its own policy
+// (docs-csp.test.ts); test/browser/service-docs.test.ts checks the page in Chromium.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { tokenFor } from "#test/workerd/cognito-local-client.ts";
