@@ -28,7 +28,7 @@ const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 interface RateLimitEnv {
   WEATHER_RATE_LIMITER?: RateLimit;
-  RATE_LIMIT?: string;
+  RATE_LIMIT?: unknown;
 }
 
 /** Why nothing is limited, or null when the binding is there and on. */
