@@ -1,59 +1,121 @@
 /**
- * MyBFF's settings, with the reference post's names, declared once as a zod schema
- * and read once per isolate. A missing or malformed setting is a ConfigError that
- * names the variable; an empty value means "not set" (the default, or an error if
- * required).
+ * MyBFF's settings, with the reference post's names, read once per isolate. Each is
+ * checked in one place: a zod schema turns the text of each setting into the option it
+ * is (and checks what only MyBFF knows: MY_SERVICE_URL, the timeouts' range, the scope
+ * syntax), the library checks its own options when the token cache is built, and
+ * {@link withSettingNames} names the setting behind an option the library refuses. A
+ * missing or malformed setting is a ConfigError that names the variable; an empty value
+ * means "not set" (the default, or an error if required); a value that is not a string
+ * (a number, array or table in wrangler.toml) is an error, never read as "not set".
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { ConfigError } from "edge-cc-auth";
-import { TOKEN_BACKOFF_MAX_MS, type TokenEndpointOptions } from "edge-cc-auth/client-credentials";
+import { ConfigError, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel } from "edge-cc-auth";
+import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
 
-const DEFAULT_TOKEN_SCOPES = "MyService/weather_read";
+const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
 const DEFAULT_TIMEOUT_MS = 5_000;
 const MAX_TIMEOUT_MS = 60_000;
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const SECRET_HINT =
   " (a secret: workers/bff/.dev.vars locally, `npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml` in production)";
 
-/** Trimmed text, with "" read as not set. */
-const trimmed = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
-const setting = z.preprocess(trimmed, z.string().optional());
-const required = (hint = "") => z.preprocess(trimmed, z.string({ error: `is not set${hint}` }));
-const httpUrl = (value: string | undefined) => value === undefined || /^https?:$/.test(protocolOf(value));
-
-function protocolOf(value: string): string {
-  try {
-    return new URL(value).protocol;
-  } catch {
-    return "";
-  }
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null || typeof value === "object") return "an object";
+  return `a ${typeof value}`;
 }
-const millisecondsUpTo = (max: number) =>
-  setting.refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max), {
-    message: `must be a whole number of milliseconds from 1 to ${max}`,
-  });
-const milliseconds = millisecondsUpTo(MAX_TIMEOUT_MS);
-const MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * A setting's text, trimmed, with "" read as not set. wrangler passes a `[vars]` entry
+ * that is not a string (`5000`, `["debug"]`) on as that value: refused, so that a
+ * setting someone wrote is never silently ignored.
+ */
+const text = z.unknown().transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") {
+    ctx.addIssue({ code: "custom", message: `must be a string, not ${kindOf(value)} (quote the value in wrangler.toml [vars])` });
+    return z.NEVER;
+  }
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+});
+
+const required = (hint = "") => text.pipe(z.string({ error: `is not set${hint}` }));
+
+/** An optional setting, turned into its option by `parse` (which returns an error message for a bad value). */
+function optional<T>(parse: (value: string) => { value: T } | { error: string }) {
+  return text
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const result = parse(value);
+      if ("value" in result) return result.value;
+      ctx.addIssue({ code: "custom", message: result.error });
+      return z.NEVER;
+    })
+    .optional();
+}
+
+const wholeNumber = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
+
+/** A timeout of MyBFF's own, from 1 ms to a minute (a request waiting longer is better answered 504). */
+const timeoutMs = optional((value) => {
+  const ms = wholeNumber(value);
+  return ms !== undefined && ms >= 1 && ms <= MAX_TIMEOUT_MS
+    ? { value: ms }
+    : { error: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` };
+});
+
+/** The back-off's bounds are the library's (backOff.baseDelayMs, backOff.maxDelayMs). */
+const backOffMs = optional((value) => {
+  const ms = wholeNumber(value);
+  return ms === undefined ? { error: "must be a whole number of milliseconds" } : { value: ms };
+});
+
+/**
+ * MyService's base URL. It receives the access token, so it is https, or plain http on
+ * an exact loopback host (the library's rule for issuers), with no user name or
+ * password (they would travel with every request); `/weatherforecast` is appended to
+ * it, so a query or fragment would swallow the path. The messages never repeat the URL.
+ */
+function myServiceUrl(value: string): { value: string } | { error: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { error: "must be an https URL (http only on loopback hosts)" };
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    return { error: "must be an https URL (http only on loopback hosts)" };
+  }
+  if (url.username !== "" || url.password !== "") return { error: "must not contain a user name or password" };
+  if (value.includes("?") || value.includes("#")) return { error: "must have no query or fragment" };
+  return { value };
+}
+
+const logLevel = optional((value) => {
+  const level = parseLogLevel(value);
+  return level === undefined ? { error: "must be debug, info, warn or error" } : { value: level };
+});
 
 const bffSettingsSchema = z.object({
-  AUTH_SERVER_TOKEN_ENDPOINT_URL: required().refine(httpUrl, { message: "must be an http(s) URL" }),
+  // Its URL is checked by the library (the token cache's tokenEndpoint option).
+  AUTH_SERVER_TOKEN_ENDPOINT_URL: required(),
   AUTH_SERVER_MYBFF_CLIENT_ID: required(),
   AUTH_SERVER_MYBFF_CLIENT_SECRET: required(SECRET_HINT),
-  TOKEN_SCOPES: setting.refine((value) => value === undefined || value.split(/\s+/).every((scope) => SCOPE.test(scope)), {
-    message: "must be scope names separated by spaces",
+  TOKEN_SCOPES: optional((value) => {
+    const scopes = value.split(/\s+/);
+    return scopes.every((scope) => SCOPE.test(scope)) ? { value: scopes } : { error: "must be scope names separated by spaces" };
   }),
-  MY_SERVICE_URL: setting.refine(httpUrl, { message: "must be an http(s) URL" }),
-  MY_SERVICE_TIMEOUT_MS: milliseconds,
-  TOKEN_REQUEST_TIMEOUT_MS: milliseconds,
-  TOKEN_CLIENT_AUTHENTICATION: setting.refine((value) => value === undefined || value === "basic" || value === "body", {
-    message: "must be basic or body",
-  }),
-  TOKEN_BACKOFF_BASE_MS: millisecondsUpTo(MAX_BACKOFF_MS),
-  TOKEN_BACKOFF_MAX_MS: millisecondsUpTo(MAX_BACKOFF_MS),
-  LOG_LEVEL: setting.refine((value) => value === undefined || ["debug", "info", "warn", "error"].includes(value), {
-    message: "must be debug, info, warn or error",
-  }),
+  MY_SERVICE_URL: optional(myServiceUrl),
+  MY_SERVICE_TIMEOUT_MS: timeoutMs,
+  TOKEN_REQUEST_TIMEOUT_MS: timeoutMs,
+  TOKEN_CLIENT_AUTHENTICATION: optional((value): { value: "basic" | "body" } | { error: string } =>
+    value === "basic" || value === "body" ? { value } : { error: "must be basic or body" },
+  ),
+  TOKEN_BACKOFF_BASE_MS: backOffMs,
+  TOKEN_BACKOFF_MAX_MS: backOffMs,
+  LOG_LEVEL: logLevel,
 });
 
 export interface BffConfig {
@@ -67,45 +129,110 @@ export interface BffConfig {
   tokenRequestTimeoutMs: number;
   /** How MyBFF authenticates to the token endpoint: `basic` (default) or `body`. */
   tokenClientAuthentication: "basic" | "body";
-  /** The token cache's back-off after a failure; undefined: the library's 1 s and 60 s. */
+  /** The token cache's back-off after a failure; undefined: the library's defaults. */
   tokenBackOff: { baseDelayMs?: number; maxDelayMs?: number };
-  logLevel: string | undefined;
+  logLevel: LogLevel;
 }
 
-const optionalNumber = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+/** Throws a ConfigError naming the setting of the first issue. */
+function settingError(error: z.ZodError): never {
+  const issue = error.issues[0]!;
+  const name = String(issue.path[0]);
+  throw new ConfigError(`${name} ${issue.message}`, name);
+}
 
-/** Reads the settings; throws a {@link ConfigError} naming the first bad variable or binding. */
-export function readBffConfig(env: Partial<Env>): BffConfig {
+/**
+ * Reads the settings.
+ * @param env the worker's `env` (settings and bindings)
+ * @throws {ConfigError} naming the first bad variable or binding
+ * @example
+ * const config = readBffConfig(env);
+ */
+export function readBffConfig(env: object): BffConfig {
   const parsed = bffSettingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new ConfigError(`${name} ${issue.message}`, name);
-  }
+  if (!parsed.success) settingError(parsed.error);
   const settings = parsed.data;
-  if (!env.MY_SERVICE && settings.MY_SERVICE_URL === undefined) {
+  const bindings = env as { MY_SERVICE?: unknown; TOKEN_CACHE?: { get?: unknown } };
+  if (!bindings.MY_SERVICE && settings.MY_SERVICE_URL === undefined) {
     throw new ConfigError("MY_SERVICE_URL is not set, and there is no MY_SERVICE binding", "MY_SERVICE_URL");
   }
-  if (typeof env.TOKEN_CACHE?.get !== "function") {
+  if (typeof bindings.TOKEN_CACHE?.get !== "function") {
     throw new ConfigError("TOKEN_CACHE (KV namespace binding) is missing", "TOKEN_CACHE");
-  }
-  const backOffBaseMs = optionalNumber(settings.TOKEN_BACKOFF_BASE_MS);
-  const backOffMaxMs = optionalNumber(settings.TOKEN_BACKOFF_MAX_MS);
-  if (backOffBaseMs !== undefined && backOffBaseMs > (backOffMaxMs ?? TOKEN_BACKOFF_MAX_MS)) {
-    throw new ConfigError("TOKEN_BACKOFF_MAX_MS must be at least TOKEN_BACKOFF_BASE_MS", "TOKEN_BACKOFF_MAX_MS");
   }
   return {
     tokenEndpoint: settings.AUTH_SERVER_TOKEN_ENDPOINT_URL,
     clientId: settings.AUTH_SERVER_MYBFF_CLIENT_ID,
     clientSecret: settings.AUTH_SERVER_MYBFF_CLIENT_SECRET,
-    scopes: (settings.TOKEN_SCOPES ?? DEFAULT_TOKEN_SCOPES).split(/\s+/),
+    scopes: settings.TOKEN_SCOPES ?? [...DEFAULT_TOKEN_SCOPES],
     myServiceUrl: settings.MY_SERVICE_URL ?? null,
-    myServiceTimeoutMs: Number(settings.MY_SERVICE_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS),
-    tokenRequestTimeoutMs: Number(settings.TOKEN_REQUEST_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS),
-    tokenClientAuthentication: settings.TOKEN_CLIENT_AUTHENTICATION === "body" ? "body" : "basic",
-    tokenBackOff: { baseDelayMs: backOffBaseMs, maxDelayMs: backOffMaxMs },
-    logLevel: settings.LOG_LEVEL,
+    myServiceTimeoutMs: settings.MY_SERVICE_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS,
+    tokenRequestTimeoutMs: settings.TOKEN_REQUEST_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS,
+    tokenClientAuthentication: settings.TOKEN_CLIENT_AUTHENTICATION ?? "basic",
+    tokenBackOff: { baseDelayMs: settings.TOKEN_BACKOFF_BASE_MS, maxDelayMs: settings.TOKEN_BACKOFF_MAX_MS },
+    logLevel: settings.LOG_LEVEL ?? "info",
   };
+}
+
+/**
+ * A setting MyBFF reads on its own, before the others (RATE_LIMIT), by the same rule:
+ * trimmed text, "" as not set, anything but a string refused.
+ * @throws {ConfigError} naming the setting
+ * @example
+ * readTextSetting(env, "RATE_LIMIT"); // "off", or undefined when unset
+ */
+export function readTextSetting(env: object, name: string): string | undefined {
+  const parsed = text.safeParse((env as Record<string, unknown>)[name]);
+  if (!parsed.success) throw new ConfigError(`${name} ${parsed.error.issues[0]!.message}`, name);
+  return parsed.data;
+}
+
+/**
+ * The worker's logger, at LOG_LEVEL. It is needed before the settings are read and
+ * when they are wrong, so a LOG_LEVEL that readBffConfig refuses gives `info` here
+ * (and readBffConfig's error names it).
+ * @example
+ * const logger = workerLogger(env);
+ * logger("warn", "rate_limit_off", { reason });
+ */
+export function workerLogger(env: object): Logger {
+  const parsed = logLevel.safeParse((env as { LOG_LEVEL?: unknown }).LOG_LEVEL);
+  return jsonLineLogger(parsed.success ? parsed.data : undefined);
+}
+
+/** The setting behind each library option that MyBFF fills from one. */
+const SETTING_OF_OPTION: Readonly<Record<string, string>> = {
+  tokenEndpoint: "AUTH_SERVER_TOKEN_ENDPOINT_URL",
+  clientId: "AUTH_SERVER_MYBFF_CLIENT_ID",
+  clientSecret: "AUTH_SERVER_MYBFF_CLIENT_SECRET",
+  scopes: "TOKEN_SCOPES",
+  timeoutMs: "TOKEN_REQUEST_TIMEOUT_MS",
+  clientAuthentication: "TOKEN_CLIENT_AUTHENTICATION",
+  "backOff.baseDelayMs": "TOKEN_BACKOFF_BASE_MS",
+  "backOff.maxDelayMs": "TOKEN_BACKOFF_MAX_MS",
+  kv: "TOKEN_CACHE",
+  coordinator: "TOKEN_COORDINATOR",
+};
+
+/**
+ * Runs `build` (which creates a library object from MyBFF's options) and turns a
+ * ConfigError about an option into one about the setting it came from: the library
+ * checks its options, and this is the one place that knows which setting is which.
+ * An option MyBFF does not take from a setting keeps the library's error.
+ * @throws {ConfigError} naming the setting
+ * @example
+ * const tokens = withSettingNames(() => new ClientCredentialsTokenCache({ ...tokenEndpointOptions(config), kv: env.TOKEN_CACHE }));
+ */
+export function withSettingNames<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !Object.hasOwn(SETTING_OF_OPTION, error.option)) throw error;
+    const setting = SETTING_OF_OPTION[error.option]!;
+    const message = error.message.startsWith(`${error.option} `)
+      ? `${setting}${error.message.slice(error.option.length)}`
+      : `${setting}: ${error.message}`;
+    throw new ConfigError(message, setting);
+  }
 }
 
 /**

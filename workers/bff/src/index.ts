@@ -10,9 +10,9 @@
  * @module
  */
 import { env } from "cloudflare:workers";
-import { setLogLevel } from "edge-cc-auth";
 import { Hono } from "hono";
 import { app } from "./app";
+import { workerLogger } from "./config";
 import { announceRateLimit, rateLimit } from "./rate-limit";
 import { securityHeaders } from "./security-headers";
 
@@ -20,14 +20,13 @@ import { securityHeaders } from "./security-headers";
 export { TokenCoordinator } from "./token-coordinator";
 
 // Once per isolate, at startup: a missing limit is worth a line in the logs, at the
-// worker's LOG_LEVEL (the runtime sets it again on first use, for the app alone).
-// LOG_LEVEL is optional, so it is not in the generated Env.
-setLogLevel("LOG_LEVEL" in env ? env.LOG_LEVEL : undefined);
-announceRateLimit(env);
+// worker's LOG_LEVEL (the app's runtime builds its own logger from the same setting).
+const logger = workerLogger(env);
+announceRateLimit(env, logger);
 
 const worker = new Hono<{ Bindings: Env }>();
 worker.use(securityHeaders());
-worker.use("/weatherforecast", rateLimit());
+worker.use("/weatherforecast", rateLimit({ logger }));
 worker.all("*", (c) => app.fetch(c.req.raw, c.env, c.executionCtx));
 
 export default worker;

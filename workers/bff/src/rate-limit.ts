@@ -13,10 +13,11 @@
  * @module
  */
 
-import { ConfigError, logEvent, oncePerEnv } from "edge-cc-auth";
+import { ConfigError, jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
 import { misconfigured, problem } from "edge-cc-auth/hono";
 import type { MiddlewareHandler } from "hono";
 import { clientKey } from "./client-address";
+import { readTextSetting } from "./config";
 
 /**
  * `simple.period` of the binding in workers/bff/wrangler.toml, sent as `Retry-After`
@@ -27,13 +28,13 @@ const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 interface RateLimitEnv {
   WEATHER_RATE_LIMITER?: RateLimit;
-  RATE_LIMIT?: string;
+  RATE_LIMIT?: unknown;
 }
 
 /** Why nothing is limited, or null when the binding is there and on. */
 function offReason(env: RateLimitEnv): string | null {
-  const setting = env.RATE_LIMIT?.trim() ?? "";
-  if (setting !== "" && setting !== "on" && setting !== "off") {
+  const setting = readTextSetting(env, "RATE_LIMIT");
+  if (setting !== undefined && setting !== "on" && setting !== "off") {
     throw new ConfigError('RATE_LIMIT must be "on" or "off"', "RATE_LIMIT");
   }
   if (setting === "off") return 'RATE_LIMIT is "off": /weatherforecast is not rate limited';
@@ -52,15 +53,15 @@ const limiterOf = oncePerEnv((env: RateLimitEnv): RateLimit | null => (offReason
  * @example
  * ```ts
  * import { env } from "cloudflare:workers";
- * announceRateLimit(env); // at the top level of the worker's module
+ * announceRateLimit(env, workerLogger(env)); // at the top level of the worker's module
  * ```
  */
-export function announceRateLimit(env: RateLimitEnv): void {
+export function announceRateLimit(env: RateLimitEnv, logger: Logger): void {
   try {
     const reason = offReason(env);
-    if (reason !== null) logEvent("warn", "rate_limit_off", { reason });
+    if (reason !== null) logger("warn", "rate_limit_off", { reason });
   } catch (error) {
-    logEvent("error", "bff_misconfigured", { reason: (error as Error).message });
+    logger("error", "bff_misconfigured", { reason: (error as Error).message });
   }
 }
 
@@ -74,20 +75,26 @@ function tooManyRequests(): Response {
   });
 }
 
+export interface RateLimitOptions {
+  /** Where its events go (`bff_misconfigured`, `rate_limit_failed`). Default: JSON lines at `info`. */
+  logger?: Logger;
+}
+
 /**
  * Refuses a client past its limit before the route runs.
  * @example
  * ```ts
- * root.use("/weatherforecast", rateLimit()); // before the route is mounted
+ * root.use("/weatherforecast", rateLimit({ logger: workerLogger(env) })); // before the route is mounted
  * ```
  */
-export function rateLimit(): MiddlewareHandler<{ Bindings: RateLimitEnv }> {
+export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<{ Bindings: RateLimitEnv }> {
+  const logger = options.logger ?? jsonLineLogger();
   return async function rateLimitMiddleware(c, next) {
     let limiter: RateLimit | null;
     try {
       limiter = limiterOf(c.env);
     } catch (error) {
-      logEvent("error", "bff_misconfigured", { reason: (error as Error).message });
+      logger("error", "bff_misconfigured", { reason: (error as Error).message });
       return misconfigured();
     }
     if (limiter === null) return next();
@@ -96,7 +103,7 @@ export function rateLimit(): MiddlewareHandler<{ Bindings: RateLimitEnv }> {
       ({ success: allowed } = await limiter.limit({ key: clientKey(c.req.raw) }));
     } catch (error) {
       // The limiter failing must not take the forecast down with it.
-      logEvent("warn", "rate_limit_failed", { name: (error as Error).name });
+      logger("warn", "rate_limit_failed", { name: (error as Error).name });
       allowed = true;
     }
     if (!allowed) return tooManyRequests();

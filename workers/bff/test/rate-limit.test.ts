@@ -57,11 +57,15 @@ describe("MyBFF's rate limit, as wrangler.toml sets it", () => {
     expect(await bff.counts()).toEqual(before);
   });
 
-  it("leaves other addresses alone, and counts an IPv6 client by its /64", async () => {
+  it("leaves other addresses alone, and counts an IPv6 client by its /64 (IPv4-mapped ones by their IPv4 address)", async () => {
     await waitForFreshWindow(period, 6_000);
     await statuses(bff, limit + 1, "203.0.113.2");
     await expect(statuses(bff, 1, "203.0.113.3")).resolves.toEqual([200]);
     await expect(statuses(bff, 1, "203.0.113.2")).resolves.toEqual([429]);
+    // The same client written as an IPv4-mapped address shares its count; an IPv6
+    // address with the same dotted tail (NAT64's prefix) is another client.
+    await expect(statuses(bff, 1, "::ffff:203.0.113.2")).resolves.toEqual([429]);
+    await expect(statuses(bff, 1, "64:ff9b::203.0.113.2")).resolves.toEqual([200]);
 
     await statuses(bff, limit, "2001:db8:1:2::1");
     // Another address of the same /64 (written differently) shares its count...
