@@ -3,8 +3,9 @@
  * `application/problem+json` with a stable `code`, and never a stack trace.
  * @module
  */
+import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { logEvent } from "../log.ts";
+import { jsonLineLogger, type Logger } from "../log.ts";
 
 export interface ProblemOptions {
   status: number;
@@ -28,13 +29,32 @@ export function notFoundProblem(): Response {
   return problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" });
 }
 
+export interface ProblemErrorHandlerOptions {
+  /** Where the `unhandled_error` event goes. Default `jsonLineLogger()`. */
+  logger?: Logger;
+}
+
+function answer(error: Error, logger: Logger): Response {
+  if (error instanceof HTTPException) return error.getResponse();
+  logger("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
+  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
+}
+
 /**
  * The `onError` of every worker: an `HTTPException` carries its own answer; anything
  * else is logged by name and code (never its message, which might hold input) and
  * answered with a bare 500 problem.
+ * @example
+ * app.onError(problemErrorHandler({ logger: jsonLineLogger("warn") }));
  */
+export function problemErrorHandler(options: ProblemErrorHandlerOptions = {}): ErrorHandler {
+  const logger = options.logger ?? jsonLineLogger();
+  return (error) => answer(error, logger);
+}
+
+const defaultLogger = jsonLineLogger();
+
+/** @deprecated Use `app.onError(problemErrorHandler({ logger }))`. */
 export function answerError(error: Error): Response {
-  if (error instanceof HTTPException) return error.getResponse();
-  logEvent("error", "unhandled_error", { name: error.name, code: (error as { code?: string }).code });
-  return problem({ status: 500, title: "Internal Server Error", detail: "Something went wrong.", code: "internal_error" });
+  return answer(error, defaultLogger);
 }
