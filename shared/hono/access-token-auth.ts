@@ -17,6 +17,7 @@ import { waitUntilOf } from "./wait-until.ts";
 export interface AccessTokenVerifier<T> {
   /** A token verified before, answered synchronously from the cache, or `undefined`. */
   verifyCached(token: string, options?: VerifyOptions): T | undefined;
+  /** Verifies a token not seen yet; throws TokenRejectedError or JwksUnavailableError. */
   verify(token: string, options?: VerifyOptions): Promise<T>;
 }
 
@@ -31,6 +32,7 @@ export type AccessTokenVariables<T = unknown> = {
   accessToken: T;
 };
 
+/** The options of {@link accessTokenAuth}. */
 export interface AccessTokenAuthOptions<T extends object> {
   /**
    * The verifier, or a function that returns it from the context (to build it once
@@ -86,6 +88,9 @@ function grants(value: unknown, scope: string): boolean {
 }
 
 /**
+ * The middleware: 401 without a valid bearer token, 403 without a required scope, 503
+ * when no key set can be fetched; otherwise the verified token goes to
+ * `c.var.accessToken` and the request to the route.
  * @throws {ConfigError} when an option is missing or invalid, at once rather than per request
  * @example
  * app.get("/weatherforecast",

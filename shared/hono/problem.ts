@@ -7,12 +7,17 @@ import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { jsonLineLogger, type Logger } from "../log.ts";
 
+/** The members of a problem answer. */
 export interface ProblemOptions {
+  /** The HTTP status, also the body's `status`. */
   status: number;
+  /** A short summary that is the same for every occurrence (`Unauthorized`). */
   title: string;
+  /** What happened this time; a fixed string, never the request's input. */
   detail: string;
   /** Stable machine-readable code, an extension member of the problem. */
   code: string;
+  /** Extra response headers (`WWW-Authenticate`, `Retry-After`). */
   headers?: Record<string, string>;
 }
 
@@ -29,6 +34,7 @@ export function notFoundProblem(): Response {
   return problem({ status: 404, title: "Not Found", detail: "There is nothing here.", code: "not_found" });
 }
 
+/** The options of {@link problemErrorHandler}. */
 export interface ProblemErrorHandlerOptions {
   /** Where the `unhandled_error` event goes. Default `jsonLineLogger()`. */
   logger?: Logger;
@@ -54,7 +60,10 @@ export function problemErrorHandler(options: ProblemErrorHandlerOptions = {}): E
 
 const defaultLogger = jsonLineLogger();
 
-/** @deprecated Use `app.onError(problemErrorHandler({ logger }))`. */
+/**
+ * The 0.3 `onError`, logging with the default logger.
+ * @deprecated Use `app.onError(problemErrorHandler({ logger }))`.
+ */
 export function answerError(error: Error): Response {
   return answer(error, defaultLogger);
 }

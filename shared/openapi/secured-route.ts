@@ -13,6 +13,7 @@ import { type AccessTokenAuthOptions, type AccessTokenVariables, accessTokenAuth
 /** The name of the security scheme registered in the document, unless `securityScheme` names another. */
 export const COGNITO_SECURITY_SCHEME = "cognito";
 
+/** The options of {@link securedRoute}: those of the middleware, less the scopes, which the route declares. */
 export interface SecuredRouteOptions<T extends object> extends Omit<AccessTokenAuthOptions<T>, "requiredScopes"> {
   /** The security scheme whose scopes are enforced; the route may name no other. Default `cognito`. */
   securityScheme?: string;
@@ -61,7 +62,11 @@ export function securedRoute<R extends RouteConfig, T extends object>(route: R, 
   return { ...route, middleware } as unknown as SecuredRoute<R, T>;
 }
 
-/** The `oauth2` client-credentials security scheme, for `openAPIRegistry.registerComponent`. */
+/**
+ * The `oauth2` client-credentials security scheme, for `openAPIRegistry.registerComponent`.
+ * @example
+ * app.openAPIRegistry.registerComponent("securitySchemes", COGNITO_SECURITY_SCHEME, cognitoSecurityScheme(tokenUrl, scopes));
+ */
 export function cognitoSecurityScheme(tokenUrl: string, scopes: Record<string, string>) {
   return {
     type: "oauth2" as const,
