@@ -1,5 +1,8 @@
 // Builds the edge-cc-auth package (shared/) into shared/dist: JavaScript and type
 // declarations from the TypeScript sources, with nothing left of an earlier build.
+// Two compilations: the core against the Web APIs alone (shared/tsconfig.json), then
+// the token-coordinator entry point, a Durable Object, against the Workers types
+// (shared/tsconfig.token-coordinator.json).
 // Run by `npm install` (the workers import the package by its name, which resolves
 // to dist/), before `npm test` and `npm run dev`, and by `npm pack` (prepack).
 // It compiles into a folder of its own and then swaps it in, so that a build running
@@ -17,7 +20,9 @@ const fresh = `${dist}.${process.pid}.new`;
 const stale = `${dist}.${process.pid}.old`;
 
 try {
-  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "shared/tsconfig.json"), "--outDir", fresh], { stdio: "inherit" });
+  for (const config of ["shared/tsconfig.json", "shared/tsconfig.token-coordinator.json"]) {
+    execFileSync(process.execPath, [tsc, "-p", join(ROOT, config), "--outDir", fresh], { stdio: "inherit" });
+  }
   try {
     renameSync(dist, stale);
   } catch {

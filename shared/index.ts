@@ -3,24 +3,49 @@
  * with keys from the issuer's JWKS), with a Cognito layer on top. Runs wherever the
  * standard Web APIs do: Cloudflare Workers first.
  *
+ * Each name below is a promise kept across minor versions (see the API report in
+ * `api/`); anything not listed here is internal and may change in any release.
+ *
  * The other entry points: `edge-cc-auth/hono` (middleware and problem answers),
- * `edge-cc-auth/openapi` (routes whose OpenAPI `security` is enforced) and
- * `edge-cc-auth/client-credentials` (a shared, cached client-credentials token).
+ * `edge-cc-auth/openapi` (routes whose OpenAPI `security` is enforced),
+ * `edge-cc-auth/client-credentials` (a shared, cached client-credentials token) and
+ * `edge-cc-auth/token-coordinator` (its Durable Object, Workers only).
  * @module
  */
 
-export * from "./cognito/cognito-access-token.ts";
-export * from "./cognito/cognito-issuers.ts";
-export * from "./cognito/cognito-verifier.ts";
-export * from "./errors.ts";
-export * from "./http/is-timeout.ts";
-export * from "./http/read-body.ts";
-export * from "./jwks/remote-jwks.ts";
-export * from "./jwt/algorithms.ts";
-export * from "./jwt/jwt-verifier.ts";
-export * from "./jwt/loopback.ts";
-export * from "./jwt/registered-claims.ts";
-export type * from "./key-value-store.ts";
-export * from "./log.ts";
-export * from "./once-per-env.ts";
-export * from "./options.ts";
+// The verifiers, their options and what they return.
+export type { CognitoAccessToken } from "./cognito/cognito-access-token.ts";
+export {
+  type CognitoIssuerFormat,
+  type CognitoUserPool,
+  cognitoIssuer,
+  cognitoIssuers,
+  cognitoUpdatedIssuer,
+} from "./cognito/cognito-issuers.ts";
+export { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "./cognito/cognito-verifier.ts";
+// Errors, each with a stable `code`.
+export {
+  ConfigError,
+  EdgeAuthError,
+  JwksUnavailableError,
+  TokenRejectedError,
+  type TokenRejectionCode,
+  TokenRequestError,
+  type TokenRequestFailureCode,
+} from "./errors.ts";
+// Used by this repository's workers (cognito-local, MyBFF, MyService's tests); to be
+// reviewed before 1.0: each may move into the worker that uses it.
+export { isTimeout } from "./http/is-timeout.ts";
+export { BodyTooLargeError, readBodyText } from "./http/read-body.ts";
+export type { KeyedJwk, RemoteJwks, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
+export { JWKS_COOLDOWN_MS } from "./jwks/remote-jwks.ts";
+export type { JwsAlgorithm } from "./jwt/algorithms.ts";
+export { JwtVerifier, type JwtVerifierOptions, MAX_CLOCK_TOLERANCE_SECONDS, type VerifyOptions } from "./jwt/jwt-verifier.ts";
+export { isIpv4Loopback, isLoopbackHost } from "./jwt/loopback.ts";
+export type { RegisteredClaims, TimeWindow } from "./jwt/registered-claims.ts";
+// What the token cache stores its tokens in (a Workers KV namespace fits it).
+export type { KeyValueStore } from "./key-value-store.ts";
+// Logging chosen by the caller: each class takes a `logger` option.
+export { jsonLineLogger, type LogFields, type Logger, type LogLevel, logEvent, parseLogLevel, setLogLevel, silentLogger } from "./log.ts";
+// Building a Worker's objects once per isolate.
+export { oncePerEnv } from "./once-per-env.ts";

@@ -7,6 +7,8 @@
  */
 
 /**
+ * `build` wrapped so that it runs once per `env` object; its result, or its error, is
+ * returned to every later call with the same `env`.
  * @example
  * const runtime = oncePerEnv((env: Env) => new CognitoAccessTokenVerifier({ ... }));
  * app.use((c, next) => { runtime(c.env); return next(); });

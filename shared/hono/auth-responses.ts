@@ -70,6 +70,7 @@ export function keysUnavailable(retryAfterSeconds: number): Response {
   });
 }
 
+/** 500 "misconfigured": a setting is missing or invalid; the details go to the log, never to the caller. */
 export function misconfigured(): Response {
   return problem({
     status: 500,

@@ -6,6 +6,11 @@
  */
 import type { Context } from "hono";
 
+/**
+ * The context's `waitUntil`, or undefined without an ExecutionContext.
+ * @example
+ * await tokens.getToken({ waitUntil: waitUntilOf(c) });
+ */
 export function waitUntilOf(c: Context): ((promise: Promise<unknown>) => void) | undefined {
   try {
     const ctx = c.executionCtx;

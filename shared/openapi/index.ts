@@ -6,5 +6,11 @@
  * do not need zod.
  * @module
  */
-export * from "./problem-response.ts";
-export * from "./secured-route.ts";
+export { problemResponse, problemSchema } from "./problem-response.ts";
+export {
+  COGNITO_SECURITY_SCHEME,
+  cognitoSecurityScheme,
+  type SecuredRoute,
+  type SecuredRouteOptions,
+  securedRoute,
+} from "./secured-route.ts";

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 
+/** The zod schema of an RFC 9457 problem, registered in the document as `Problem`. */
 export const problemSchema = z
   .object({
     type: z.string(),

@@ -50,14 +50,17 @@ beforeAll(() => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe("the packed edge-cc-auth", () => {
-  it("ships the built entry points, their declarations, README and CHANGELOG, and no sources or tests", () => {
+  it("ships the built entry points, their declarations, README, CHANGELOG and LICENSE, and no sources or tests", () => {
     const installed = join(project, "node_modules", "edge-cc-auth");
     const files = readdirSync(installed, { recursive: true }).map(String);
-    for (const entry of ["dist/index.js", "dist/hono/index.js", "dist/openapi/index.js", "dist/client-credentials/index.js"]) {
+    const entries = ["index", "hono/index", "openapi/index", "client-credentials/index", "token-coordinator/index"];
+    for (const entry of entries.map((name) => `dist/${name}.js`)) {
       expect(files).toContain(entry);
       expect(files).toContain(entry.replace(/\.js$/, ".d.ts"));
     }
-    expect(files).toEqual(expect.arrayContaining(["README.md", "CHANGELOG.md", "package.json"]));
+    expect(files).toEqual(expect.arrayContaining(["README.md", "CHANGELOG.md", "LICENSE", "package.json"]));
+    // The MIT licence of the repository, word for word.
+    expect(readFileSync(join(installed, "LICENSE"), "utf8")).toBe(readFileSync(join(ROOT, "LICENSE"), "utf8"));
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     expect(readFileSync(join(project, "package-lock.json"), "utf8")).toContain(`"resolved": "file:`);
   });

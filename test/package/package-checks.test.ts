@@ -23,7 +23,14 @@ describe("edge-cc-auth's package metadata", () => {
     });
     type Problem = { kind: string; entrypoint: string; resolutionKind?: string };
     const report = JSON.parse(stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems: Record<string, Problem[]> };
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([".", "./client-credentials", "./hono", "./openapi", "./package.json"]);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      ".",
+      "./client-credentials",
+      "./hono",
+      "./openapi",
+      "./package.json",
+      "./token-coordinator",
+    ]);
     // The package is ESM only: CommonJS (node16-cjs) and pre-exports (node10) resolutions are out of scope.
     const esmProblems = Object.values(report.problems)
       .flat()

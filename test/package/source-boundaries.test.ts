@@ -2,7 +2,9 @@
 // - a worker imports another folder only by a name (edge-cc-auth, hono, #test/...),
 //   never by a relative path that leaves the worker's folder;
 // - the library and the workers import nothing from Node (`node:`) and no config
-//   turns on nodejs_compat: they run on the Workers runtime alone.
+//   turns on nodejs_compat: they run on the Workers runtime alone;
+// - the library's core imports no `cloudflare:` module: only the token-coordinator
+//   entry point (a Durable Object) may, and shared/tsconfig.json leaves it out.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -71,6 +73,20 @@ describe("imports", () => {
         .map((specifier) => `${relative(ROOT, file)}: ${specifier}`),
     );
     expect(fromNode).toEqual([]);
+  });
+
+  it("of the library's core use the Web APIs alone, the token-coordinator entry point apart", () => {
+    const core = sourceFiles(join(ROOT, "shared"), new Set([...SKIPPED_DIRS, "token-coordinator"]));
+    expect(core).toContain(join(ROOT, "shared/jwt/jwt-verifier.ts"));
+    const fromWorkers = core.flatMap((file) =>
+      specifiers(readFileSync(file, "utf8"))
+        .filter((specifier) => specifier.startsWith("cloudflare:"))
+        .map((specifier) => `${relative(ROOT, file)}: ${specifier}`),
+    );
+    expect(fromWorkers).toEqual([]);
+    const config = readFileSync(join(ROOT, "shared/tsconfig.json"), "utf8");
+    expect(config).toMatch(/"types": \[\]/);
+    expect(config).toMatch(/"exclude": \[[^\]]*"token-coordinator"/);
   });
 
   it("run with no nodejs_compat in any worker config", () => {

@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { CognitoAccessTokenVerifier, type KeyValueStore, TokenRejectedError } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
-import { cognitoAuth } from "edge-cc-auth/hono";
+import { accessTokenAuth } from "edge-cc-auth/hono";
 import { securedRoute } from "edge-cc-auth/openapi";
 
 interface Env {
@@ -29,10 +29,8 @@ const tokensOf = (env: Env) =>
   }));
 
 // edge-cc-auth/hono: the middleware.
-app.get(
-  "/hono",
-  (c, next) => cognitoAuth({ verifier: verifierOf(c.env), requiredScopes: [["MyService/weather_read"]] })(c, next),
-  (c) => c.json({ client: c.var.cognitoToken.client_id }),
+app.get("/hono", accessTokenAuth({ verifier: (c) => verifierOf(c.env as Env), requiredScopes: [["MyService/weather_read"]] }), (c) =>
+  c.json({ client: c.var.accessToken.client_id }),
 );
 
 // edge-cc-auth/openapi: the route's declared security is what is enforced.
@@ -42,7 +40,7 @@ const route = createRoute({
   security: [{ cognito: ["MyService/weather_read"] }],
   responses: { 200: { description: "ok" } },
 });
-app.openapi(securedRoute(route, { verifier: (c) => verifierOf(c.env as Env) }), (c) => c.json({ scopes: [...c.var.cognitoToken.scopes] }));
+app.openapi(securedRoute(route, { verifier: (c) => verifierOf(c.env as Env) }), (c) => c.json({ scopes: [...c.var.accessToken.scopes] }));
 
 // edge-cc-auth/client-credentials, then edge-cc-auth by hand: a token from the token
 // endpoint through the cache, verified, then sent to this Worker's own protected routes.

@@ -4,8 +4,8 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
 import { ConfigError } from "../../../shared/errors";
+import { accessTokenAuth } from "../../../shared/hono/access-token-auth";
 import { readBearerToken } from "../../../shared/hono/bearer-token";
-import { cognitoAuth } from "../../../shared/hono/cognito-auth";
 import { securedRoute } from "../../../shared/openapi/secured-route";
 import { TEST_CLIENT_ID, TestIssuer, WEATHER_READ } from "../../workerd/test-issuer";
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
   const verifier = new CognitoAccessTokenVerifier({ issuer: issuer.issuer, clientIds: [TEST_CLIENT_ID], jwks: { fetch: issuer.fetch } });
   app = new OpenAPIHono();
   app.openapi(securedRoute(route([{ cognito: [WEATHER_READ] }]), { verifier }), (c) =>
-    c.json({ client: c.var.cognitoToken.client_id }, 200),
+    c.json({ client: c.var.accessToken.client_id }, 200),
   );
   app.openapi(securedRoute(route([{ cognito: ["a/read", "a/write"] }, { cognito: ["admin/all"] }], "/either"), { verifier }), (c) =>
     c.json({ ok: true }, 200),
@@ -162,7 +162,7 @@ describe("a token verified before", () => {
     pending = [];
     cached = new OpenAPIHono();
     cached.openapi(securedRoute(route([{ cognito: [WEATHER_READ] }]), { verifier }), (c) =>
-      c.json({ client: c.var.cognitoToken.client_id }, 200),
+      c.json({ client: c.var.accessToken.client_id }, 200),
     );
     cached.openapi(securedRoute(route([{ cognito: ["MyService/weather_write"] }], "/write"), { verifier }), (c) => c.json({}, 200));
   });
@@ -225,9 +225,9 @@ describe("configuration", () => {
   });
 
   it("refuses middleware without a verifier or with no scope alternative", () => {
-    expect(() => cognitoAuth({ verifier: undefined as never, requiredScopes: [[]] })).toThrow(ConfigError);
-    expect(() => cognitoAuth({ verifier: verifier(), requiredScopes: [] })).toThrow(ConfigError);
-    expect(() => cognitoAuth({ verifier: verifier(), requiredScopes: [["two words"]] })).toThrow(ConfigError);
+    expect(() => accessTokenAuth({ verifier: undefined as never, requiredScopes: [[]] })).toThrow(ConfigError);
+    expect(() => accessTokenAuth({ verifier: verifier(), requiredScopes: [] })).toThrow(ConfigError);
+    expect(() => accessTokenAuth({ verifier: verifier(), requiredScopes: [["two words"]] })).toThrow(ConfigError);
   });
 
   it("answers 500 misconfigured, without details, when the verifier cannot be built", async () => {
