@@ -5,6 +5,8 @@ import { decodeProtectedHeader } from "jose";
 export const COGNITO = "http://127.0.0.1:8789";
 const BFF_CLIENT_SECRET = "local-dev-secret-not-for-production";
 export const OTHER_CLIENT_SECRET = "other-secret";
+/** What a non-browser caller of cognito-local's /_dev routes sends (workers/cognito-local/src/loopback-only.ts). */
+export const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
 
 interface PoolInfo {
   poolId: string;
@@ -15,7 +17,7 @@ interface PoolInfo {
 let pool: Promise<PoolInfo> | undefined;
 
 export function poolInfo(): Promise<PoolInfo> {
-  pool ??= fetch(`${COGNITO}/_dev/pool`).then((r) => r.json() as Promise<PoolInfo>);
+  pool ??= fetch(`${COGNITO}/_dev/pool`, { headers: DEV_CALLER_HEADERS }).then((r) => r.json() as Promise<PoolInfo>);
   return pool;
 }
 
@@ -37,12 +39,15 @@ export async function tokenFor(clientName = "MyBFF", secret = BFF_CLIENT_SECRET)
 }
 
 export async function rotateKeys(dropPrevious = false): Promise<string> {
-  const response = await fetch(`${COGNITO}/_dev/keys/rotate?dropPrevious=${dropPrevious}`, { method: "POST" });
+  const response = await fetch(`${COGNITO}/_dev/keys/rotate?dropPrevious=${dropPrevious}`, { method: "POST", headers: DEV_CALLER_HEADERS });
   return ((await response.json()) as { kid: string }).kid;
 }
 
 export async function stats(): Promise<{ tokensIssuedTotal: number; jwksRequests: number }> {
-  return (await fetch(`${COGNITO}/_dev/stats`)).json() as Promise<{ tokensIssuedTotal: number; jwksRequests: number }>;
+  return (await fetch(`${COGNITO}/_dev/stats`, { headers: DEV_CALLER_HEADERS })).json() as Promise<{
+    tokensIssuedTotal: number;
+    jwksRequests: number;
+  }>;
 }
 
 export function kidOf(token: string): string {
@@ -53,7 +58,7 @@ export function kidOf(token: string): string {
 export async function signWithPoolKey(payload: string, header?: Record<string, unknown>): Promise<string> {
   const response = await fetch(`${COGNITO}/_dev/sign`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...DEV_CALLER_HEADERS },
     body: JSON.stringify({ payload, header }),
   });
   if (response.status !== 200) throw new Error(`/_dev/sign answered ${response.status}`);
