@@ -64,3 +64,34 @@ export async function signWithPoolKey(payload: string, header?: Record<string, u
   if (response.status !== 200) throw new Error(`/_dev/sign answered ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
+
+/** A token from cognito-local's GetClientToken (POST / with X-Amz-Target), as an AWS SDK would get it. */
+export async function clientTokenFor(clientName: string, secret: string): Promise<string> {
+  const response = await fetch(`${COGNITO}/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.GetClientToken" },
+    body: JSON.stringify({ ClientId: await clientId(clientName), Secret: secret }),
+  });
+  if (response.status !== 200) throw new Error(`GetClientToken answered ${response.status}`);
+  return ((await response.json()) as { ClientAuthenticationResult: { AccessToken: string } }).ClientAuthenticationResult.AccessToken;
+}
+
+/**
+ * Customizes a client's access tokens as a pre token generation trigger (event version 3)
+ * would, with the trigger response's `accessTokenGeneration`; null removes it. Answers the
+ * size of the largest token the customization gives, or throws with cognito-local's refusal.
+ */
+export async function customizeTokens(clientName: string, accessTokenGeneration: Record<string, unknown> | null): Promise<number> {
+  const path = `${COGNITO}/_dev/clients/${await clientId(clientName)}/token-customization`;
+  if (accessTokenGeneration === null) {
+    await fetch(path, { method: "DELETE", headers: DEV_CALLER_HEADERS });
+    return 0;
+  }
+  const response = await fetch(path, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", ...DEV_CALLER_HEADERS },
+    body: JSON.stringify({ claimsAndScopeOverrideDetails: { accessTokenGeneration } }),
+  });
+  if (response.status !== 200) throw new Error(`token-customization answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { largestTokenBytes: number }).largestTokenBytes;
+}
