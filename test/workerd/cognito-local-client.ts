@@ -5,6 +5,8 @@ import { decodeProtectedHeader } from "jose";
 export const COGNITO = "http://127.0.0.1:8789";
 const BFF_CLIENT_SECRET = "local-dev-secret-not-for-production";
 export const OTHER_CLIENT_SECRET = "other-secret";
+/** The secret of the "Customized" client of test/support/template-variants.ts. */
+export const CUSTOMIZED_CLIENT_SECRET = "customized-secret-not-for-production";
 /** What a non-browser caller of cognito-local's /_dev routes sends (workers/cognito-local/src/loopback-only.ts). */
 export const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
 

@@ -8,12 +8,11 @@
 import { env } from "cloudflare:test";
 import { DEFAULT_MAX_TOKEN_BYTES } from "edge-cc-auth";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXTRA_CLIENT_SECRETS } from "#test/support/template-variants.ts";
-import { clientId, clientTokenFor, customizeTokens, tokenFor } from "#test/workerd/cognito-local-client.ts";
+import { CUSTOMIZED_CLIENT_SECRET, clientId, clientTokenFor, customizeTokens, tokenFor } from "#test/workerd/cognito-local-client.ts";
 import app from "../src/index";
 
 const URL_ = "http://myservice/weatherforecast";
-const SECRET = EXTRA_CLIENT_SECRETS.CLIENT_SECRET_Customized;
+const SECRET = CUSTOMIZED_CLIENT_SECRET;
 const MYBFF_ID = String(env.COGNITO_ALLOWED_CLIENT_IDS);
 
 /** MyService with its own settings, or allowing the Customized client instead of MyBFF. */
