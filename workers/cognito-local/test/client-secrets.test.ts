@@ -8,6 +8,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CognitoLocal, clientIdOf, DEV_SECRET, poolInfo, startCognitoLocal, tokenForm } from "#test/support/cognito-local.ts";
 
+// Each file starts its own Miniflare: on a loaded machine that takes longer than vitest's defaults.
+const START_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 30_000;
+
 let cognito: CognitoLocal;
 let bffId: string;
 const NEW_SECRET = "rotated_secret_0123456789abcdef";
@@ -15,7 +19,7 @@ const NEW_SECRET = "rotated_secret_0123456789abcdef";
 beforeEach(async () => {
   cognito = await startCognitoLocal();
   bffId = clientIdOf(await poolInfo(cognito), "MyBFF");
-});
+}, START_TIMEOUT_MS);
 afterEach(() => cognito?.dispose());
 
 const secretsPath = () => `/_dev/clients/${bffId}/secrets`;
@@ -46,7 +50,7 @@ async function statuses(secret: string): Promise<{ tokenEndpoint: number; getCli
   return { tokenEndpoint: tokenEndpoint.status, getClientToken: getClientToken.status };
 }
 
-describe("two client secrets", () => {
+describe("two client secrets", { timeout: TEST_TIMEOUT_MS }, () => {
   it("walks a zero-downtime rotation: both secrets work while two exist, then only the new one", async () => {
     expect(await statuses(DEV_SECRET)).toEqual({ tokenEndpoint: 200, getClientToken: 200 });
     expect(await statuses(NEW_SECRET)).toEqual({ tokenEndpoint: 400, getClientToken: 403 });

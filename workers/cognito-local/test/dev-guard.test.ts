@@ -4,15 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CognitoLocal, startCognitoLocal } from "#test/support/cognito-local.ts";
 
+// Each file starts its own Miniflare: on a loaded machine that takes longer than vitest's defaults.
+const START_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 30_000;
+
 let cognito: CognitoLocal;
 beforeAll(async () => {
   cognito = await startCognitoLocal();
-});
+}, START_TIMEOUT_MS);
 afterAll(() => cognito?.dispose());
 
 const rotate = (headers: Record<string, string>) => cognito.fetch("/_dev/keys/rotate", { method: "POST", headers });
 
-describe("the /_dev guard", () => {
+describe("the /_dev guard", { timeout: TEST_TIMEOUT_MS }, () => {
   it("refuses a request with no Origin and no X-Cognito-Local-Dev header (what an image or a form of any page sends)", async () => {
     // An explicit empty Origin would be a foreign one; this request sets the dev header to something else.
     const response = await cognito.fetch("/_dev/stats", { headers: { "X-Cognito-Local-Dev": "0" } });

@@ -17,6 +17,10 @@ import {
 } from "#test/support/cognito-local.ts";
 import { EXTRA_CLIENT_SECRETS, templateWithExtraClients } from "#test/support/template-variants.ts";
 
+// Each file starts its own Miniflare: on a loaded machine that takes longer than vitest's defaults.
+const START_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 30_000;
+
 const TARGET = "AWSCognitoIdentityProviderService.GetClientToken";
 
 let cognito: CognitoLocal;
@@ -27,7 +31,7 @@ beforeAll(async () => {
   cognito = await startCognitoLocal({ templateYaml: templateWithExtraClients(), bindings: EXTRA_CLIENT_SECRETS });
   pool = await poolInfo(cognito);
   bffId = clientIdOf(pool, "MyBFF");
-});
+}, START_TIMEOUT_MS);
 afterAll(() => cognito?.dispose());
 
 function getClientToken(body: unknown, headers: Record<string, string> = {}) {
@@ -55,7 +59,7 @@ async function tokenEndpointToken(): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-describe("GetClientToken", () => {
+describe("GetClientToken", { timeout: TEST_TIMEOUT_MS }, () => {
   it("answers ClientAuthenticationResult with a Bearer token of the client's every scope", async () => {
     const response = await getClientToken({ ClientId: bffId, Secret: DEV_SECRET });
     expect(response.status).toBe(200);

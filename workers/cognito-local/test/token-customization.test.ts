@@ -15,13 +15,17 @@ import {
   tokenForm,
 } from "#test/support/cognito-local.ts";
 
+// Each file starts its own Miniflare: on a loaded machine that takes longer than vitest's defaults.
+const START_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 30_000;
+
 let cognito: CognitoLocal;
 let bffId: string;
 
 beforeAll(async () => {
   cognito = await startCognitoLocal();
   bffId = clientIdOf(await poolInfo(cognito), "MyBFF");
-});
+}, START_TIMEOUT_MS);
 afterAll(() => cognito?.dispose());
 beforeEach(async () => {
   await cognito.fetch(`/_dev/clients/${bffId}/token-customization`, { method: "DELETE" });
@@ -57,7 +61,7 @@ const EVERY_TYPE = {
   limits: { daily: 1000, nested: { on: true, tags: ["a"] } },
 };
 
-describe("token customization", () => {
+describe("token customization", { timeout: TEST_TIMEOUT_MS }, () => {
   it("adds claims of every JSON type, suppresses a claim, adds and suppresses scopes, on both paths", async () => {
     const response = await customize({
       claimsToAddOrOverride: EVERY_TYPE,
