@@ -21,7 +21,7 @@ export interface CognitoLocalOptions {
 }
 
 /** What a non-browser caller of cognito-local's /_dev routes sends (workers/cognito-local/src/loopback-only.ts). */
-export const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
+const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
 
 export interface CognitoLocal {
   /**

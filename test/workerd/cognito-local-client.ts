@@ -8,7 +8,7 @@ export const OTHER_CLIENT_SECRET = "other-secret";
 /** The secret of the "Customized" client of test/support/template-variants.ts. */
 export const CUSTOMIZED_CLIENT_SECRET = "customized-secret-not-for-production";
 /** What a non-browser caller of cognito-local's /_dev routes sends (workers/cognito-local/src/loopback-only.ts). */
-export const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
+const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
 
 interface PoolInfo {
   poolId: string;

@@ -41,7 +41,7 @@ export function loopbackOnly(): MiddlewareHandler {
 }
 
 /** The header a non-browser caller of `/_dev` (tests, scripts) sends, with the value `1`. */
-export const DEV_CALLER_HEADER = "X-Cognito-Local-Dev";
+const DEV_CALLER_HEADER = "X-Cognito-Local-Dev";
 
 export function devCallersOnly(): MiddlewareHandler {
   return async function devCallersOnly(c, next) {

@@ -16,7 +16,7 @@
  */
 
 /** AddUserPoolClientSecret: "Supports up to 2 active secrets per app client". */
-export const MAX_CLIENT_SECRETS = 2;
+const MAX_CLIENT_SECRETS = 2;
 const SECRET_PATTERN = /^[\w+]{24,64}$/;
 // Encoded as 52 characters, inside the documented 24 to 64.
 const GENERATED_SECRET_BYTES = 39;

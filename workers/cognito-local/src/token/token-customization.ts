@@ -29,7 +29,7 @@ export interface TokenCustomization {
 }
 
 /** The claims a customization may not add, override or suppress (see the module comment). */
-export const PROTECTED_CLAIMS = [
+const PROTECTED_CLAIMS = [
   "sub",
   "client_id",
   "token_use",
