@@ -23,6 +23,8 @@
  *   wrong Secret, client with none     -> NotAuthorizedException
  *   client without ALLOW_CLIENT_TOKEN_AUTH -> OperationNotEnabledException
  * ForbiddenException (AWS WAF) and TooManyRequestsException are never met here.
+ * `ClientMetadata` only feeds a pre token generation trigger; cognito-local's stand-in for
+ * one (token/token-customization.ts) is set through /_dev, so the map is checked and not used.
  * @module
  */
 import { z } from "zod";

@@ -120,6 +120,8 @@ export const devRoutes = new Hono<DevEnv>()
       issuerFormat: pool.issuerFormat,
       issuer: pool.issuer,
       tokenEndpoint: `${new URL(pool.issuer).origin}/oauth2/token`,
+      // Where GetClientToken is answered, as https://cognito-idp.<region>.amazonaws.com/ on AWS.
+      getClientTokenEndpoint: `${new URL(pool.issuer).origin}/`,
       scopes: pool.scopes,
       clients: [...pool.clientsById.values()].map((client) => ({
         clientName: client.clientName,
