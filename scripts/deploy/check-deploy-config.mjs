@@ -3,6 +3,8 @@
 // points at the local stack (loopback URLs, cognito-local's ids), the KV namespace id
 // is a real one, and MyService names a Cognito user pool: COGNITO_USER_POOL_ID (what
 // `npm run configure` writes), or COGNITO_ISSUER holding issuers of either format.
+// MyBFF names exactly one token source: AUTH_SERVER_TOKEN_ENDPOINT_URL (Cognito's token
+// endpoint) or COGNITO_USER_POOL_ID (GetClientToken of that pool).
 import { DEV_CLIENT_ID, DEV_POOL_ID } from "../dev-settings.mjs";
 import { COGNITO_ISSUER, REGION_NAME, USER_POOL_ID } from "./cognito-pool.mjs";
 import { readSettings } from "./wrangler-toml.mjs";
@@ -73,11 +75,23 @@ export function deployProblems(configs) {
     "still names cognito-local's client: use your app client ids (npm run configure)",
   );
   need("vars.COGNITO_TOKEN_URL", (v) => v.startsWith("https://") && !isLoopback(v), "must be your Cognito domain's token URL");
-  need(
-    "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL",
-    (v) => v.startsWith("https://") && !isLoopback(v),
-    "must be https://<domain>.auth.<region>.amazoncognito.com/oauth2/token (npm run configure)",
-  );
+  const tokenEndpoint = s["bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL"] ?? "";
+  const bffPoolId = s["bff:vars.COGNITO_USER_POOL_ID"] ?? "";
+  if (tokenEndpoint !== "" && bffPoolId !== "") {
+    problems.push(
+      "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL and bff:vars.COGNITO_USER_POOL_ID are both set: MyBFF takes one token source (npm run configure -- --token-source ...)",
+    );
+  } else if (bffPoolId !== "") {
+    if (!USER_POOL_ID.test(bffPoolId) || bffPoolId === DEV_POOL_ID) {
+      problems.push(`bff:vars.COGNITO_USER_POOL_ID = "${bffPoolId}": must be your user pool's id, <region>_<id> (npm run configure)`);
+    }
+  } else {
+    need(
+      "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL",
+      (v) => v.startsWith("https://") && !isLoopback(v),
+      "must be https://<domain>.auth.<region>.amazoncognito.com/oauth2/token, or set bff:vars.COGNITO_USER_POOL_ID instead for GetClientToken (npm run configure)",
+    );
+  }
   need("bff:vars.AUTH_SERVER_MYBFF_CLIENT_ID", (v) => v !== DEV_CLIENT_ID, "is cognito-local's client id (npm run configure)");
   need(
     "bff:kv_namespaces.id",

@@ -8,14 +8,19 @@
 // (not logged in), the exact command to run is printed. The secret is never written
 // to a file or printed.
 // Options: --config <path> (MyService's, default wrangler.toml), --bff-config <path>
-// (default workers/bff/wrangler.toml), --no-secret (leave the secret alone).
+// (default workers/bff/wrangler.toml), --no-secret (leave the secret alone),
+// --token-source <token-endpoint|get-client-token> (how MyBFF gets its token, default
+// token-endpoint): token-endpoint writes MyBFF's AUTH_SERVER_TOKEN_ENDPOINT_URL (the
+// TokenEndpointUrl output), get-client-token writes MyBFF's COGNITO_USER_POOL_ID (the
+// UserPoolId output; MyBFF derives the Region and the user pools API endpoint from it).
+// Exactly one of the two is written, the other emptied: MyBFF refuses a config with both.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { issuerFormatOf, USER_POOL_ID } from "./cognito-pool.mjs";
-import { writeSettings } from "./wrangler-toml.mjs";
+import { readSettings, writeSettings } from "./wrangler-toml.mjs";
 
 const SECRET_COMMAND = "npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml";
 
@@ -54,11 +59,19 @@ export function issuerFormat(outputs) {
   return outputs.IssuerUrl === undefined ? null : issuerFormatOf(outputs.IssuerUrl, outputs.UserPoolId);
 }
 
-/** The settings each worker's config gets from the stack outputs (and the KV namespace id, when given). */
-export function settingsFor(outputs, kvNamespaceId) {
+/** How MyBFF gets its token: Cognito's token endpoint, or the user pools API operation GetClientToken. */
+export const TOKEN_SOURCES = ["token-endpoint", "get-client-token"];
+
+/**
+ * The settings each worker's config gets from the stack outputs (and the KV namespace id,
+ * when given), for MyBFF's token source.
+ */
+export function settingsFor(outputs, kvNamespaceId, tokenSource = "token-endpoint") {
   if (kvNamespaceId !== undefined && !/^[0-9a-f]{32}$/.test(kvNamespaceId)) {
     throw new Error("--kv-namespace-id must be the 32-hex-digit id `npx wrangler kv namespace create` printed");
   }
+  if (!TOKEN_SOURCES.includes(tokenSource)) throw new Error(`--token-source must be ${TOKEN_SOURCES.join(" or ")}`);
+  const viaGetClientToken = tokenSource === "get-client-token";
   return {
     service: {
       "vars.COGNITO_USER_POOL_ID": outputs.UserPoolId,
@@ -68,21 +81,33 @@ export function settingsFor(outputs, kvNamespaceId) {
       "vars.COGNITO_TOKEN_URL": outputs.TokenEndpointUrl,
     },
     bff: {
-      "vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": outputs.TokenEndpointUrl,
+      // One source or the other, never both (an empty value is "not set").
+      "vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": viaGetClientToken ? "" : outputs.TokenEndpointUrl,
+      "vars.COGNITO_USER_POOL_ID": viaGetClientToken ? outputs.UserPoolId : "",
       "vars.AUTH_SERVER_MYBFF_CLIENT_ID": outputs.MyBFFClientId,
       ...(kvNamespaceId ? { "kv_namespaces.id": kvNamespaceId } : {}),
     },
   };
 }
 
-/** The client secret from `aws cognito-idp describe-user-pool-client` output, checked against the stack's client. */
-export function clientSecret(describeClient, clientId) {
+/**
+ * The client secret from `aws cognito-idp describe-user-pool-client` output, checked against
+ * the stack's client; for GetClientToken the client must have ALLOW_CLIENT_TOKEN_AUTH
+ * (AWS, "GetClientToken", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html).
+ */
+export function clientSecret(describeClient, clientId, tokenSource = "token-endpoint") {
   const client = describeClient?.UserPoolClient;
   if (!client) throw new Error("the client file has no UserPoolClient: pass the output of aws cognito-idp describe-user-pool-client");
   if (client.ClientId !== clientId)
     throw new Error(`the client file describes ${client.ClientId}, not the stack's MyBFF client ${clientId}`);
   if (typeof client.ClientSecret !== "string" || client.ClientSecret === "")
     throw new Error("the client has no ClientSecret (GenerateSecret: true?)");
+  const flows = Array.isArray(client.ExplicitAuthFlows) ? client.ExplicitAuthFlows : [];
+  if (tokenSource === "get-client-token" && !flows.includes("ALLOW_CLIENT_TOKEN_AUTH")) {
+    throw new Error(
+      `the client's ExplicitAuthFlows (${flows.join(", ") || "none"}) lack ALLOW_CLIENT_TOKEN_AUTH, which GetClientToken needs: deploy the current infra/cognito.yaml, or use --token-source token-endpoint`,
+    );
+  }
   return client.ClientSecret;
 }
 
@@ -104,26 +129,36 @@ if (process.argv[1] === import.meta.filename) {
       config: { type: "string", default: join(ROOT, "wrangler.toml") },
       "bff-config": { type: "string", default: join(ROOT, "workers/bff/wrangler.toml") },
       "no-secret": { type: "boolean", default: false },
+      "token-source": { type: "string", default: "token-endpoint" },
     },
   });
   try {
     if (!values["stack-outputs"])
       throw new Error("--stack-outputs <file|-> is required (aws cloudformation describe-stacks --stack-name <name>)");
     const outputs = stackOutputs(readJson(values["stack-outputs"], "the stack outputs"));
-    const settings = settingsFor(outputs, values["kv-namespace-id"]);
+    const tokenSource = values["token-source"];
+    const settings = settingsFor(outputs, values["kv-namespace-id"], tokenSource);
     // Every input is checked before anything is written: a bad file changes nothing.
     let secret = null;
     if (!values["no-secret"]) {
       if (!values.client)
         throw new Error("--client <file> is required for the secret (aws cognito-idp describe-user-pool-client ...), or pass --no-secret");
-      secret = clientSecret(readJson(values.client, "the client"), outputs.MyBFFClientId);
+      secret = clientSecret(readJson(values.client, "the client"), outputs.MyBFFClientId, tokenSource);
     }
     const configs = { service: values.config, bff: values["bff-config"] };
     for (const worker of ["service", "bff"]) {
       // A wrangler.toml from before COGNITO_USER_POOL_ID existed gets the line added.
       writeSettings(configs[worker], settings[worker], { addMissingVars: true });
-      for (const [key, value] of Object.entries(settings[worker])) console.log(`${configs[worker]}: set ${key} = "${value}"`);
+      for (const [key, value] of Object.entries(settings[worker])) {
+        // An emptied setting that was never in the file stays absent.
+        if (value !== "" || readSettings(configs[worker])[key] !== undefined) console.log(`${configs[worker]}: set ${key} = "${value}"`);
+      }
     }
+    console.log(
+      tokenSource === "get-client-token"
+        ? `MyBFF gets its token from GetClientToken of the pool ${outputs.UserPoolId} (COGNITO_USER_POOL_ID; no domain needed)`
+        : `MyBFF gets its token from the token endpoint ${outputs.TokenEndpointUrl} (AUTH_SERVER_TOKEN_ENDPOINT_URL)`,
+    );
     const format = issuerFormat(outputs);
     console.log(
       `the pool ${outputs.UserPoolId} issues tokens in the ${format ?? "(unreported)"} issuer format${outputs.IssuerUrl ? ` (iss ${outputs.IssuerUrl})` : ""}; MyService accepts both formats of the pool`,

@@ -20,9 +20,17 @@ export interface CognitoLocalOptions {
   onRuntimeOutput?: (text: string) => void;
 }
 
+/** What a non-browser caller of cognito-local's /_dev routes sends (workers/cognito-local/src/loopback-only.ts). */
+const DEV_CALLER_HEADERS = { "X-Cognito-Local-Dev": "1" } as const;
+
 export interface CognitoLocal {
-  /** A path is sent to http://127.0.0.1:8789; a full URL as it is. */
+  /**
+   * A path is sent to http://127.0.0.1:8789; a full URL as it is. A request to /_dev
+   * gets DEV_CALLER_HEADERS unless it sets an Origin (tests of the guard itself).
+   */
   fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
+  /** Where Miniflare listens on loopback, for clients that open their own connections (an AWS SDK). */
+  url: URL;
   dispose(): Promise<void>;
 }
 
@@ -49,18 +57,24 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
         }
       : {}),
   });
+  let url: URL;
   try {
-    await mf.ready;
+    url = await mf.ready;
   } catch (error) {
     await mf.dispose().catch(() => undefined);
     throw error;
   }
   return {
     fetch: async (pathOrUrl, init) => {
-      const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${COGNITO_ORIGIN}${pathOrUrl}`;
-      const response = await mf.dispatchFetch(url, init as never);
+      const target = new URL(pathOrUrl.startsWith("http") ? pathOrUrl : `${COGNITO_ORIGIN}${pathOrUrl}`);
+      const headers = new Headers(init?.headers);
+      if (target.pathname.startsWith("/_dev/") && !headers.has("Origin") && !headers.has("X-Cognito-Local-Dev")) {
+        for (const [name, value] of Object.entries(DEV_CALLER_HEADERS)) headers.set(name, value);
+      }
+      const response = await mf.dispatchFetch(target.href, { ...init, headers } as never);
       return response as unknown as Response;
     },
+    url,
     dispose: () => mf.dispose(),
   };
 }

@@ -1,14 +1,17 @@
 /**
  * cognito-local: a stand-in for the Amazon Cognito user pool described by
- * infra/cognito.yaml, for development and tests only. It serves the token endpoint
- * and the pool's well-known documents as Cognito lays them out, on loopback only.
+ * infra/cognito.yaml, for development and tests only. It serves the token endpoint,
+ * the user pools API operation GetClientToken (`POST /`) and the pool's well-known
+ * documents as Cognito lays them out, on loopback only.
  * @module
  */
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
+import { AWS_JSON_CONTENT_TYPE, AwsJsonError } from "./api/aws-json-error";
+import { GET_CLIENT_TOKEN_TARGET, handleGetClientToken } from "./api/get-client-token";
 import { devRoutes } from "./dev/dev-routes";
 import { type LocalPool, localPool } from "./local-pool";
-import { loopbackOnly, sameMachineOriginOnly } from "./loopback-only";
+import { devCallersOnly, loopbackOnly } from "./loopback-only";
 import { readPoolSettings } from "./pool";
 import { OAuthError } from "./token/oauth-error";
 import { handleTokenRequest } from "./token/token-endpoint";
@@ -55,6 +58,27 @@ app.all("/oauth2/token", () =>
   }),
 );
 
+// The user pools API (https://cognito-idp.<region>.amazonaws.com/): one operation, by X-Amz-Target.
+app.post("/", async (c) => {
+  const { pool, keys, stats, now } = c.var.local;
+  try {
+    const target = c.req.header("X-Amz-Target");
+    if (target !== GET_CLIENT_TOKEN_TARGET) {
+      throw new AwsJsonError("UnknownOperationException", "cognito-local implements only GetClientToken of the user pools API");
+    }
+    const { body, clientId } = await handleGetClientToken(c.req.raw, pool, keys, now());
+    stats.recordIssued(clientId);
+    return new Response(JSON.stringify(body), {
+      headers: { "Content-Type": AWS_JSON_CONTENT_TYPE, "Cache-Control": "no-store", "x-amzn-RequestId": crypto.randomUUID() },
+    });
+  } catch (error) {
+    if (!(error instanceof AwsJsonError)) throw error;
+    stats.recordRejected(error.type);
+    console.log(JSON.stringify({ level: "info", event: "get_client_token_rejected", error: error.type, reason: error.message }));
+    return error.toResponse();
+  }
+});
+
 app.get("/:poolId/.well-known/jwks.json", async (c) => {
   const { pool, keys, stats, now } = c.var.local;
   if (c.req.param("poolId") !== pool.poolId) return c.notFound();
@@ -68,7 +92,7 @@ app.get("/:poolId/.well-known/openid-configuration", (c) => {
   return c.json(openIdConfiguration(pool.issuer));
 });
 
-app.use("/_dev/*", sameMachineOriginOnly());
+app.use("/_dev/*", devCallersOnly());
 app.route("/_dev", devRoutes);
 
 app.notFound((c) => c.json({ error: "not_found" }, 404));

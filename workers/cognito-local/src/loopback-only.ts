@@ -6,10 +6,13 @@
  *   "Loopback" is exact: an IPv4 literal in 127.0.0.0/8, `localhost`, or `[::1]`.
  *   A name that merely starts with `127.` (`127.attacker.example`) is a DNS name an
  *   attacker controls, and accepting it would let a DNS-rebinding page through.
- * - {@link sameMachineOriginOnly} guards the `/_dev` routes: a browser request from a
- *   page of another origin (its `Origin` header is not a loopback origin) is refused,
- *   so a web page cannot rotate or drop the keys. The token endpoint is not guarded:
- *   it answers CORS as Cognito does.
+ * - {@link devCallersOnly} guards the `/_dev` routes: a request is served when its
+ *   `Origin` is a loopback origin, or when it has no `Origin` and says it is a dev tool
+ *   with `X-Cognito-Local-Dev: 1`. A page of another origin cannot pass: its `Origin` is
+ *   foreign, and a request it makes without `Origin` (an image, a form, a no-cors fetch)
+ *   cannot carry a custom header, which needs a CORS preflight that cognito-local never
+ *   grants. So a web page cannot rotate or drop the keys, add a client secret or change
+ *   tokens. The token endpoint is not guarded: it answers CORS as Cognito does.
  * @module
  */
 import { isLoopbackHost } from "edge-cc-auth";
@@ -37,11 +40,16 @@ export function loopbackOnly(): MiddlewareHandler {
   };
 }
 
-export function sameMachineOriginOnly(): MiddlewareHandler {
-  return async function sameMachineOriginOnly(c, next) {
+/** The header a non-browser caller of `/_dev` (tests, scripts) sends, with the value `1`. */
+const DEV_CALLER_HEADER = "X-Cognito-Local-Dev";
+
+export function devCallersOnly(): MiddlewareHandler {
+  return async function devCallersOnly(c, next) {
     const origin = c.req.header("Origin");
-    if (origin !== undefined && !isLoopbackOrigin(origin)) {
-      return forbidden("the /_dev routes refuse requests from web pages of other origins");
+    if (origin !== undefined) {
+      if (!isLoopbackOrigin(origin)) return forbidden("the /_dev routes refuse requests from web pages of other origins");
+    } else if (c.req.header(DEV_CALLER_HEADER) !== "1") {
+      return forbidden(`the /_dev routes need a loopback Origin or the header ${DEV_CALLER_HEADER}: 1`);
     }
     await next();
   };

@@ -10,14 +10,18 @@
 import { isIpv4Loopback } from "edge-cc-auth";
 import templateText from "#infra/cognito.yaml";
 import { localIssuer } from "./local-issuer";
+import { ClientSecrets } from "./secrets/client-secrets";
 import { deriveClientId, derivePoolId } from "./template/derived-ids";
 import { type ClientDefinition, type IssuerFormat, type PoolDefinition, readPoolDefinition } from "./template/pool-definition";
+import type { TokenCustomization } from "./token/token-customization";
 
-/** An app client with its derived id and its dev secret. */
+/** An app client with its derived id, its secrets and what a pre token generation trigger would do to its tokens. */
 export interface PoolClient extends ClientDefinition {
   clientId: string;
-  /** Null when the client has no secret configured: it cannot authenticate. */
-  secret: string | null;
+  /** Empty when the client has no secret configured: it cannot authenticate. */
+  secrets: ClientSecrets;
+  /** Set through /_dev (see token/token-customization.ts); null: tokens as Cognito issues them with no trigger. */
+  customization: TokenCustomization | null;
 }
 
 export interface Pool {
@@ -105,7 +109,8 @@ export async function buildPool(env: Record<string, unknown>): Promise<Pool> {
         }),
       );
     }
-    clientsById.set(clientId, { ...client, clientId, secret });
+    const secrets = new ClientSecrets(secret, Math.floor(Date.now() / 1000));
+    clientsById.set(clientId, { ...client, clientId, secrets, customization: null });
   }
 
   return {

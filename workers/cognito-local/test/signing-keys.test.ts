@@ -14,6 +14,9 @@ import {
   tokenForm,
 } from "#test/support/cognito-local.ts";
 
+// Each test starts Miniflare: on a loaded machine that takes longer than vitest's default 5 s.
+const START_TIMEOUT_MS = 60_000;
+
 const running: CognitoLocal[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
@@ -52,7 +55,7 @@ async function verifies(tokenText: string, keySet: Awaited<ReturnType<typeof jwk
   }
 }
 
-describe("signing keys", () => {
+describe("signing keys", { timeout: START_TIMEOUT_MS }, () => {
   // "Amazon Cognito generates two pairs of RSA cryptographic keys for each user pool. One private
   // key signs access tokens, and the other signs ID tokens." (amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html)
   it("publishes two RS256 keys in Cognito's JWKS layout, with no private part", async () => {

@@ -14,6 +14,9 @@ import {
 } from "#test/support/cognito-local.ts";
 import { TEMPLATE_PATH } from "#test/support/template-variants.ts";
 
+// Each test starts Miniflare: on a loaded machine that takes longer than vitest's default 5 s.
+const START_TIMEOUT_MS = 60_000;
+
 const running: CognitoLocal[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((c) => c.dispose()));
@@ -27,7 +30,7 @@ async function start(templateYaml?: string) {
   return cognito;
 }
 
-describe("a template CloudFormation would refuse", () => {
+describe("a template CloudFormation would refuse", { timeout: START_TIMEOUT_MS }, () => {
   it.each([
     [
       "MyBFF without a secret",
@@ -70,7 +73,7 @@ describe("a template CloudFormation would refuse", () => {
   });
 });
 
-describe("the issuer format of the template", () => {
+describe("the issuer format of the template", { timeout: START_TIMEOUT_MS }, () => {
   async function issuedBy(cognito: CognitoLocal) {
     const pool = await poolInfo(cognito);
     const response = await cognito.fetch(

@@ -97,3 +97,44 @@ export function checkClientOAuthSettings(client: ClientOAuthSettings, customScop
     );
   }
 }
+
+/** The explicit auth flow that lets an app client call GetClientToken. */
+export const CLIENT_TOKEN_AUTH_FLOW = "ALLOW_CLIENT_TOKEN_AUTH";
+const GET_CLIENT_TOKEN_PAGE = "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html";
+
+/** The explicit auth flows of one app client, as the template states them. */
+export interface ClientAuthFlowSettings {
+  logicalId: string;
+  generateSecret: boolean;
+  explicitAuthFlows: string[];
+}
+
+/**
+ * Throws a {@link TemplateError} when a client names `ALLOW_CLIENT_TOKEN_AUTH` beside
+ * another explicit auth flow, or without a secret. AWS, "GetClientToken" (Amazon Cognito
+ * User Pools API Reference): "you must configure the app client with a client secret and
+ * enable the ALLOW_CLIENT_TOKEN_AUTH authentication flow. The ALLOW_CLIENT_TOKEN_AUTH flow
+ * is mutually exclusive with user authentication flows. It must be the only authentication
+ * flow that you configure for the app client."
+ *
+ * @example
+ * checkClientExplicitAuthFlows({ logicalId: "C", generateSecret: true,
+ *   explicitAuthFlows: ["ALLOW_CLIENT_TOKEN_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] });
+ * // TemplateError: resource C: ExplicitAuthFlows: ALLOW_CLIENT_TOKEN_AUTH must be the only explicit auth flow ...
+ */
+export function checkClientExplicitAuthFlows(client: ClientAuthFlowSettings): void {
+  const { logicalId, explicitAuthFlows: flows } = client;
+  if (!flows.includes(CLIENT_TOKEN_AUTH_FLOW)) return;
+  if (flows.length > 1) {
+    const others = flows.filter((flow) => flow !== CLIENT_TOKEN_AUTH_FLOW);
+    refuse(
+      logicalId,
+      "ExplicitAuthFlows",
+      `${CLIENT_TOKEN_AUTH_FLOW} must be the only explicit auth flow, found also ${others.join(", ") || CLIENT_TOKEN_AUTH_FLOW}`,
+      GET_CLIENT_TOKEN_PAGE,
+    );
+  }
+  if (!client.generateSecret) {
+    refuse(logicalId, "GenerateSecret", `must be true: ${CLIENT_TOKEN_AUTH_FLOW} needs a client secret`, GET_CLIENT_TOKEN_PAGE);
+  }
+}

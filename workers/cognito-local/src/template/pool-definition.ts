@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { checkClientOAuthSettings } from "./cloudformation-rules";
+import { CLIENT_TOKEN_AUTH_FLOW, checkClientExplicitAuthFlows, checkClientOAuthSettings } from "./cloudformation-rules";
 import { parseCloudFormationYaml } from "./cloudformation-yaml";
 import { type Mappings, resolveValue } from "./find-in-map";
 import { TemplateError } from "./template-error";
@@ -32,6 +32,8 @@ export interface ClientDefinition {
   clientCredentialsAllowed: boolean;
   /** True when the authorization-code flow is allowed. */
   codeFlowAllowed: boolean;
+  /** True when `ExplicitAuthFlows` holds `ALLOW_CLIENT_TOKEN_AUTH`: the client may call GetClientToken. */
+  clientTokenAuthAllowed: boolean;
   allowedScopes: string[];
   accessTokenValiditySeconds: number;
 }
@@ -79,6 +81,7 @@ const clientProps = z.object({
   AllowedOAuthFlows: z.array(z.string()).default([]),
   AllowedOAuthFlowsUserPoolClient: cfnBoolean.default(false),
   AllowedOAuthScopes: z.array(z.string()).default([]),
+  ExplicitAuthFlows: z.array(z.string()).default([]),
   AccessTokenValidity: cfnNumber.optional(),
   TokenValidityUnits: z.object({ AccessToken: z.enum(["seconds", "minutes", "hours", "days"]).default("hours") }).optional(),
 });
@@ -149,6 +152,7 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
       },
       scopes,
     );
+    checkClientExplicitAuthFlows({ logicalId, generateSecret: props.GenerateSecret, explicitAuthFlows: props.ExplicitAuthFlows });
     const oauth = props.AllowedOAuthFlowsUserPoolClient;
     return {
       logicalId,
@@ -156,6 +160,7 @@ export function readPoolDefinition(templateText: string): PoolDefinition {
       generateSecret: props.GenerateSecret,
       clientCredentialsAllowed: oauth && props.AllowedOAuthFlows.includes("client_credentials"),
       codeFlowAllowed: oauth && props.AllowedOAuthFlows.includes("code"),
+      clientTokenAuthAllowed: props.ExplicitAuthFlows.includes(CLIENT_TOKEN_AUTH_FLOW),
       allowedScopes: props.AllowedOAuthScopes,
       accessTokenValiditySeconds: accessTokenValiditySeconds(logicalId, props),
     };

@@ -1,32 +1,17 @@
 /**
- * Checks a client's id and secret against the pool, in constant time.
+ * Checks a client's id and secret against the pool, in constant time; either of a
+ * client's (up to two) secrets authenticates it (secrets/client-secrets.ts).
  * @module
  */
 import type { Pool, PoolClient } from "../pool";
-import { OAuthError } from "./oauth-error";
+import { ClientSecrets } from "../secrets/client-secrets";
 
-async function sha256(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-}
+// Compared against when the client is unknown, so timing does not tell which ids exist.
+const NO_CLIENT_SECRETS = new ClientSecrets(null, 0);
 
-/**
- * Compares two secrets without leaking, through timing, how much of them matched.
- * Both are hashed first because `timingSafeEqual` (a Workers extension of
- * SubtleCrypto) needs inputs of equal length, and a length check would leak.
- */
-async function secretsEqual(presented: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256(presented), sha256(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
-
-/** Returns the client, or throws `invalid_client` with no hint of which part was wrong. */
-export async function authenticateClient(pool: Pool, clientId: string, clientSecret: string | null): Promise<PoolClient> {
+/** The client when `clientSecret` is one of its secrets, otherwise null, with no hint of which part was wrong. */
+export async function authenticatedClient(pool: Pool, clientId: string, clientSecret: string | null): Promise<PoolClient | null> {
   const client = pool.clientsById.get(clientId);
-  // Compare even when the client is unknown, so timing does not tell which ids exist.
-  const expected = client?.secret ?? "\u0000no-secret\u0000";
-  const matches = await secretsEqual(clientSecret ?? "", expected);
-  if (!client || client.secret === null || clientSecret === null || !matches) {
-    throw new OAuthError("invalid_client", "client authentication failed");
-  }
-  return client;
+  const matches = await (client?.secrets ?? NO_CLIENT_SECRETS).matches(clientSecret);
+  return client && matches ? client : null;
 }

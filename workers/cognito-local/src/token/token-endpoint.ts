@@ -13,23 +13,10 @@
  */
 import type { SigningKeys } from "../keys/signing-keys";
 import type { Pool, PoolClient } from "../pool";
-import { authenticateClient } from "./authenticate-client";
-import { issueAccessToken } from "./issue-access-token";
+import { authenticatedClient } from "./authenticate-client";
+import { clientAccessToken, grantedScopes, ScopeRefusedError } from "./client-token";
 import { OAuthError } from "./oauth-error";
 import { readTokenRequest, type TokenRequest } from "./read-token-request";
-
-function grantedScopes(pool: Pool, client: PoolClient, requested: string[] | null): string[] {
-  if (requested === null) {
-    // Cognito: no scope parameter means every custom scope the client may have.
-    if (client.allowedScopes.length === 0) throw new OAuthError("invalid_scope", "the client has no scopes");
-    return client.allowedScopes;
-  }
-  // "If you request a scope that you haven't associated with your app client ...
-  // authentication fails" (cognito-user-pools-define-resource-servers.html).
-  const refused = requested.find((scope) => !client.allowedScopes.includes(scope) || !pool.scopes.includes(scope));
-  if (refused !== undefined) throw new OAuthError("invalid_scope", "a requested scope is not allowed for this client");
-  return [...new Set(requested)];
-}
 
 /** Refuses a grant Cognito knows but cognito-local does not issue, with Cognito's error for it. */
 function refuseOtherGrant(request: TokenRequest, client: PoolClient): never {
@@ -54,19 +41,22 @@ export async function handleTokenRequest(
   now: number,
 ): Promise<{ body: { access_token: string; expires_in: number; token_type: "Bearer" }; clientId: string }> {
   const tokenRequest = await readTokenRequest(request);
-  const client = await authenticateClient(pool, tokenRequest.clientId, tokenRequest.clientSecret);
+  const client = await authenticatedClient(pool, tokenRequest.clientId, tokenRequest.clientSecret);
+  if (!client) throw new OAuthError("invalid_client", "client authentication failed");
   if (tokenRequest.grantType !== "client_credentials") refuseOtherGrant(tokenRequest, client);
   if (!client.clientCredentialsAllowed) {
     throw new OAuthError("unauthorized_client", "the client is not allowed the client_credentials flow");
   }
-  const scopes = grantedScopes(pool, client, tokenRequest.scopes);
-  const lifetimeSeconds = client.accessTokenValiditySeconds;
-  const accessToken = await issueAccessToken(
-    { issuer: pool.issuer, clientId: client.clientId, scopes, lifetimeSeconds, now },
-    await keys.activeKey(now),
-  );
+  let scopes: string[];
+  try {
+    scopes = grantedScopes(pool, client, tokenRequest.scopes);
+  } catch (error) {
+    if (error instanceof ScopeRefusedError) throw new OAuthError("invalid_scope", error.message);
+    throw error;
+  }
+  const { accessToken, expiresIn } = await clientAccessToken(pool, client, scopes, keys, now);
   return {
-    body: { access_token: accessToken, expires_in: lifetimeSeconds, token_type: "Bearer" },
+    body: { access_token: accessToken, expires_in: expiresIn, token_type: "Bearer" },
     clientId: client.clientId,
   };
 }

@@ -4,14 +4,13 @@
  * in memory: a restart of cognito-local starts from zero.
  * @module
  */
-import type { OAuthErrorCode } from "./oauth-error";
 
 // Unknown client ids are not counted by id, so a misbehaving caller cannot grow the map.
 const MAX_COUNTED_CLIENTS = 100;
 
 export class TokenRequestStats {
   private readonly issued = new Map<string, number>();
-  private readonly rejected = new Map<OAuthErrorCode, number>();
+  private readonly rejected = new Map<string, number>();
   private jwksRequests = 0;
 
   recordJwksRequest(): void {
@@ -24,7 +23,7 @@ export class TokenRequestStats {
     }
   }
 
-  recordRejected(code: OAuthErrorCode): void {
+  recordRejected(code: string): void {
     this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
   }
 

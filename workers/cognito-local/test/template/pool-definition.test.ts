@@ -40,6 +40,7 @@ describe("readPoolDefinition", () => {
           generateSecret: true,
           clientCredentialsAllowed: true,
           codeFlowAllowed: false,
+          clientTokenAuthAllowed: true,
           allowedScopes: ["MyService/weather_read"],
           accessTokenValiditySeconds: 3600,
         },
@@ -120,6 +121,20 @@ describe("templates CloudFormation would refuse", () => {
       "a flow that does not exist",
       M2M.replace("[client_credentials]", "[password]"),
       "resource Client: AllowedOAuthFlows: password is not one of code, implicit, client_credentials",
+    ],
+    // AWS, "GetClientToken" (Amazon Cognito User Pools API Reference,
+    // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html):
+    // "you must configure the app client with a client secret and enable the ALLOW_CLIENT_TOKEN_AUTH
+    // authentication flow ... It must be the only authentication flow that you configure for the app client."
+    [
+      "ALLOW_CLIENT_TOKEN_AUTH beside another explicit auth flow",
+      `${M2M}\nExplicitAuthFlows: [ALLOW_CLIENT_TOKEN_AUTH, ALLOW_REFRESH_TOKEN_AUTH]`,
+      "resource Client: ExplicitAuthFlows: ALLOW_CLIENT_TOKEN_AUTH must be the only explicit auth flow, found also ALLOW_REFRESH_TOKEN_AUTH (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html)",
+    ],
+    [
+      "ALLOW_CLIENT_TOKEN_AUTH without a secret",
+      "ClientName: C\nGenerateSecret: false\nExplicitAuthFlows: [ALLOW_CLIENT_TOKEN_AUTH]",
+      "resource Client: GenerateSecret: must be true: ALLOW_CLIENT_TOKEN_AUTH needs a client secret (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html)",
     ],
     [
       "an access token valid over a day",
