@@ -7,7 +7,7 @@ import {
   ClientCredentialsTokenCache,
   type ClientCredentialsTokenCacheOptions,
 } from "../../../shared/client-credentials/client-credentials-token-cache";
-import type { TokenCoordinatorClient } from "../../../shared/client-credentials/coordinator-client";
+import { type CoordinatorAsk, coordinatorClient, type TokenCoordinatorClient } from "../../../shared/client-credentials/coordinator-client";
 import { TokenCoordinatorCore } from "../../../shared/client-credentials/token-coordinator";
 import { TokenRequestError } from "../../../shared/errors";
 import type { KeyValueStore } from "../../../shared/key-value-store";
@@ -36,15 +36,12 @@ function memoryStore(): KeyValueStore & { values: Map<string, string> } {
   };
 }
 
-function coordinator() {
-  const core = new TokenCoordinatorCore(memoryStore(), { ...SETTINGS, fetch: endpoint.fetch, now: () => clock });
-  const client: TokenCoordinatorClient & { asked: number } = {
-    asked: 0,
-    token(ask) {
-      client.asked += 1;
-      return core.token(ask);
-    },
-  };
+/** A coordinator, and the client isolates use, over a stand-in for the Durable Object binding (RPC is a method call). */
+function coordinator(options: { clientId?: string } = {}) {
+  const core = new TokenCoordinatorCore(memoryStore(), { ...SETTINGS, ...options, fetch: endpoint.fetch, now: () => clock });
+  const stub = { token: async (ask: CoordinatorAsk) => structuredClone(await core.answer(structuredClone(ask))) };
+  const namespace = { idFromName: (name: string) => name, get: () => stub };
+  const client = coordinatorClient(namespace, { now: () => clock });
   return { core, client };
 }
 
