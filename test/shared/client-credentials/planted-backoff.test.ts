@@ -68,8 +68,7 @@ describe("a back-off record planted without the secret", () => {
 });
 
 describe("a sealed back-off record", () => {
-  const sealed = async (until: number) =>
-    new SealedStore(kv(), SECRET).put(`cc-backoff/v2/${await hash()}`, { ...PLANTED, until }, 60);
+  const sealed = async (until: number) => new SealedStore(kv(), SECRET).put(`cc-backoff/v2/${await hash()}`, { ...PLANTED, until }, 60);
 
   it("that ends beyond now + the cap is refused, deleted and logged, and a token is fetched", async () => {
     await sealed(clock + 60_001);
