@@ -26,13 +26,12 @@
  *   skipped: the isolate asks the token source itself, within the back-off.
  * @module
  */
-import { type EdgeAuthError, TokenRequestError } from "../errors.ts";
+import type { EdgeAuthError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { CoordinatorAsk, TokenCoordinatorClient } from "./coordinator-client.ts";
 import { tokenStoreKey } from "./encrypted-token-store.ts";
 import { renewalTime } from "./renewal-schedule.ts";
 import type { IssuedToken } from "./request-token.ts";
-import { type BackOffRecord, BackOffState, isConfigurationRejection, rememberedFailure } from "./token-backoff.ts";
+import { type BackOffRecord, BackOffState, rememberedFailure } from "./token-backoff.ts";
 import {
   type CacheSettings,
   type ClientCredentialsTokenCacheOptions,
@@ -40,7 +39,8 @@ import {
   type GetTokenOptions,
 } from "./token-cache-options.ts";
 import { TokenCacheStore } from "./token-cache-store.ts";
-import { oauthTokenEndpoint, type TokenSource } from "./token-source.ts";
+import { TokenFetcher } from "./token-fetcher.ts";
+import { oauthTokenEndpoint } from "./token-source.ts";
 
 export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
 export { KV_TIMEOUT_MS, MIN_SAFETY_MARGIN_SECONDS } from "./token-cache-options.ts";
@@ -54,12 +54,9 @@ export class ClientCredentialsTokenCache {
   private readonly settings: CacheSettings;
   private readonly log: Logger;
   private readonly client: string;
-  private readonly source: TokenSource;
-  private readonly retry: ClientCredentialsTokenCacheOptions["retry"];
-  private readonly coordinator: TokenCoordinatorClient | null;
-  private readonly key: Promise<string>;
   private readonly store: TokenCacheStore | null;
   private readonly backOff: BackOffState;
+  private readonly fetcher: TokenFetcher;
   private held: HeldToken | null = null;
   private lookup: Promise<HeldToken> | null = null;
   private renewal: Promise<void> | null = null;
@@ -85,12 +82,12 @@ export class ClientCredentialsTokenCache {
     const { now, random, logger, backOffBaseMs, backOffMaxMs, kvTimeoutMs } = this.settings;
     this.log = logger;
     this.client = options.clientId;
-    this.source = oauthTokenEndpoint(options, { now, random });
-    this.retry = options.retry;
-    this.coordinator = options.coordinator ?? null;
-    this.key = tokenStoreKey(this.source.endpoint, this.source.clientId, this.source.scopes);
-    this.store = options.kv ? new TokenCacheStore(options.kv, this.key, this.source.clientSecret, kvTimeoutMs, logger) : null;
+    const source = oauthTokenEndpoint(options, { now, random });
+    const key = tokenStoreKey(source.endpoint, source.clientId, source.scopes);
+    this.store = options.kv ? new TokenCacheStore(options.kv, key, source.clientSecret, kvTimeoutMs, logger) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);
+    const coordinator = options.coordinator ?? null;
+    this.fetcher = new TokenFetcher(this.settings, source, options.retry, coordinator, key, this.store, this.backOff);
   }
 
   /**
@@ -186,9 +183,9 @@ export class ClientCredentialsTokenCache {
     }
     if (this.adopt(record, now)) throw rememberedFailure(record!, now);
     this.log("info", "token_cache_miss", { client: this.client });
-    const coordinated = await this.fromCoordinator(this.refused?.obtainedAt);
+    const coordinated = await this.fetcher.fromCoordinator(this.refused?.obtainedAt, this.refused?.accessToken);
     if (coordinated) return this.hold(coordinated);
-    return this.hold(await this.fetchAndShare(record));
+    return this.hold(await this.fetcher.fetchAndShare(record));
   }
 
   private async renew(current: HeldToken): Promise<void> {
@@ -200,13 +197,13 @@ export class ClientCredentialsTokenCache {
         return;
       }
       if (this.adopt(record, this.settings.now())) return; // another isolate's renewal failed: wait too
-      const coordinated = await this.fromCoordinator(current.obtainedAt);
+      const coordinated = await this.fetcher.fromCoordinator(current.obtainedAt, this.refused?.accessToken);
       if (coordinated) {
         this.log("info", "token_renewed", { source: "coordinator", client: this.client });
         this.hold(coordinated);
         return;
       }
-      this.hold(await this.fetchAndShare(record));
+      this.hold(await this.fetcher.fetchAndShare(record));
       this.log("info", "token_renewed", { source: "token_endpoint", client: this.client });
     } catch (error) {
       // The current token stays in use; the next request past renewAt tries again.
@@ -226,85 +223,6 @@ export class ClientCredentialsTokenCache {
       });
     }
     return outcome !== "none";
-  }
-
-  /**
-   * A token from the coordinator newer than `fresherThan`, shared through KV with this
-   * location; null when there is no coordinator, it could not be asked or its reply
-   * was not trusted (then the caller asks the source). A token request that failed at
-   * the coordinator is remembered as ours.
-   */
-  private async fromCoordinator(fresherThan: number | undefined): Promise<IssuedToken | null> {
-    if (!this.coordinator) return null;
-    const started = this.settings.now();
-    const ask: CoordinatorAsk = { key: await this.key };
-    if (fresherThan !== undefined) ask.fresherThan = fresherThan;
-    if (this.refused) ask.refused = this.refused.accessToken;
-    let token: IssuedToken;
-    try {
-      token = await this.coordinator.token(ask);
-    } catch (error) {
-      if (error instanceof TokenRequestError) throw await this.rememberFailure(error, started);
-      this.log("warn", "token_coordinator_failed", {
-        client: this.client,
-        reason: error instanceof Error ? error.message : String(error),
-        action: "ask_token_endpoint",
-      });
-      return null;
-    }
-    if (!this.usable(token, this.settings.now())) return null;
-    await this.store?.writeToken(token, this.settings.now());
-    return token;
-  }
-
-  /** Asks the source; shares the token, or remembers the failure. `seen`: the back-off record read from KV. */
-  private async fetchAndShare(seen: BackOffRecord | null): Promise<IssuedToken> {
-    const started = this.settings.now();
-    // Retries within the call only while no failure is remembered (as a retry quota
-    // would): once one is, each back-off step is one request, not `maxAttempts`.
-    const retry = this.backOff.failing ? { ...this.retry, maxAttempts: 1 } : this.retry;
-    let token: IssuedToken;
-    try {
-      token = await this.source.request(retry);
-      if (token.expiresAt - token.obtainedAt <= this.settings.marginMs) {
-        throw new TokenRequestError("TOKEN_RESPONSE_INVALID", "the token's lifetime is shorter than the safety margin");
-      }
-    } catch (error) {
-      if (error instanceof TokenRequestError) throw await this.rememberFailure(error, started);
-      throw error;
-    }
-    this.log("info", "token_requested", {
-      client: this.client,
-      durationMs: this.settings.now() - started,
-      expiresAt: new Date(token.expiresAt).toISOString(),
-    });
-    await this.store?.writeToken(token, this.settings.now());
-    if (this.backOff.endpointRecovered() || seen?.kind === "token_endpoint") await this.store?.deleteBackOff();
-    return token;
-  }
-
-  /** Starts the next back-off step, logs it (once per step), shares it; returns what `getToken` throws. */
-  private async rememberFailure(error: TokenRequestError, started: number): Promise<TokenRequestError> {
-    const now = this.settings.now();
-    const { record, delayMs } = this.backOff.endpointFailed(error, now);
-    this.log("error", "token_request_failed", {
-      client: this.client,
-      code: error.code,
-      status: error.status,
-      oauthError: error.oauthError,
-      configurationProblem: isConfigurationRejection(error),
-      durationMs: now - started,
-      step: record.step,
-      backOffMs: delayMs,
-    });
-    await this.store?.writeBackOff(record, now);
-    const remembered = rememberedFailure(record, this.settings.now());
-    return new TokenRequestError(error.code, error.message, {
-      status: error.status,
-      oauthError: error.oauthError,
-      retryAfterSeconds: remembered.retryAfterSeconds,
-      cause: error.cause,
-    });
   }
 
   private async kvRead(): Promise<IssuedToken | null> {
