@@ -3,7 +3,10 @@
  * logic is in client-credentials/token-coordinator.ts (TokenCoordinatorCore), this is
  * its shape on Workers. The class is made by {@link tokenCoordinator} from a function
  * of the Worker's env, so that the options (the client secret among them) stay in a
- * closure: a prototype method would be callable over RPC by any holder of the binding.
+ * closure: every method of a class that extends DurableObject is callable over RPC
+ * by any holder of the binding, TypeScript's `protected` included (Cloudflare docs,
+ * "Invoke methods": https://developers.cloudflare.com/durable-objects/best-practices/create-durable-object-stubs-and-send-requests).
+ * RPC needs a compatibility date of 2024-04-03 or later (same page).
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
