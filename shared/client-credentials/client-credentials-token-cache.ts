@@ -40,7 +40,7 @@ import {
 } from "./token-cache-options.ts";
 import { TokenCacheStore } from "./token-cache-store.ts";
 import { TokenFetcher } from "./token-fetcher.ts";
-import { oauthTokenEndpoint } from "./token-source.ts";
+import { tokenSource } from "./token-source.ts";
 
 export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
 export { KV_TIMEOUT_MS, MIN_SAFETY_MARGIN_SECONDS } from "./token-cache-options.ts";
@@ -82,7 +82,7 @@ export class ClientCredentialsTokenCache {
     const { now, random, logger, backOffBaseMs, backOffMaxMs, kvTimeoutMs } = this.settings;
     this.log = logger;
     this.client = options.clientId;
-    const source = oauthTokenEndpoint(options, { now, random });
+    const source = tokenSource(options, { now, random });
     const key = tokenStoreKey(source.endpoint, source.clientId, source.scopes);
     this.store = options.kv ? new TokenCacheStore(options.kv, key, source.clientSecret, kvTimeoutMs, logger) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);

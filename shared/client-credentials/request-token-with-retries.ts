@@ -42,12 +42,13 @@ export async function requestTokenWithRetries(
   options: TokenEndpointOptions,
   retry: RetryOptions = {},
   clock: { now?: () => number; random?: () => number } = {},
+  once: (options: TokenEndpointOptions, now?: () => number) => Promise<IssuedToken> = requestToken,
 ): Promise<IssuedToken> {
   const { maxAttempts, baseDelayMs, maxDelayMs } = checkRetryOptions(retry);
   const random = clock.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await requestToken(options, clock.now);
+      return await once(options, clock.now);
     } catch (error) {
       if (!(error instanceof TokenRequestError) || !error.retryable || attempt >= maxAttempts) throw error;
       // The cache's back-off formula, one step behind: the first retry waits the base.

@@ -15,6 +15,13 @@ export interface TokenEndpointOptions {
   clientSecret: string;
   /** Scopes to ask for; an empty list asks for none (Cognito then grants every allowed scope). */
   scopes: readonly string[];
+  /**
+   * How a token is asked for: `oauth2` (default), the client-credentials grant at a
+   * token endpoint such as Cognito's `/oauth2/token`; or `cognito_get_client_token`,
+   * Cognito's GetClientToken API (get-client-token.ts), with `tokenEndpoint` the
+   * pool Region's `https://cognito-idp.<region>.amazonaws.com/`.
+   */
+  tokenRequest?: "oauth2" | "cognito_get_client_token";
   /** `basic` (default): `Authorization: Basic`; `body`: `client_id`/`client_secret` in the form. */
   clientAuthentication?: "basic" | "body";
   /** Abort one request after this long. Default 5 s. */

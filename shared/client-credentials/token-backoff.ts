@@ -37,10 +37,20 @@ export const FAILURE_CODES: ReadonlySet<TokenRequestFailureCode> = new Set<Token
 ]);
 
 /**
- * OAuth errors that only a change of configuration can fix (RFC 6749 section 5.2): a
- * wrong secret or client id, a client not allowed the grant, a scope it may not have.
+ * Errors that only a change of configuration can fix: OAuth's (RFC 6749 section 5.2: a
+ * wrong secret or client id, a client not allowed the grant, a scope it may not have)
+ * and GetClientToken's for the same faults (API reference, GetClientToken, Errors:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html).
  */
-const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set(["invalid_client", "unauthorized_client", "invalid_scope"]);
+const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set([
+  "invalid_client",
+  "unauthorized_client",
+  "invalid_scope",
+  "NotAuthorizedException",
+  "ResourceNotFoundException",
+  "InvalidParameterException",
+  "OperationNotEnabledException",
+]);
 
 /** One remembered failure. */
 export interface BackOffRecord {

@@ -32,7 +32,7 @@ import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
 import type { IssuedToken, TokenEndpointOptions } from "./request-token.ts";
 import { checkRetryOptions, type RetryOptions } from "./request-token-with-retries.ts";
 import { checkTokenEndpointOptions } from "./token-endpoint-options.ts";
-import { oauthTokenEndpoint, type TokenSource } from "./token-source.ts";
+import { type TokenSource, tokenSource } from "./token-source.ts";
 
 export interface TokenCoordinatorOptions extends TokenEndpointOptions {
   retry?: RetryOptions;
@@ -88,7 +88,7 @@ export class TokenCoordinatorCore {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? jsonLineLogger();
     this.retry = options.retry;
-    this.source = oauthTokenEndpoint(options, { now: this.now, random: Math.random });
+    this.source = tokenSource(options, { now: this.now, random: Math.random });
     this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
     this.store = this.key.then((key) => new EncryptedTokenStore(storage, key, options.clientSecret));
   }
@@ -151,6 +151,7 @@ export class TokenCoordinatorCore {
     await (await this.store).write(token, this.now());
     this.logger("info", "token_coordinator_requested", {
       client: this.source.clientId,
+      source: this.source.kind,
       expiresAt: new Date(token.expiresAt).toISOString(),
     });
     return token;

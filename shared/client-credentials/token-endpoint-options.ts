@@ -52,5 +52,8 @@ export function checkTokenEndpointOptions(options: TokenEndpointOptions): void {
   if (options.clientAuthentication !== undefined && options.clientAuthentication !== "basic" && options.clientAuthentication !== "body") {
     throw new ConfigError("clientAuthentication must be basic or body", "clientAuthentication");
   }
+  if (options.tokenRequest !== undefined && options.tokenRequest !== "oauth2" && options.tokenRequest !== "cognito_get_client_token") {
+    throw new ConfigError("tokenRequest must be oauth2 or cognito_get_client_token", "tokenRequest");
+  }
   numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
 }

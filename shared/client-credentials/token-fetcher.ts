@@ -79,6 +79,7 @@ export class TokenFetcher {
     }
     this.log("info", "token_requested", {
       client: this.client,
+      source: this.source.kind,
       durationMs: this.settings.now() - started,
       expiresAt: new Date(token.expiresAt).toISOString(),
     });
