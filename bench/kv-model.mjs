@@ -21,7 +21,7 @@
 //   "Writes made to the same key within 1 second will cause rate limiting (429)").
 // The model is the documented worst case: KV also refreshes hot keys in the
 // background before their cache expires (How KV works), which only shortens the lag.
-import { setLogLevel } from "edge-cc-auth";
+import { jsonLineLogger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, TokenCoordinatorCore } from "edge-cc-auth/client-credentials";
 
 const HOUR = 3_600_000;
@@ -98,6 +98,8 @@ const SETTINGS = {
   clientId: "mybff",
   clientSecret: "model-secret",
   scopes: ["MyService/weather_read"],
+  // Thousands of simulated isolates: errors only.
+  logger: jsonLineLogger("error"),
 };
 
 const STRATEGIES = [
@@ -186,7 +188,6 @@ const median = (values) => {
  * and range over `seeds` seeds (over one seed at 300 locations, which takes minutes).
  */
 export async function tokenRequestsAcrossLocations({ seeds = 3, locationCounts = [1, 10, 50, 300], onStep } = {}) {
-  setLogLevel("error");
   const started = Date.now();
   const rows = [];
   const total = STRATEGIES.length * locationCounts.length;
@@ -207,7 +208,6 @@ export async function tokenRequestsAcrossLocations({ seeds = 3, locationCounts =
       onStep?.(rows.length, total, `${strategy.id}, ${locations} locations`);
     }
   }
-  setLogLevel("info");
   return {
     measuredAt: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),

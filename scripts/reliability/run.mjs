@@ -12,6 +12,7 @@ import { measureJwksFlood } from "./jwks-flood.mjs";
 import { runLoad } from "./load.mjs";
 import { machine } from "./machine.mjs";
 import { measureRateLimit } from "./rate-limit.mjs";
+import { measureTokenFaults, tokenFaultsOk } from "./token-faults.mjs";
 import { measureTokenStorm } from "./token-storm.mjs";
 
 const FUZZ_RUNS = 10_000;
@@ -36,6 +37,8 @@ const SUITES = {
     "workers/bff/test/token-refusal.test.ts",
     "test/shared/client-credentials/token-coordinator.test.ts",
     "workers/bff/test/token-coordinator.test.ts",
+    "test/shared/client-credentials/planted-backoff.test.ts",
+    "workers/bff/test/token-rotation.test.ts",
   ],
   verifier: [
     "test/shared/cognito/cognito-verifier.test.ts",
@@ -53,6 +56,7 @@ const progress = createProgress("reliability", [
   },
   { id: "flood", label: "JWKS flood: 1,000 unknown kids in 60 s, a key rotated in", seconds: 65 },
   { id: "storm", label: "token storm: MyService refusing, 60 s token-endpoint outage", seconds: 110 },
+  { id: "tokenfaults", label: "token faults: a planted back-off record, a key rotation with the coordinator off and on", seconds: 60 },
   {
     id: "ratelimit",
     label: `MyBFF rate limit, ${LOAD.durationSeconds} s at ${LOAD.connections} connections from one address`,
@@ -136,6 +140,9 @@ const stormOk =
   storm.refused.concurrent.tokenRequests <= 2 &&
   storm.outage.recoveryToFirst200Ms !== null &&
   storm.outage.recoveryToFirst200Ms <= storm.backOffCapMs;
+progress.start("tokenfaults");
+const tokenFaults = await measureTokenFaults({ onStep: (done, total, detail) => progress.step(done, total, detail) });
+const tokenFaultsPassed = tokenFaultsOk(tokenFaults);
 progress.start("ratelimit");
 // MyBFF's rate limit holds: no more 200s (and MyService calls) than the limiter's
 // periods allow, every other answer a 429, one token request, another address served.
@@ -183,7 +190,7 @@ size (500 fuzz cases per property, 3-second load runs).
 | JWKS fetches in 60 s of 1,000 unknown kids; a rotated key accepted after | ${flood.jwksFetches} (at most 12); ${flood.rotationPickupMs} ms (at most 5,000) |
 | token requests while MyService refuses MyBFF's tokens (30 sequential, 50 concurrent requests) | ${storm.refused.sequential.tokenRequests}, ${storm.refused.concurrent.tokenRequests} (at most 2 each) |
 | MyBFF rate limit (${limit.limit} per ${limit.periodSeconds} s per address), ${limit.durationSeconds} s at ${limit.connections} connections from one address | ${limit.ok} × 200 (at most ${limit.maxAllowed}), ${limit.limited.toLocaleString("en")} × 429, ${limit.other} other; ${limit.myServiceRequests} MyService and ${limit.tokenRequests} token requests; another address: ${limit.otherAddressStatus} |
-| all suites passed | ${allPassed && loadOk && floodOk && stormOk && limitOk ? "yes" : "**no**"} |
+| all suites passed | ${allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk ? "yes" : "**no**"} |
 
 ## 1. Attack corpus against MyService
 
@@ -261,6 +268,14 @@ issuer rotates a new key in during the flood.
 | token requests during a ${storm.outage.seconds} s token-endpoint outage, ${storm.outage.connections} connections | ${storm.outage.tokenRequests} (${storm.outage.failedAttempts} back-off steps + ${storm.outage.firstAttemptRetries} in-call retries of first attempts) | at most 1 per back-off step per isolate |
 | recovery to the first 200 | ${storm.outage.recoveryToFirst200Ms === null ? "never" : `${(storm.outage.recoveryToFirst200Ms / 1000).toFixed(1)} s`} | at most ${storm.backOffCapMs / 1000} s |
 
+\`scripts/reliability/token-faults.mjs\` (the security review's cases, issue 24):
+
+| figure | measured | target |
+| --- | --- | --- |
+| a back-off record planted without the secret: first 200 of the cold isolates after | ${tokenFaults.planted.firstOkMs === null ? "never" : `${tokenFaults.planted.firstOkMs} ms`} (${tokenFaults.planted.failedRequests} of ${tokenFaults.planted.requests} requests failed, ${tokenFaults.planted.tokenRequests} token requests) | at most one back-off period (${tokenFaults.backOffCapMs / 1000} s) |
+| a key rotation dropping the old key, coordinator off: failed requests, token requests | ${tokenFaults.rotation.off.failedRequests} of ${tokenFaults.rotation.off.requests}, ${tokenFaults.rotation.off.tokenRequests} | - |
+| same, coordinator on | ${tokenFaults.rotation.on.failedRequests} of ${tokenFaults.rotation.on.requests}, ${tokenFaults.rotation.on.tokenRequests} | no more than with it off |
+
 ## 7. Public front door
 
 Rate limit: \`scripts/reliability/rate-limit.mjs\` runs the built MyBFF in Miniflare (its
@@ -290,6 +305,6 @@ answer body and log line for the secret and for tokens; the verifier's and token
 client's tests check every error message.
 `;
 writeFileSync(join(ROOT, "RELIABILITY.md"), md);
-const ok = allPassed && loadOk && floodOk && stormOk && limitOk;
+const ok = allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk;
 console.log(`wrote RELIABILITY.md (${ok ? "all passed" : "FAILURES"})`);
 process.exit(ok ? 0 : 1);

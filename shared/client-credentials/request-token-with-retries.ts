@@ -9,11 +9,12 @@
 import { TokenRequestError } from "../errors.ts";
 import { numberOption } from "../options.ts";
 import { type IssuedToken, requestToken, type TokenEndpointOptions } from "./request-token.ts";
+import { backOffDelayMs } from "./token-backoff.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
   maxAttempts?: number;
-  /** First backoff; doubled each time, randomized to 50-100 %. Default 200 ms. */
+  /** First backoff; then up to twice as long each time, with jitter (token-backoff.ts's formula). Default 200 ms. */
   baseDelayMs?: number;
   /** No wait longer than this, `Retry-After` included; a longer `Retry-After` ends the retries. Default 2 s. */
   maxDelayMs?: number;
@@ -41,15 +42,17 @@ export async function requestTokenWithRetries(
   options: TokenEndpointOptions,
   retry: RetryOptions = {},
   clock: { now?: () => number; random?: () => number } = {},
+  once: (options: TokenEndpointOptions, now?: () => number) => Promise<IssuedToken> = requestToken,
 ): Promise<IssuedToken> {
   const { maxAttempts, baseDelayMs, maxDelayMs } = checkRetryOptions(retry);
   const random = clock.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await requestToken(options, clock.now);
+      return await once(options, clock.now);
     } catch (error) {
       if (!(error instanceof TokenRequestError) || !error.retryable || attempt >= maxAttempts) throw error;
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+      // The cache's back-off formula, one step behind: the first retry waits the base.
+      const backoff = backOffDelayMs(attempt - 1, baseDelayMs, Math.max(baseDelayMs, maxDelayMs), random);
       const asked = (error.retryAfterSeconds ?? 0) * 1000;
       if (asked > maxDelayMs) throw error; // the endpoint asks for longer than we may wait
       await sleep(Math.max(backoff, asked));

@@ -15,6 +15,13 @@ export interface TokenEndpointOptions {
   clientSecret: string;
   /** Scopes to ask for; an empty list asks for none (Cognito then grants every allowed scope). */
   scopes: readonly string[];
+  /**
+   * How a token is asked for: `oauth2` (default), the client-credentials grant at a
+   * token endpoint such as Cognito's `/oauth2/token`; or `cognito_get_client_token`,
+   * Cognito's GetClientToken API (get-client-token.ts), with `tokenEndpoint` the
+   * pool Region's `https://cognito-idp.<region>.amazonaws.com/`.
+   */
+  tokenRequest?: "oauth2" | "cognito_get_client_token";
   /** `basic` (default): `Authorization: Basic`; `body`: `client_id`/`client_secret` in the form. */
   clientAuthentication?: "basic" | "body";
   /** Abort one request after this long. Default 5 s. */
@@ -32,6 +39,12 @@ export interface IssuedToken {
 
 export const TOKEN_REQUEST_TIMEOUT_MS = 5_000;
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/**
+ * The `b64token` of RFC 6750 section 2.1, the syntax of a bearer token in an
+ * `Authorization` header. A token with anything else (a CR or LF above all) could
+ * not be sent: every request would fail until it expired, so it is refused here.
+ */
+export const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** RFC 6749 2.3.1: id and secret are form-urlencoded, then joined and base64-encoded. */
 function basicCredentials(clientId: string, clientSecret: string): string {
@@ -131,6 +144,7 @@ export async function requestToken(options: TokenEndpointOptions, now: () => num
 
   const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = (body ?? {}) as Record<string, unknown>;
   if (typeof accessToken !== "string" || accessToken === "") throw invalid("the answer has no access_token", status);
+  if (!BEARER_TOKEN.test(accessToken)) throw invalid("the answer's access_token has characters a bearer token may not have", status);
   if (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn <= 0) {
     throw invalid("the answer's expires_in is not a positive number", status);
   }

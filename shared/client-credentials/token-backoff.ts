@@ -3,36 +3,30 @@
  * token the resource server refused), no new token request until a back-off period
  * ends. The period grows exponentially with each consecutive failure, with full
  * jitter between the base and the ceiling, up to a cap, so that isolates which fail
- * together do not come back together. It is shared through KV, beside the token,
- * so that other isolates (and new ones) wait too instead of adding to the load on
- * an endpoint that is already failing or throttling.
+ * together do not come back together. It is shared through KV, beside the token
+ * (sealed like it: encrypted-token-store.ts), so that other isolates (and new ones)
+ * wait too instead of adding to the load on an endpoint that is already failing.
  *
- * Storage layout (the token's namespace, e.g. `TOKEN_CACHE`):
- *   key    `cc-backoff/v1/<the same hash as the token's key>` (see encrypted-token-store.ts)
- *   value  JSON `{"v":1,"kind","code","step","until","status"?,"oauthError"?}`:
- *          `kind` "token_endpoint" (the endpoint failed) or "refused" (the resource
- *          server refused a fresh token); `code` the TokenRequestFailureCode;
- *          `step` the number of consecutive failures (1, 2, ...); `until` the end of
- *          the back-off in milliseconds since the epoch; `status` and `oauthError`
- *          as the endpoint answered. No token and no secret.
- *   TTL    `expirationTtl` = seconds until `until`, never below KV's 60 s.
- * Readers honour a record only while `until` is ahead (and never further ahead than
- * the cap), and a usable token in KV always wins over it: a write that failed, or a
- * record left behind by a race, delays no good token. Whoever gets a token deletes it.
+ * The record's JSON, before it is sealed: `{"kind","code","step","until","status"?,"oauthError"?}`:
+ * `kind` "token_endpoint" (the endpoint failed) or "refused" (the resource server
+ * refused a fresh token); `code` the TokenRequestFailureCode; `step` the number of
+ * consecutive failures (1, 2, ...); `until` the end of the back-off in milliseconds
+ * since the epoch; `status` and `oauthError` as the endpoint answered. No token and
+ * no secret. Readers honour a record only while `until` is ahead, refuse one that
+ * ends beyond their cap (token-cache-store.ts deletes it), and a usable token in KV
+ * always wins over it. Whoever gets a token deletes it.
  * @module
  */
 import { TokenRequestError, type TokenRequestFailureCode } from "../errors.ts";
-import type { KeyValueStore } from "../key-value-store.ts";
-import { KV_MIN_TTL_SECONDS } from "./encrypted-token-store.ts";
 
 /** The first back-off: about a second. */
 export const TOKEN_BACKOFF_BASE_MS = 1_000;
 /** No back-off is longer: time from the endpoint's recovery to the first token is at most this. */
 export const TOKEN_BACKOFF_MAX_MS = 60_000;
 
-const KEY_PREFIX = "cc-backoff/v1/";
+const KEY_PREFIX = "cc-backoff/v2/";
 const OAUTH_ERROR = /^[\x20-\x7e]{1,64}$/;
-const CODES: ReadonlySet<TokenRequestFailureCode> = new Set<TokenRequestFailureCode>([
+export const FAILURE_CODES: ReadonlySet<TokenRequestFailureCode> = new Set<TokenRequestFailureCode>([
   "TOKEN_ENDPOINT_UNREACHABLE",
   "TOKEN_ENDPOINT_TIMEOUT",
   "TOKEN_ENDPOINT_UNAVAILABLE",
@@ -43,10 +37,20 @@ const CODES: ReadonlySet<TokenRequestFailureCode> = new Set<TokenRequestFailureC
 ]);
 
 /**
- * OAuth errors that only a change of configuration can fix (RFC 6749 section 5.2): a
- * wrong secret or client id, a client not allowed the grant, a scope it may not have.
+ * Errors that only a change of configuration can fix: OAuth's (RFC 6749 section 5.2: a
+ * wrong secret or client id, a client not allowed the grant, a scope it may not have)
+ * and GetClientToken's for the same faults (API reference, GetClientToken, Errors:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html).
  */
-const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set(["invalid_client", "unauthorized_client", "invalid_scope"]);
+const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set([
+  "invalid_client",
+  "unauthorized_client",
+  "invalid_scope",
+  "NotAuthorizedException",
+  "ResourceNotFoundException",
+  "InvalidParameterException",
+  "OperationNotEnabledException",
+]);
 
 /** One remembered failure. */
 export interface BackOffRecord {
@@ -72,9 +76,10 @@ export function isConfigurationRejection(error: TokenRequestError): boolean {
 }
 
 /**
- * The back-off after `step` consecutive failures: uniform between the base and the
+ * The one back-off formula, for the cache's back-off and for the retries within a
+ * call: after `step` consecutive failures, uniform between the base and the
  * exponential ceiling `min(max, base * 2^step)` ("full jitter" above a floor, so that
- * no back-off is shorter than the base).
+ * no wait is shorter than the base).
  * @example
  * backOffDelayMs(1, 1_000, 60_000, Math.random); // 1,000 to 2,000
  */
@@ -83,7 +88,7 @@ export function backOffDelayMs(step: number, baseMs: number, maxMs: number, rand
   return Math.round(baseMs + random() * (ceiling - baseMs));
 }
 
-/** The KV key of the back-off record beside the token stored under `tokenKey`. */
+/** The KV key of the back-off record beside the token stored under `tokenKey` (layout: encrypted-token-store.ts). */
 export function backOffStoreKey(tokenKey: string): string {
   return `${KEY_PREFIX}${tokenKey.slice(tokenKey.lastIndexOf("/") + 1)}`;
 }
@@ -102,44 +107,125 @@ export function rememberedFailure(record: BackOffRecord, nowMs: number): TokenRe
   });
 }
 
-/** Reads a record strictly: anything unexpected is as good as absent. */
-export function parseBackOffRecord(text: string | null, nowMs: number, maxMs: number): BackOffRecord | null {
-  if (text === null) return null;
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null || value.v !== 1) return null;
-  const { kind, code, step, until, status, oauthError } = value;
-  if (kind !== "token_endpoint" && kind !== "refused") return null;
-  if (typeof code !== "string" || !CODES.has(code as TokenRequestFailureCode)) return null;
-  if (typeof step !== "number" || !Number.isInteger(step) || step < 1 || step > 1_000) return null;
-  if (typeof until !== "number" || !Number.isFinite(until)) return null;
-  if (status !== undefined && (typeof status !== "number" || !Number.isInteger(status))) return null;
-  if (oauthError !== undefined && (typeof oauthError !== "string" || !OAUTH_ERROR.test(oauthError))) return null;
-  // A record from a clock far ahead, or a cap set higher elsewhere, waits no longer than our cap.
-  return { kind, code: code as TokenRequestFailureCode, step, until: Math.min(until, nowMs + maxMs), status, oauthError };
+/** True for a failure's fields as a `TokenRequestError` has them (from KV or the coordinator). */
+export function isFailureFields(value: { code?: unknown; status?: unknown; oauthError?: unknown }): boolean {
+  const { code, status, oauthError } = value;
+  if (typeof code !== "string" || !FAILURE_CODES.has(code as TokenRequestFailureCode)) return false;
+  if (status !== undefined && (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599)) return false;
+  return oauthError === undefined || (typeof oauthError === "string" && OAUTH_ERROR.test(oauthError));
 }
 
-/** The record in KV, under the key beside the token. */
-export class BackOffStore {
+/** Reads a record strictly: anything unexpected is as good as absent. */
+export function parseBackOffRecord(value: unknown): BackOffRecord | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { kind, code, step, until, status, oauthError } = value as Record<string, unknown>;
+  if (kind !== "token_endpoint" && kind !== "refused") return null;
+  if (!isFailureFields({ code, status, oauthError })) return null;
+  if (typeof step !== "number" || !Number.isInteger(step) || step < 1 || step > 1_000) return null;
+  if (typeof until !== "number" || !Number.isFinite(until)) return null;
+  return {
+    kind,
+    code: code as TokenRequestFailureCode,
+    step,
+    until,
+    status: status as number | undefined,
+    oauthError: oauthError as string | undefined,
+  };
+}
+
+/** Consecutive refusals of fresh tokens. It ends after twice the cap with none. */
+interface RefusalEpisode {
+  /** Tokens obtained after this are fresh: a refusal of one means new ones are refused too. */
+  since: number;
+  last: number;
+  step: number;
+}
+
+/** One isolate's back-off: the failure in force, and the steps that lead to the next one. */
+export class BackOffState {
+  /** The latest back-off; in force while `until` is ahead. */
+  private current: BackOffRecord | null = null;
+  /** Consecutive failed token requests (ours, or another isolate's seen in KV). */
+  private endpointFailures = 0;
+  private refusal: RefusalEpisode | null = null;
+
   constructor(
-    private readonly kv: KeyValueStore,
-    readonly storeKey: string,
+    private readonly baseMs: number,
+    readonly maxMs: number,
+    private readonly random: () => number,
   ) {}
 
-  async read(nowMs: number, maxMs: number): Promise<BackOffRecord | null> {
-    return parseBackOffRecord(await this.kv.get(this.storeKey), nowMs, maxMs);
+  /** The back-off in force at `now`, if any. */
+  active(now: number): BackOffRecord | null {
+    return this.current && now < this.current.until ? this.current : null;
   }
 
-  async write(record: BackOffRecord, nowMs: number): Promise<void> {
-    const expirationTtl = Math.max(KV_MIN_TTL_SECONDS, Math.ceil((record.until - nowMs) / 1000));
-    await this.kv.put(this.storeKey, JSON.stringify({ v: 1, ...record }), { expirationTtl });
+  /** True once a token request failed and none succeeded since: retries within a call stop then. */
+  get failing(): boolean {
+    return this.endpointFailures > 0;
   }
 
-  async delete(): Promise<void> {
-    await this.kv.delete(this.storeKey);
+  /**
+   * Takes in another isolate's record: its step, so that our next failure continues
+   * the sequence, and, while it lasts, the back-off itself.
+   * @returns "shared" when it becomes the back-off in force, "in_force" when it is
+   *   in force already, "none" when it is over
+   */
+  adopt(record: BackOffRecord | null, now: number): "shared" | "in_force" | "none" {
+    if (!record) return "none";
+    if (record.kind === "token_endpoint") this.endpointFailures = Math.max(this.endpointFailures, record.step);
+    else if (this.refusal) this.refusal.step = Math.max(this.refusal.step, record.step);
+    else this.refusal = { since: now, last: now, step: record.step };
+    if (now >= record.until) return "none";
+    if (this.current && this.current.until >= record.until) return "in_force";
+    this.current = record;
+    return "shared";
+  }
+
+  /** A token request failed: the next step, honouring the endpoint's Retry-After up to the cap. */
+  endpointFailed(error: TokenRequestError, now: number): { record: BackOffRecord; delayMs: number } {
+    this.endpointFailures += 1;
+    let delayMs = backOffDelayMs(this.endpointFailures, this.baseMs, this.maxMs, this.random);
+    if (error.retryAfterSeconds !== undefined) delayMs = Math.min(this.maxMs, Math.max(delayMs, error.retryAfterSeconds * 1000));
+    const record: BackOffRecord = {
+      kind: "token_endpoint",
+      code: error.code,
+      step: this.endpointFailures,
+      until: now + delayMs,
+      status: error.status,
+      oauthError: error.oauthError,
+    };
+    this.current = record;
+    return { record, delayMs };
+  }
+
+  /** A token request succeeded: the endpoint's back-off is over. True when there was one to clear. */
+  endpointRecovered(): boolean {
+    const had = this.endpointFailures > 0;
+    this.endpointFailures = 0;
+    if (this.current?.kind === "token_endpoint") this.current = null;
+    return had;
+  }
+
+  /**
+   * The resource server refused a token obtained at `obtainedAt` (undefined: not the
+   * one this isolate holds). Only a token obtained within the current episode of
+   * refusals says that new tokens are refused too: then the next step starts. A
+   * request still holding an older token just learns what another request learnt.
+   */
+  refused(now: number, obtainedAt: number | undefined): { record: BackOffRecord; delayMs: number } | null {
+    const episode = this.refusal && now - this.refusal.last <= 2 * this.maxMs ? this.refusal : null;
+    if (!episode) {
+      this.refusal = { since: now, last: now, step: 0 };
+      return null;
+    }
+    episode.last = now;
+    if (obtainedAt === undefined || obtainedAt < episode.since) return null;
+    episode.step += 1;
+    const delayMs = backOffDelayMs(episode.step, this.baseMs, this.maxMs, this.random);
+    const record: BackOffRecord = { kind: "refused", code: "FRESH_TOKEN_REFUSED", step: episode.step, until: now + delayMs, status: 401 };
+    // Set before the caller awaits anything, so that no concurrent request slips a token request in.
+    this.current = record;
+    return { record, delayMs };
   }
 }

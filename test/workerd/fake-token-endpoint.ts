@@ -15,6 +15,7 @@ export type TokenEndpointBehaviour =
   | "invalid_request"
   | "no_token"
   | "mac_token"
+  | "crlf_token"
   | "redirect";
 
 export class FakeTokenEndpoint {
@@ -56,6 +57,8 @@ export class FakeTokenEndpoint {
         return new Response(null, { status: 307, headers: { Location: "https://elsewhere.example/oauth2/token" } });
       case "no_token":
         return Response.json({ expires_in: 3600, token_type: "Bearer" });
+      case "crlf_token":
+        return Response.json({ access_token: "abc\r\nX-Injected: 1", expires_in: 3600, token_type: "Bearer" });
       case "mac_token":
         return Response.json({ access_token: "abc", expires_in: 3600, token_type: "mac" });
       default: {

@@ -249,7 +249,15 @@ describe("configuration", () => {
     ["kv", { kv: undefined }],
     ["clientSecret", { clientSecret: "" }],
     ["tokenEndpoint", { tokenEndpoint: "not a url" }],
-  ])("refuses a bad %s when created", (option, extra) => {
+    // Cleartext, or credentials in the URL: the client secret would go out in the clear or to the wrong place.
+    ["tokenEndpoint", { tokenEndpoint: "http://auth.example.com/oauth2/token" }],
+    ["tokenEndpoint", { tokenEndpoint: "http://127.attacker.example/oauth2/token" }],
+    ["tokenEndpoint", { tokenEndpoint: "https://user:pass@auth.example.com/oauth2/token" }],
+    ["tokenEndpoint", { tokenEndpoint: "ftp://auth.example.com/oauth2/token" }],
+    ["scopes", { scopes: "MyService/weather_read" }],
+    ["logger", { logger: "console" }],
+    ["coordinator", { coordinator: {} }],
+  ])("refuses a bad %s when created (%o)", (option, extra) => {
     let thrown: unknown;
     try {
       isolate(extra as Partial<ClientCredentialsTokenCacheOptions>);
@@ -258,5 +266,26 @@ describe("configuration", () => {
     }
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).option).toBe(option);
+  });
+});
+
+describe("the token endpoint's URL", () => {
+  it.each(["http://127.0.0.1:8789/oauth2/token", "http://localhost:8789/oauth2/token", "http://[::1]/oauth2/token", ENDPOINT_URL])(
+    "may be %s",
+    (tokenEndpoint) => {
+      expect(() => isolate({ tokenEndpoint })).not.toThrow();
+    },
+  );
+});
+
+describe("the logger option", () => {
+  it("receives every event, and nothing goes to the console", async () => {
+    const events: Array<[string, string]> = [];
+    const cache = isolate({ logger: (level, event) => void events.push([level, event]) });
+    endpoint.behaviour = "500";
+    await cache.getToken().catch(() => undefined);
+    expect(events).toContainEqual(["info", "token_cache_miss"]);
+    expect(events).toContainEqual(["error", "token_request_failed"]);
+    expect(logs).toEqual([]);
   });
 });

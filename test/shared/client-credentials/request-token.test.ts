@@ -62,6 +62,7 @@ describe("requestToken", () => {
     ["garbage", "TOKEN_RESPONSE_INVALID"],
     ["no_token", "TOKEN_RESPONSE_INVALID"],
     ["mac_token", "TOKEN_RESPONSE_INVALID"],
+    ["crlf_token", "TOKEN_RESPONSE_INVALID"],
     ["500", "TOKEN_ENDPOINT_UNAVAILABLE"],
     ["429", "TOKEN_ENDPOINT_UNAVAILABLE"],
     ["down", "TOKEN_ENDPOINT_UNREACHABLE"],

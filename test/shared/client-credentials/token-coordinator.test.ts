@@ -7,9 +7,15 @@ import {
   ClientCredentialsTokenCache,
   type ClientCredentialsTokenCacheOptions,
 } from "../../../shared/client-credentials/client-credentials-token-cache";
-import type { TokenCoordinatorClient } from "../../../shared/client-credentials/coordinator-client";
+import {
+  type CoordinatorAsk,
+  coordinatorClient,
+  readCoordinatorReply,
+  type TokenCoordinatorClient,
+} from "../../../shared/client-credentials/coordinator-client";
+import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
 import { TokenCoordinatorCore } from "../../../shared/client-credentials/token-coordinator";
-import { TokenRequestError } from "../../../shared/errors";
+import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import type { KeyValueStore } from "../../../shared/key-value-store";
 import { background, captureConsole } from "../../workerd/captured-work";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
@@ -36,15 +42,12 @@ function memoryStore(): KeyValueStore & { values: Map<string, string> } {
   };
 }
 
-function coordinator() {
-  const core = new TokenCoordinatorCore(memoryStore(), { ...SETTINGS, fetch: endpoint.fetch, now: () => clock });
-  const client: TokenCoordinatorClient & { asked: number } = {
-    asked: 0,
-    token(ask) {
-      client.asked += 1;
-      return core.token(ask);
-    },
-  };
+/** A coordinator, and the client isolates use, over a stand-in for the Durable Object binding (RPC is a method call). */
+function coordinator(options: { clientId?: string } = {}) {
+  const core = new TokenCoordinatorCore(memoryStore(), { ...SETTINGS, ...options, fetch: endpoint.fetch, now: () => clock });
+  const stub = { token: async (ask: CoordinatorAsk) => structuredClone(await core.answer(structuredClone(ask))) };
+  const namespace = { idFromName: (name: string) => name, get: () => stub };
+  const client = coordinatorClient(namespace, { now: () => clock });
   return { core, client };
 }
 
@@ -145,5 +148,114 @@ describe("isolates with a coordinator", () => {
     await expect(cache.getToken()).rejects.toMatchObject({ code: "TOKEN_ENDPOINT_UNAVAILABLE" });
     expect(failing.asked).toBe(1);
     expect(endpoint.calls).toBe(0);
+  });
+});
+
+describe("a refused token with the coordinator (issue 24, item 2)", () => {
+  it("is dropped by the coordinator and never served, held or stored again", async () => {
+    const { core, client } = coordinator();
+    const kvOfA = memoryStore();
+    const a = isolate({ coordinator: client, kv: kvOfA });
+    const refused = await a.getToken();
+    await a.reportRefused(refused);
+    const fresh = await a.getToken();
+    expect(fresh).not.toBe(refused);
+    expect(core.requests).toBe(2);
+    // A cold isolate asking the coordinator gets the new token, not the refused one.
+    expect(await isolate({ coordinator: client }).getToken()).toBe(fresh);
+    // A refusal of the new one is a refusal of a fresh token: a back-off, with no request.
+    await a.reportRefused(fresh);
+    await expect(a.getToken()).rejects.toMatchObject({ code: "FRESH_TOKEN_REFUSED" });
+    expect(core.requests).toBe(2);
+    expect(endpoint.calls).toBe(2);
+  });
+
+  it("is dropped on a report of that exact token only, even without fresherThan", async () => {
+    const { core, client } = coordinator();
+    const held = await isolate({ coordinator: client }).getToken();
+    await expect(core.answer({ key: await storeKey(), refused: "some-other-token" })).resolves.toMatchObject({
+      token: { accessToken: held },
+    });
+    expect(core.requests).toBe(1);
+    const reply = await core.answer({ key: await storeKey(), refused: held });
+    expect(reply).toMatchObject({ token: { accessToken: endpoint.issued[1] } });
+    await expect(core.answer({ key: await storeKey() })).resolves.toEqual(reply);
+    expect(core.requests).toBe(2);
+  });
+});
+
+const storeKey = () => tokenStoreKey(SETTINGS.tokenEndpoint, SETTINGS.clientId, SETTINGS.scopes);
+
+describe("the store key in the ask and the reply (issue 24, item 5)", () => {
+  it("makes a coordinator refuse another client's ask: that client gets its own token", async () => {
+    const { core, client } = coordinator();
+    const mine = await isolate({ coordinator: client }).getToken();
+    const other = await isolate({ coordinator: client, clientId: "another-client" }).getToken();
+    expect(other).not.toBe(mine);
+    expect(core.requests).toBe(1);
+    expect(endpoint.calls).toBe(2);
+    expect(logs.some((line) => line.includes('"token_coordinator_refused_ask"'))).toBe(true);
+    expect(logs.some((line) => line.includes('"token_coordinator_failed"'))).toBe(true);
+  });
+
+  it("makes an isolate refuse a reply for another key", async () => {
+    const token = { accessToken: "abc", obtainedAt: clock, expiresAt: clock + 3600_000 };
+    expect(() => readCoordinatorReply({ key: "cc-token/v1/other", token }, { key: "cc-token/v1/mine" }, clock)).toThrow(/another/);
+  });
+});
+
+describe("a coordinator reply", () => {
+  const ask = { key: "cc-token/v1/mine", refused: "refused-token" };
+  const token = (extra: object) => ({
+    key: ask.key,
+    token: { accessToken: "abc", obtainedAt: clock, expiresAt: clock + 3600_000, ...extra },
+  });
+  const failure = (extra: object) => ({ key: ask.key, failure: { code: "TOKEN_ENDPOINT_UNAVAILABLE", status: 503, ...extra } });
+
+  it.each([
+    ["not an object", "nonsense"],
+    ["neither token nor failure", { key: ask.key }],
+    ["a token with a CR/LF", token({ accessToken: "abc\r\nX-Injected: 1" })],
+    ["the refused token", token({ accessToken: "refused-token" })],
+    ["an expiresAt of 1e300", token({ expiresAt: 1e300 })],
+    ["an expiresAt before obtainedAt", token({ expiresAt: clock - 1 })],
+    ["an obtainedAt in the future", token({ obtainedAt: clock + 3600_000, expiresAt: clock + 7200_000 })],
+    ["an unknown code", failure({ code: "EVIL" })],
+    ["a NaN retryAfterSeconds", failure({ retryAfterSeconds: Number.NaN })],
+    ["a negative retryAfterSeconds", failure({ retryAfterSeconds: -1 })],
+    ["a status that is not HTTP", failure({ status: 9999 })],
+    ["an oauthError with a newline", failure({ oauthError: "a\nb" })],
+  ])("is refused when it has %s", (_, reply) => {
+    let thrown: unknown;
+    try {
+      readCoordinatorReply(reply, ask, clock);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(TokenRequestError);
+  });
+
+  it("gives a well-formed failure as the TokenRequestError it was", () => {
+    expect(() => readCoordinatorReply(failure({ retryAfterSeconds: 30 }), ask, clock)).toThrow(TokenRequestError);
+    expect(readCoordinatorReply(token({}), ask, clock)).toEqual(token({}).token);
+  });
+});
+
+describe("the coordinator's options", () => {
+  it.each([
+    ["tokenEndpoint", { tokenEndpoint: "http://auth.example.com/oauth2/token" }],
+    ["clientSecret", { clientSecret: "" }],
+    ["safetyMarginSeconds", { safetyMarginSeconds: 10 }],
+    ["retry.maxAttempts", { retry: { maxAttempts: 0 } }],
+  ])("refuse a bad %s when created", (option, extra) => {
+    let thrown: unknown;
+    try {
+      new TokenCoordinatorCore(memoryStore(), { ...SETTINGS, ...extra });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).option).toBe(option);
   });
 });

@@ -3,7 +3,7 @@
  * TOKEN_CACHE KV namespace, then Cognito), built on first use.
  * @module
  */
-import { oncePerEnv, setLogLevel } from "edge-cc-auth";
+import { jsonLineLogger, oncePerEnv, parseLogLevel, setLogLevel } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
 import { type BffConfig, readBffConfig, tokenEndpointOptions } from "./config";
 
@@ -14,6 +14,7 @@ export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: Cl
     ...tokenEndpointOptions(config),
     backOff: config.tokenBackOff,
     kv: env.TOKEN_CACHE,
+    logger: jsonLineLogger(parseLogLevel(config.logLevel)),
     // Opt-in (workers/bff/wrangler.toml): without the binding, KV alone, as before.
     coordinator: coordinatorOf(env),
   });

@@ -1,0 +1,100 @@
+/**
+ * A machine token from Cognito's GetClientToken, the second token source beside the
+ * OAuth token endpoint: `POST https://cognito-idp.<region>.amazonaws.com/` with
+ * `X-Amz-Target: AWSCognitoIdentityProviderService.GetClientToken` and the body
+ * `{"ClientId","Secret","Scopes"}`; no user pool domain is needed. Sent unsigned:
+ * "Amazon Cognito doesn't evaluate Identity and Access Management (IAM) policies in
+ * requests for this API operation" (AWS CLI reference, get-client-token:
+ * https://docs.aws.amazon.com/cli/latest/reference/cognito-idp/get-client-token.html);
+ * that is the documentation's word, not something tested against AWS here.
+ * The answer is `{"ClientAuthenticationResult":{"AccessToken","ExpiresIn","TokenType"}}`
+ * (API reference, ClientAuthenticationResultType:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientAuthenticationResultType.html);
+ * anything else is a failure, not a token. Errors are JSON 1.1 errors named by
+ * `__type`, mapped by name rather than by status (the JSON protocol answers most
+ * client errors, throttling included, with 400).
+ * @module
+ */
+import { TokenRequestError } from "../errors.ts";
+import { isTimeout } from "../http/is-timeout.ts";
+import { readBodyText } from "../http/read-body.ts";
+import { numberOption } from "../options.ts";
+import { BEARER_TOKEN, type IssuedToken, parseRetryAfter, TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
+
+const TARGET = "AWSCognitoIdentityProviderService.GetClientToken";
+const MAX_RESPONSE_BYTES = 64 * 1024;
+/** Errors a retry may cure: throttling and Cognito's own failures. */
+const TRANSIENT = new Set(["TooManyRequestsException", "InternalErrorException"]);
+const ERROR_NAME = /^[A-Za-z]{1,64}$/;
+
+/** The exception's name from `__type` (which may carry a namespace before a `#`). */
+function errorName(body: unknown): string {
+  const type = (body as { __type?: unknown } | null)?.__type;
+  const name = typeof type === "string" ? type.slice(type.lastIndexOf("#") + 1) : "";
+  return ERROR_NAME.test(name) ? name : "unknown";
+}
+
+/**
+ * Asks GetClientToken for a token, once. `options.tokenEndpoint` is the Cognito API
+ * endpoint of the pool's Region; `clientAuthentication` does not apply.
+ * @throws {TokenRequestError} with a stable code (the exception's name as `oauthError`); never holds the secret or a token
+ */
+export async function requestClientToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
+  const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
+  const timeoutMs = numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
+  const body: Record<string, unknown> = { ClientId: options.clientId, Secret: options.clientSecret };
+  if (options.scopes.length > 0) body.Scopes = [...options.scopes];
+  const obtainedAt = now();
+  let response: Response;
+  try {
+    response = await fetchImpl(
+      new Request(options.tokenEndpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET },
+        body: JSON.stringify(body),
+        redirect: "manual", // the secret is in the body: never replayed to another host
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
+    );
+  } catch (cause) {
+    throw isTimeout(cause)
+      ? new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `GetClientToken did not answer within ${timeoutMs} ms`, { cause })
+      : new TokenRequestError("TOKEN_ENDPOINT_UNREACHABLE", "GetClientToken could not be reached", { cause });
+  }
+  const status = response.status;
+  if (status >= 300 && status < 400) {
+    await response.body?.cancel();
+    throw new TokenRequestError("TOKEN_ENDPOINT_REDIRECTED", `GetClientToken answered ${status} (a redirect, not followed)`, { status });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readBodyText(response, MAX_RESPONSE_BYTES));
+  } catch (cause) {
+    if (status >= 500) throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `GetClientToken answered ${status}`, { status });
+    throw new TokenRequestError("TOKEN_RESPONSE_INVALID", `GetClientToken answered ${status} with a body that is not JSON`, {
+      status,
+      cause,
+    });
+  }
+  if (status !== 200) {
+    const name = errorName(parsed);
+    const retryAfterSeconds = parseRetryAfter(response.headers.get("Retry-After"), now());
+    if (status >= 500 || TRANSIENT.has(name)) {
+      throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `GetClientToken failed: ${name}`, {
+        status,
+        oauthError: name,
+        retryAfterSeconds,
+      });
+    }
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `GetClientToken refused the request: ${name}`, { status, oauthError: name });
+  }
+  const result = (parsed as { ClientAuthenticationResult?: unknown } | null)?.ClientAuthenticationResult;
+  const { AccessToken: accessToken, ExpiresIn: expiresIn, TokenType: tokenType } = (result ?? {}) as Record<string, unknown>;
+  const invalid = (message: string) => new TokenRequestError("TOKEN_RESPONSE_INVALID", message, { status });
+  if (typeof accessToken !== "string" || !BEARER_TOKEN.test(accessToken))
+    throw invalid("the answer has no AccessToken a bearer token can be");
+  if (typeof expiresIn !== "number" || !Number.isInteger(expiresIn) || expiresIn <= 0)
+    throw invalid("the answer's ExpiresIn is not a positive whole number");
+  if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") throw invalid("the answer's TokenType is not Bearer");
+  return { accessToken, obtainedAt, expiresAt: obtainedAt + expiresIn * 1000 };
+}

@@ -1,0 +1,102 @@
+/**
+ * The token cache's options, and their checks, made once when the cache is created:
+ * a missing or bad option is a ConfigError that names it.
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import type { KeyValueStore } from "../key-value-store.ts";
+import { jsonLineLogger, type Logger } from "../log.ts";
+import { numberOption } from "../options.ts";
+import type { TokenCoordinatorClient } from "./coordinator-client.ts";
+import type { TokenEndpointOptions } from "./request-token.ts";
+import { checkRetryOptions, type RetryOptions } from "./request-token-with-retries.ts";
+import { TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS } from "./token-backoff.ts";
+import { checkTokenEndpointOptions } from "./token-endpoint-options.ts";
+
+export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions {
+  /** The shared store, or `null` to keep tokens in isolate memory only (said explicitly). */
+  kv: KeyValueStore | null;
+  /** Never hand out a token this close to its expiry. Default and minimum 60. */
+  safetyMarginSeconds?: number;
+  /** Give up on a KV read or write after this long. Default 1 s. */
+  kvTimeoutMs?: number;
+  /** Retries within one call; used only while no failure is remembered. */
+  retry?: RetryOptions;
+  backOff?: BackOffOptions;
+  /** The token coordinator (`coordinatorClient`), or null/absent: KV alone. */
+  coordinator?: TokenCoordinatorClient | null;
+  /** Where events go. Default: JSON lines at `info` and above (`jsonLineLogger()`). */
+  logger?: Logger;
+  /** Milliseconds since the epoch. @internal */
+  now?: () => number;
+  /** @internal */
+  random?: () => number;
+}
+
+/** How long no token is requested after a failure. */
+export interface BackOffOptions {
+  /** The shortest back-off (after the first failure: 1 to 2 times this). Default 1,000 ms. */
+  baseDelayMs?: number;
+  /** The longest back-off, and so the longest wait after the endpoint recovers. Default 60,000 ms. */
+  maxDelayMs?: number;
+}
+
+export interface GetTokenOptions {
+  /** `ctx.waitUntil`, for the background renewal. Without it the renewal is skipped. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * Where this isolate runs (`request.cf.colo` on Workers). With it, the renewal point
+   * is drawn from the location and the token instead of at random, so that locations
+   * renew one after another rather than together.
+   */
+  location?: string;
+}
+
+export const MIN_SAFETY_MARGIN_SECONDS = 60;
+export const KV_TIMEOUT_MS = 1_000;
+/** The longest back-off a cache may be given: an hour. */
+const MAX_BACKOFF_CAP_MS = 3_600_000;
+
+/** The options as the cache uses them, checked and with their defaults. */
+export interface CacheSettings {
+  marginMs: number;
+  kvTimeoutMs: number;
+  backOffBaseMs: number;
+  backOffMaxMs: number;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+}
+
+/**
+ * @throws {ConfigError} naming the first missing or bad option
+ */
+export function checkCacheOptions(options: ClientCredentialsTokenCacheOptions): CacheSettings {
+  checkTokenEndpointOptions(options);
+  if (options.kv === undefined) {
+    throw new ConfigError("kv is required (null keeps tokens in isolate memory only)", "kv");
+  }
+  const marginSeconds = numberOption("safetyMarginSeconds", options.safetyMarginSeconds, MIN_SAFETY_MARGIN_SECONDS, {
+    min: MIN_SAFETY_MARGIN_SECONDS,
+  });
+  checkRetryOptions(options.retry ?? {});
+  const backOffBaseMs = numberOption("backOff.baseDelayMs", options.backOff?.baseDelayMs, TOKEN_BACKOFF_BASE_MS, { min: 1 });
+  const backOffMaxMs = numberOption("backOff.maxDelayMs", options.backOff?.maxDelayMs, TOKEN_BACKOFF_MAX_MS, {
+    min: backOffBaseMs,
+    max: MAX_BACKOFF_CAP_MS,
+  });
+  const coordinator = options.coordinator;
+  if (coordinator !== undefined && coordinator !== null && typeof coordinator.token !== "function") {
+    throw new ConfigError("coordinator must be a coordinatorClient (with a token method), or null", "coordinator");
+  }
+  if (options.logger !== undefined && typeof options.logger !== "function") throw new ConfigError("logger must be a function", "logger");
+  return {
+    marginMs: marginSeconds * 1000,
+    kvTimeoutMs: numberOption("kvTimeoutMs", options.kvTimeoutMs, KV_TIMEOUT_MS, { min: 1 }),
+    backOffBaseMs,
+    backOffMaxMs,
+    logger: options.logger ?? jsonLineLogger(),
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+  };
+}
