@@ -42,8 +42,7 @@ import { TokenCacheStore } from "./token-cache-store.ts";
 import { TokenFetcher } from "./token-fetcher.ts";
 import { tokenSource } from "./token-source.ts";
 
-export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
-export { KV_TIMEOUT_MS, MIN_SAFETY_MARGIN_SECONDS } from "./token-cache-options.ts";
+export type { ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
 
 interface HeldToken extends IssuedToken {
   /** When this isolate starts a background renewal. */

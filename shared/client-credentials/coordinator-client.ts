@@ -27,7 +27,7 @@ export interface CoordinatorAsk {
 }
 
 /** A failed token request, as `TokenRequestError` has it. */
-export interface CoordinatorFailure {
+interface CoordinatorFailure {
   code: TokenRequestFailureCode;
   status?: number;
   oauthError?: string;
@@ -67,7 +67,7 @@ export interface CoordinatorClientOptions {
   now?: () => number;
 }
 
-export const COORDINATOR_TIMEOUT_MS = 6_000;
+const COORDINATOR_TIMEOUT_MS = 6_000;
 /** A clock this far ahead of ours is still believed; a token "obtained" later is not. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 /** No access token lives longer than this (Cognito's longest is a day); an `expiresAt` beyond it is not believed. */

@@ -29,7 +29,7 @@ import type { IssuedToken } from "./request-token.ts";
 const TOKEN_PREFIX = "cc-token/v1/";
 const VALUE_VERSION = "v1";
 const HKDF_SALT = new TextEncoder().encode("edge-cc-auth/token-cache/v1");
-export const KV_MIN_TTL_SECONDS = 60;
+const KV_MIN_TTL_SECONDS = 60;
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));

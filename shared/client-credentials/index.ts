@@ -6,22 +6,16 @@
  * `edge-cc-auth/token-coordinator`.
  * @module
  */
-export {
-  type BackOffOptions,
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-  type GetTokenOptions,
-} from "./client-credentials-token-cache.ts";
-export {
-  type CoordinatorClientOptions,
-  type CoordinatorNamespace,
-  coordinatorClient,
-  type TokenCoordinatorClient,
+export { ClientCredentialsTokenCache } from "./client-credentials-token-cache.ts";
+// Types of the coordinator's protocol that the client's declarations name.
+export type {
+  CoordinatorAsk,
+  CoordinatorClientOptions,
+  CoordinatorNamespace,
+  TokenCoordinatorClient,
 } from "./coordinator-client.ts";
+export { coordinatorClient } from "./coordinator-client.ts";
 export type { IssuedToken, TokenEndpointOptions } from "./request-token.ts";
 export type { RetryOptions } from "./request-token-with-retries.ts";
-export { isConfigurationRejection, TOKEN_BACKOFF_MAX_MS } from "./token-backoff.ts";
-// Types of the coordinator's protocol that the client's declarations name.
-export type { CoordinatorAsk } from "./token-coordinator.ts";
-// Until MyBFF imports it from edge-cc-auth/token-coordinator.
-export { tokenCoordinator } from "./token-coordinator.ts";
+export { isConfigurationRejection, TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS } from "./token-backoff.ts";
+export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";

@@ -20,9 +20,9 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-export const TOKEN_REQUEST_MAX_ATTEMPTS = 3;
-export const TOKEN_RETRY_BASE_DELAY_MS = 200;
-export const TOKEN_RETRY_MAX_DELAY_MS = 2_000;
+const TOKEN_REQUEST_MAX_ATTEMPTS = 3;
+const TOKEN_RETRY_BASE_DELAY_MS = 200;
+const TOKEN_RETRY_MAX_DELAY_MS = 2_000;
 
 /**
  * The retry options with their defaults, checked.

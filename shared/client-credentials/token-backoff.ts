@@ -26,7 +26,7 @@ export const TOKEN_BACKOFF_MAX_MS = 60_000;
 
 const KEY_PREFIX = "cc-backoff/v2/";
 const OAUTH_ERROR = /^[\x20-\x7e]{1,64}$/;
-export const FAILURE_CODES: ReadonlySet<TokenRequestFailureCode> = new Set<TokenRequestFailureCode>([
+const FAILURE_CODES: ReadonlySet<TokenRequestFailureCode> = new Set<TokenRequestFailureCode>([
   "TOKEN_ENDPOINT_UNREACHABLE",
   "TOKEN_ENDPOINT_TIMEOUT",
   "TOKEN_ENDPOINT_UNAVAILABLE",

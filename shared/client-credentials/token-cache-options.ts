@@ -52,8 +52,8 @@ export interface GetTokenOptions {
   location?: string;
 }
 
-export const MIN_SAFETY_MARGIN_SECONDS = 60;
-export const KV_TIMEOUT_MS = 1_000;
+const MIN_SAFETY_MARGIN_SECONDS = 60;
+const KV_TIMEOUT_MS = 1_000;
 /** The longest back-off a cache may be given: an hour. */
 const MAX_BACKOFF_CAP_MS = 3_600_000;
 

@@ -19,7 +19,7 @@ import { TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-t
  * checkEndpointUrl("https://auth.example.com/oauth2/token", "tokenEndpoint"); // a URL
  * checkEndpointUrl("http://auth.example.com/oauth2/token", "tokenEndpoint"); // throws
  */
-export function checkEndpointUrl(value: unknown, option: string): URL {
+function checkEndpointUrl(value: unknown, option: string): URL {
   if (typeof value !== "string" || value === "") throw new ConfigError(`${option} is required`, option);
   let url: URL;
   try {

@@ -31,7 +31,7 @@
 import { ConfigError } from "../errors.ts";
 import type { CognitoIssuerFormat } from "./cognito-issuers.ts";
 
-export type CognitoPartitionId = "aws" | "aws-cn" | "aws-us-gov" | "aws-eusc";
+type CognitoPartitionId = "aws" | "aws-cn" | "aws-us-gov" | "aws-eusc";
 
 interface CognitoPartition {
   id: CognitoPartitionId;

@@ -95,7 +95,7 @@ const serviceSettingsSchema = z
   });
 
 /** The verifier's options as the settings give them; edge-cc-auth checks them. */
-export interface IssuerOptions {
+interface IssuerOptions {
   issuer?: string[];
   userPoolId?: string;
   issuerFormat?: CognitoIssuerFormat;

@@ -6,9 +6,9 @@
 // trigger's response to the tokens of its "Customized" client (test/support/template-variants.ts),
 // so MyBFF's tokens stay as they are for the other test files.
 import { env } from "cloudflare:test";
-import { DEFAULT_MAX_TOKEN_BYTES } from "edge-cc-auth";
 import { afterEach, describe, expect, it } from "vitest";
 import { CUSTOMIZED_CLIENT_SECRET, clientId, clientTokenFor, customizeTokens, tokenFor } from "#test/workerd/cognito-local-client.ts";
+import { DEFAULT_MAX_TOKEN_BYTES } from "../../../shared/jwt/jwt-verifier.ts";
 import app from "../src/index";
 
 const URL_ = "http://myservice/weatherforecast";
