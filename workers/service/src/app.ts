@@ -4,8 +4,8 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { jsonLineLogger } from "edge-cc-auth";
-import { answerError, misconfigured, notFoundProblem } from "edge-cc-auth/hono";
+import { jsonLineLogger, type Logger } from "edge-cc-auth";
+import { misconfigured, notFoundProblem, problemErrorHandler } from "edge-cc-auth/hono";
 import { COGNITO_SECURITY_SCHEME, cognitoSecurityScheme, securedRoute } from "edge-cc-auth/openapi";
 import { privateAnswers } from "./private-answers";
 import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
@@ -18,10 +18,25 @@ export const app = new OpenAPIHono<{ Bindings: Env }>();
 /** For the one event logged when the settings cannot be read, so no logger was built from them. */
 const startupLogger = jsonLineLogger();
 
+/**
+ * The library's middleware and error handler are built once, before any env is seen;
+ * this logger hands their events to the logger built from the settings (LOG_LEVEL),
+ * or to the default one while the settings have not been read.
+ */
+let settingsLogger: Logger = startupLogger;
+const logger: Logger = (level, event, fields) => settingsLogger(level, event, fields);
+
+/** This env's settings and verifier; from then on the library logs at their level. */
+function configuredFor(env: Env): Configured {
+  const service = configured(env);
+  settingsLogger = service.logger;
+  return service;
+}
+
 /** This env's settings and verifier, or `undefined` after logging why they cannot be built. */
 function configuredOrLog(env: Env): Configured | undefined {
   try {
-    return configured(env);
+    return configuredFor(env);
   } catch (error) {
     startupLogger("error", "service_misconfigured", { reason: (error as Error).message });
     return undefined;
@@ -44,7 +59,9 @@ app.on(["GET", "HEAD"], ["/docs", "/docs/*"], async (c) => {
 app.use(securityHeaders());
 app.use(weatherForecastRoute.path, privateAnswers());
 
-app.openapi(securedRoute(weatherForecastRoute, { verifier: (c) => configured(c.env).verifier }), (c) => c.json(weatherForecast(), 200));
+app.openapi(securedRoute(weatherForecastRoute, { verifier: (c) => configuredFor(c.env).verifier, logger }), (c) =>
+  c.json(weatherForecast(), 200),
+);
 
 app.openAPIRegistry.registerComponent(
   "securitySchemes",
@@ -67,4 +84,4 @@ app.get("/openapi.json", (c) => {
 });
 
 app.notFound(notFoundProblem);
-app.onError(answerError);
+app.onError(problemErrorHandler({ logger }));

@@ -4,7 +4,7 @@
  * the token URL of the OpenAPI document and the origin /docs may connect to.
  * @module
  */
-import { CognitoAccessTokenVerifier, ConfigError, jsonLineLogger, type Logger, oncePerEnv, setLogLevel } from "edge-cc-auth";
+import { CognitoAccessTokenVerifier, ConfigError, jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
 import { readServiceConfig, type ServiceConfig } from "./config";
 
 /** The one mapping from the verifier's options to the settings that give them. */
@@ -39,9 +39,6 @@ export interface Configured {
 export const configured = oncePerEnv((env: Env): Configured => {
   const config = readServiceConfig(env);
   const logger = jsonLineLogger(config.logLevel);
-  // The middleware and the key sets still log through the library's global level;
-  // they take this logger once their `logger` options exist.
-  setLogLevel(config.logLevel);
   for (const setting of config.deprecated) logger("warn", "setting_deprecated", { setting, ...DEPRECATED_SETTINGS[setting] });
   let verifier: CognitoAccessTokenVerifier;
   try {

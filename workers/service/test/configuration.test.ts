@@ -2,6 +2,7 @@
 // problem that says the service is misconfigured, with no details. Never a pass.
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { captureConsole } from "#test/workerd/captured-work.ts";
 import { COGNITO, poolInfo, tokenFor } from "#test/workerd/cognito-local-client.ts";
 import { readServiceConfig } from "../src/config";
 import app from "../src/index";
@@ -161,5 +162,23 @@ describe("the deployed MyService", () => {
   it("documents only /weatherforecast", async () => {
     const document = await (await app.fetch(new Request("http://myservice/openapi.json"), env)).json();
     expect(Object.keys((document as { paths: object }).paths)).toEqual(["/weatherforecast"]);
+  });
+});
+
+describe("LOG_LEVEL", () => {
+  // The middleware is built before any env is seen: its lines follow the settings' level.
+  const forged = (extra: Record<string, unknown>) =>
+    app.fetch(new Request("http://myservice/weatherforecast", { headers: { Authorization: "Bearer not.a.jwt" } }), {
+      ...env,
+      ...extra,
+    } as Env);
+
+  it.each([
+    ["info", ["auth_rejected"]],
+    ["warn", []],
+  ])("at %s, a request with a malformed token logs %j", async (level, events) => {
+    const lines = captureConsole();
+    expect((await forged({ LOG_LEVEL: level })).status).toBe(401);
+    expect(lines.map((line) => JSON.parse(line).event)).toEqual(events);
   });
 });
