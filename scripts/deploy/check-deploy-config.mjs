@@ -6,7 +6,7 @@
 // MyBFF names exactly one token source: AUTH_SERVER_TOKEN_ENDPOINT_URL (Cognito's token
 // endpoint) or COGNITO_USER_POOL_ID (GetClientToken of that pool).
 import { DEV_CLIENT_ID, DEV_POOL_ID } from "../dev-settings.mjs";
-import { COGNITO_ISSUER, REGION_NAME, USER_POOL_ID } from "./cognito-pool.mjs";
+import { COGNITO_ISSUER, USER_POOL_ID } from "./cognito-pool.mjs";
 import { readSettings } from "./wrangler-toml.mjs";
 
 const KV_ID = /^[0-9a-f]{32}$/;
@@ -57,9 +57,12 @@ export function deployProblems(configs) {
       "must be your user pool's id in COGNITO_USER_POOL_ID (npm run configure), or its issuers: https://cognito-idp.<region>.amazonaws.com/<poolId> (ORIGINAL) or https://issuer-cognito-idp.<region>.amazonaws.com/<poolId> (UPDATED)",
     );
   }
-  const regions = s["vars.COGNITO_ADDITIONAL_REGIONS"] ?? "";
-  if (regions !== "" && !list(regions).every((region) => REGION_NAME.test(region))) {
-    problems.push(`vars.COGNITO_ADDITIONAL_REGIONS = "${regions}": must be Regions separated by commas, e.g. eu-west-1`);
+  // Deprecated: since 2026-07-28 replicas stamp the primary Region's issuer (aws-jwt-verify
+  // issue 282), so MyService ignores it; a deploy that still sets it is told so.
+  if ((s["vars.COGNITO_ADDITIONAL_REGIONS"] ?? "") !== "") {
+    problems.push(
+      "vars.COGNITO_ADDITIONAL_REGIONS is deprecated and ignored: Cognito replicas now issue tokens with the primary Region's issuer (https://github.com/awslabs/aws-jwt-verify/issues/282); remove it",
+    );
   }
   const format = s["vars.COGNITO_ISSUER_FORMAT"] ?? "";
   if (format !== "" && format !== "ORIGINAL" && format !== "UPDATED") {

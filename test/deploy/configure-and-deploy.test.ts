@@ -73,11 +73,10 @@ describe("the deploy guard on MyService's issuer settings", () => {
       },
     ],
     [
-      "the pool id with additional Regions and a format",
+      "the pool id with a format",
       {
         "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE",
         "vars.COGNITO_ISSUER": "",
-        "vars.COGNITO_ADDITIONAL_REGIONS": "eu-west-1,us-west-2",
         "vars.COGNITO_ISSUER_FORMAT": "ORIGINAL",
       },
     ],
@@ -123,8 +122,8 @@ describe("the deploy guard on MyService's issuer settings", () => {
       "vars.COGNITO_ISSUER",
     ],
     [
-      "a Region that is not one",
-      { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ADDITIONAL_REGIONS": "europe" },
+      "additional Regions, deprecated since replicas stamp the primary Region's issuer",
+      { "vars.COGNITO_USER_POOL_ID": "us-east-1_Xy7AbC9dE", "vars.COGNITO_ISSUER": "", "vars.COGNITO_ADDITIONAL_REGIONS": "eu-west-1" },
       "vars.COGNITO_ADDITIONAL_REGIONS",
     ],
     [

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cognitoIssuers } from "../../../shared/cognito/cognito-issuers";
 import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../../shared/cognito/cognito-verifier";
 import { ConfigError, type TokenRejectedError } from "../../../shared/errors";
-import { cognitoAuth } from "../../../shared/hono/cognito-auth";
+import { accessTokenAuth } from "../../../shared/hono/access-token-auth";
 import { JwtVerifier } from "../../../shared/jwt/jwt-verifier";
 import type { LogFields, LogLevel } from "../../../shared/log";
 import { makeKey, TEST_CLIENT_ID, TestIssuers, WEATHER_READ } from "../../workerd/test-issuer";
@@ -197,7 +197,7 @@ describe("a verifier configured for the other issuer format", () => {
 
   it("answers 401 with ISSUER_MISMATCH in the log, never 500, and fetches nothing", async () => {
     const verifier = createVerifier({ userPoolId: POOL, issuerFormat: "ORIGINAL" });
-    const app = new Hono().get("/weatherforecast", cognitoAuth({ verifier, requiredScopes: [[WEATHER_READ]] }), (c) => c.text("ok"));
+    const app = new Hono().get("/weatherforecast", accessTokenAuth({ verifier, requiredScopes: [[WEATHER_READ]] }), (c) => c.text("ok"));
     const [, updated] = served.all as [unknown, (typeof served.all)[0]];
     const response = await app.request("/weatherforecast", { headers: { Authorization: `Bearer ${await updated.sign()}` } });
     expect(response.status).toBe(401);
