@@ -51,9 +51,9 @@ export function useStackAndBrowser(ports: { cognito: number; service: number; bf
   let dispose: (() => Promise<void>) | undefined;
   const watched: CspViolations[] = [];
   if (browserMissing && !browserRequired) {
-    // Each test is reported as skipped with the reason (a skip note, shown by the verbose
-    // and JSON reporters), and no stack is started for nothing. The default reporter
-    // shows only "n skipped" and hides the tests' console output, so the reason is also
+    // Each test is reported as skipped with the reason (a skip note, which the verbose
+    // reporter shows), and no stack is started for nothing. The default reporter shows
+    // only "n skipped" and hides the tests' console output, so the reason is also
     // written to stderr, which the test process shares with vitest's.
     process.stderr.write(`browser tests skipped: ${browserMissing}\n`);
     beforeEach((test) => test.skip(browserMissing));
