@@ -1,7 +1,8 @@
 // The fresh-clone check: clones the repository anew into a temporary folder, runs
 // `npm ci`, then every npm command the READMEs give (scripts/ci/readme-commands.mjs
 // says which and in what order), each as a reader would run it, with nothing else run
-// before. A command that needs what only another one builds fails here. Part of .ci/run.
+// before, and each with no bundles (.build/) left by the ones before it. A command
+// that needs what only another one builds fails here. Part of .ci/run.
 // Usage: node scripts/ci/fresh-clone.mjs [--from <git repository>] [--keep]
 //   --from: what to clone (default: this checkout's repository; its committed HEAD)
 //   --keep: leave the clone in place (its path is printed)
@@ -158,6 +159,10 @@ async function main() {
       results.push(`skip   ${command} (${from}): ${plan.skip}`);
       continue;
     }
+    // The commands share the clone, as a reader's do, but not their bundles: each starts
+    // with no .build/, so that one that starts a bundle it does not build fails here even
+    // when a command before it happened to build that bundle.
+    rmSync(join(clone, ".build"), { recursive: true, force: true });
     ok = (await step(`${command} (${from})`, plan.run, plan)) && ok;
   }
   console.log(`\n=== fresh clone: summary (${Math.round((Date.now() - started) / 1000)} s, ${clone})`);
