@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { buildWorker } from "../build-workers.mjs";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { createProgress } from "../progress.mjs";
 import { measureJwksFlood } from "./jwks-flood.mjs";
@@ -144,6 +145,8 @@ progress.start("tokenfaults");
 const tokenFaults = await measureTokenFaults({ onStep: (done, total, detail) => progress.step(done, total, detail) });
 const tokenFaultsPassed = tokenFaultsOk(tokenFaults);
 progress.start("ratelimit");
+// The rate-limit run starts these from their bundles: built here, so that it rests on no earlier stage.
+for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
 // MyBFF's rate limit holds: no more 200s (and MyService calls) than the limiter's
 // periods allow, every other answer a 429, one token request, another address served.
 const limit = await measureRateLimit({ durationSeconds: LOAD.durationSeconds, connections: LOAD.connections });
