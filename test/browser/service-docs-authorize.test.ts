@@ -3,7 +3,7 @@
 // URL of the OpenAPI document, cognito-local on another origin, which answers CORS
 // as Cognito's token endpoint does), then "Try it out" on GET /weatherforecast:
 // 200 and the forecast on the page. A screenshot of the answer is kept in
-// test-results/. The page's Content-Security-Policy (workers/service/public/_headers)
+// test-results/. The page's Content-Security-Policy (set by the worker, workers/service/src/security-headers.ts)
 // must allow connecting to the token endpoint's origin for this to work.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

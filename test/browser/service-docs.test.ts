@@ -2,7 +2,7 @@
 // assets (no CDN: every request the page makes stays on 127.0.0.1), shows the
 // operation with its lock, runs under its Content-Security-Policy without a single
 // violation (a violation fails the test), and every answer carries the security
-// headers of public/_headers. A screenshot is kept in test-results/.
+// headers the worker sets (workers/service/src/security-headers.ts). A screenshot is kept in test-results/.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cspViolations, expectPageSecurityHeaders, PAGE_CONNECT_SRC, SCREENSHOTS, useStackAndBrowser } from "../support/browser";
@@ -41,7 +41,7 @@ describe("MyService /docs", () => {
     expect(requested.length).toBeGreaterThan(3);
     expect(requested.filter((url) => !url.startsWith(local.stack.urls.service))).toEqual([]);
     expect(cspViolations(page).list()).toEqual([]);
-    // The page and its files (public/_headers), and the worker's own answers (the
+    // The page and its files (workers/service/src/security-headers.ts), and the worker's own answers (the
     // OpenAPI document, the 401 of "Try it out"; the middleware).
     const documents = answers.filter(({ url }) => new URL(url).pathname.startsWith("/docs/"));
     expect(documents.length).toBeGreaterThanOrEqual(4);
