@@ -27,6 +27,13 @@ export function devServiceVars(cognitoOrigin) {
   };
 }
 
+/**
+ * What a script adds to a request to cognito-local's /_dev routes: they answer a loopback
+ * Origin, or no Origin with this header (a web page cannot send it without a CORS
+ * preflight, which cognito-local never grants).
+ */
+export const COGNITO_LOCAL_DEV_HEADERS = Object.freeze({ "X-Cognito-Local-Dev": "1" });
+
 /** MyBFF's settings against a cognito-local at `cognitoOrigin` and MyService at `serviceUrl`. */
 export function devBffVars(cognitoOrigin, serviceUrl) {
   return {

@@ -120,7 +120,9 @@ describe("npm run dev", () => {
   });
 
   it("gives the workers the ids cognito-local derives from infra/cognito.yaml", async () => {
-    const pool = (await (await fetch(`http://127.0.0.1:${PORTS.cognito}/_dev/pool`)).json()) as {
+    const pool = (await (
+      await fetch(`http://127.0.0.1:${PORTS.cognito}/_dev/pool`, { headers: { "X-Cognito-Local-Dev": "1" } })
+    ).json()) as {
       poolId: string;
       clients: Array<{ clientName: string; clientId: string }>;
     };

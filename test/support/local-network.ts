@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
+import { COGNITO_LOCAL_DEV_HEADERS, COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
 import { myServiceWorker } from "../../scripts/miniflare-workers.mjs";
 import { DEV_SECRET } from "./cognito-local";
 import { cognitoLocalWorker } from "./cognito-local-worker.ts";
@@ -70,6 +70,14 @@ export class BrokenCoordinator {
   }
 }`;
 
+/** A request to cognito-local's /_dev routes carries the header they require (dev-settings.mjs). */
+function devInit(path: string, init: RequestInit = {}): RequestInit {
+  if (!path.startsWith("/_dev/")) return init;
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(COGNITO_LOCAL_DEV_HEADERS)) headers.set(name, value);
+  return { ...init, headers };
+}
+
 /** The string vars of a worker's wrangler config. */
 function wranglerVars(configPath: string): Record<string, string> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, configPath));
@@ -104,8 +112,6 @@ export interface LocalNetwork {
   /** Opens or shuts the faults worker's gated token endpoint (`/token/gate`; open at the start). */
   setGate(open: boolean): Promise<void>;
   tokenRequests(): Promise<number>;
-  /** MyBFF's token coordinator, asked as an isolate asks it (with coordinator: "on"). */
-  coordinator(): Promise<Response>;
   /** Every line the workers wrote to stdout and stderr so far. */
   logs: string[];
   dispose(): Promise<void>;
@@ -185,18 +191,17 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
   };
   return {
     bff: (index = 1) => ({ fetch: (path, init) => call(`bff-${index}`, `http://127.0.0.1:8788${path}`, init) }),
-    cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, init),
+    cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, devInit(path, init)),
     service: (path, init) => call("myservice", `http://127.0.0.1:8787${path}`, init),
     tokenCache: () => mf.getKVNamespace("TOKEN_CACHE", "bff-1"),
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),
     tokenRequests: async () =>
-      ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number }).tokensIssuedTotal,
-    coordinator: async () => {
-      const namespace = await mf.getDurableObjectNamespace("TOKEN_COORDINATOR", "bff-1");
-      const stub = namespace.get(namespace.idFromName("token-coordinator"));
-      return (await stub.fetch("https://token-coordinator.internal/token", { method: "POST", body: "{}" })) as unknown as Response;
-    },
+      (
+        (await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats", devInit("/_dev/stats"))).json()) as {
+          tokensIssuedTotal: number;
+        }
+      ).tokensIssuedTotal,
     logs,
     dispose: () => mf.dispose(),
   };
