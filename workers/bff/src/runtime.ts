@@ -5,7 +5,7 @@
  */
 import { jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
-import { type BffConfig, readBffConfig, tokenEndpointOptions, withSettingNames } from "./config";
+import { type BffConfig, readBffConfig, settingsOf, tokenEndpointOptions, withSettingNames } from "./config";
 
 export interface BffRuntime {
   config: BffConfig;
@@ -27,6 +27,7 @@ export const bffRuntime = oncePerEnv((env: Env): BffRuntime => {
         // Opt-in (workers/bff/wrangler.toml): without the binding, KV alone, as before.
         coordinator: coordinatorOf(env),
       }),
+    settingsOf(config),
   );
   return { config, logger, tokens };
 });
