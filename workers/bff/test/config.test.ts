@@ -75,6 +75,8 @@ describe("MY_SERVICE_URL", () => {
 describe("a setting that is not a string", () => {
   const SETTINGS = [
     "AUTH_SERVER_TOKEN_ENDPOINT_URL",
+    "COGNITO_USER_POOL_ID",
+    "COGNITO_IDP_ENDPOINT_URL",
     "AUTH_SERVER_MYBFF_CLIENT_ID",
     "AUTH_SERVER_MYBFF_CLIENT_SECRET",
     "TOKEN_SCOPES",

@@ -7,7 +7,7 @@ import { ConfigError } from "edge-cc-auth";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEV_SECRET } from "#test/support/cognito-local.ts";
 import { type LocalNetwork, type LocalNetworkOptions, startLocalNetwork } from "#test/support/local-network.ts";
-import { readBffConfig, tokenEndpointOptions } from "../src/config";
+import { readBffConfig, settingsOf, tokenEndpointOptions, withSettingNames } from "../src/config";
 
 const BASE = {
   AUTH_SERVER_MYBFF_CLIENT_ID: "client",
@@ -82,6 +82,18 @@ describe("the token source, from the settings", () => {
     expect(error.option).toBe("COGNITO_IDP_ENDPOINT_URL");
     expect(error.message).not.toContain("pw@");
   });
+
+  it.each(["AUTH_SERVER_TOKEN_ENDPOINT_URL", "COGNITO_USER_POOL_ID", "COGNITO_IDP_ENDPOINT_URL"] as const)(
+    "names %s when the library refuses the token endpoint derived from it",
+    (setting) => {
+      const build = () => {
+        throw new ConfigError("tokenEndpoint must be an https URL", "tokenEndpoint");
+      };
+      expect(() => withSettingNames(build, settingsOf({ tokenEndpointSetting: setting }))).toThrow(
+        expect.objectContaining({ option: setting, message: `${setting} must be an https URL` }),
+      );
+    },
+  );
 
   it("refuses COGNITO_IDP_ENDPOINT_URL with the token endpoint (it applies to GetClientToken only)", () => {
     const error = configError({
