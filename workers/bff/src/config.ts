@@ -146,7 +146,7 @@ const bffSettingsSchema = z.object({
 });
 
 /** Where MyBFF gets its token: an OAuth 2.0 token endpoint, or Cognito's GetClientToken. */
-export type TokenSourceSetting = "AUTH_SERVER_TOKEN_ENDPOINT_URL" | "COGNITO_USER_POOL_ID" | "COGNITO_IDP_ENDPOINT_URL";
+type TokenSourceSetting = "AUTH_SERVER_TOKEN_ENDPOINT_URL" | "COGNITO_USER_POOL_ID" | "COGNITO_IDP_ENDPOINT_URL";
 
 export interface BffConfig {
   /** The token endpoint, or the Cognito API endpoint GetClientToken is sent to. */
