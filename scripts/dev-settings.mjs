@@ -27,10 +27,36 @@ export function devServiceVars(cognitoOrigin) {
   };
 }
 
-/** MyBFF's settings against a cognito-local at `cognitoOrigin` and MyService at `serviceUrl`. */
-export function devBffVars(cognitoOrigin, serviceUrl) {
+/**
+ * What a script adds to a request to cognito-local's /_dev routes: they answer a loopback
+ * Origin, or no Origin with this header (a web page cannot send it without a CORS
+ * preflight, which cognito-local never grants).
+ */
+export const COGNITO_LOCAL_DEV_HEADERS = Object.freeze({ "X-Cognito-Local-Dev": "1" });
+
+/** The token sources MyBFF can run on locally (`TOKEN_SOURCE` of `npm run dev`). */
+export const TOKEN_SOURCES = Object.freeze(["token-endpoint", "get-client-token"]);
+
+/**
+ * MyBFF's settings against a cognito-local at `cognitoOrigin` and MyService at `serviceUrl`,
+ * on one token source: `token-endpoint` (cognito-local's /oauth2/token, the default) or
+ * `get-client-token` (GetClientToken at cognito-local's `POST /`, through the loopback-only
+ * COGNITO_IDP_ENDPOINT_URL). The other source's settings are blanked (empty means not
+ * set), so that a wrangler.toml holding either after `npm run configure` still runs locally.
+ * @param {string} cognitoOrigin
+ * @param {string} serviceUrl
+ * @param {"token-endpoint" | "get-client-token"} [tokenSource]
+ */
+export function devBffVars(cognitoOrigin, serviceUrl, tokenSource = "token-endpoint") {
+  if (!TOKEN_SOURCES.includes(tokenSource)) {
+    throw new Error(`TOKEN_SOURCE must be ${TOKEN_SOURCES.join(" or ")}, not ${JSON.stringify(tokenSource)}`);
+  }
+  const source =
+    tokenSource === "get-client-token"
+      ? { AUTH_SERVER_TOKEN_ENDPOINT_URL: "", COGNITO_USER_POOL_ID: DEV_POOL_ID, COGNITO_IDP_ENDPOINT_URL: `${cognitoOrigin}/` }
+      : { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${cognitoOrigin}/oauth2/token`, COGNITO_USER_POOL_ID: "", COGNITO_IDP_ENDPOINT_URL: "" };
   return {
-    AUTH_SERVER_TOKEN_ENDPOINT_URL: `${cognitoOrigin}/oauth2/token`,
+    ...source,
     AUTH_SERVER_MYBFF_CLIENT_ID: DEV_CLIENT_ID,
     MY_SERVICE_URL: serviceUrl,
   };

@@ -1,7 +1,11 @@
 // `npm run dev`: the whole system on this machine, with no AWS and no Cloudflare
 // account. Ports: COGNITO_PORT (8789), SERVICE_PORT (8787), BFF_PORT (8788).
 // DEV_PERSIST_TO moves the local state (KV, signing keys) out of .wrangler/state.
-import { DEFAULT_PORTS, ensureDevVars, readmeWalkthrough, startStack } from "./local-stack.mjs";
+// TOKEN_SOURCE: where MyBFF gets its token from cognito-local, `token-endpoint`
+// (/oauth2/token, the default) or `get-client-token` (GetClientToken at `POST /`):
+//   TOKEN_SOURCE=get-client-token npm run dev
+import { TOKEN_SOURCES } from "./dev-settings.mjs";
+import { DEFAULT_PORTS, ensureDevVars, getClientTokenCurl, readmeWalkthrough, startStack } from "./local-stack.mjs";
 
 const COLORS = { cognito: "\x1b[35m", service: "\x1b[36m", bff: "\x1b[33m" };
 const RESET = "\x1b[0m";
@@ -23,6 +27,12 @@ const ports = {
   service: port("SERVICE_PORT", DEFAULT_PORTS.service),
   bff: port("BFF_PORT", DEFAULT_PORTS.bff),
 };
+
+const tokenSource = process.env.TOKEN_SOURCE || "token-endpoint";
+if (!TOKEN_SOURCES.includes(tokenSource)) {
+  console.error(`TOKEN_SOURCE must be ${TOKEN_SOURCES.join(" or ")}, got "${tokenSource}"`);
+  process.exit(2);
+}
 
 for (const file of ensureDevVars()) console.log(`created ${file} from its .example (dev-only secret)`);
 
@@ -46,6 +56,7 @@ try {
   stack = await startStack({
     ports,
     persistTo: process.env.DEV_PERSIST_TO || undefined,
+    tokenSource,
     onLine: (worker, line) => console.log(`${prefix(worker)} ${line}`),
   });
 } catch (error) {
@@ -54,12 +65,18 @@ try {
 }
 
 const { urls } = stack;
-const walkthrough = readmeWalkthrough(ports).replace(/^(?=.)/gm, "  ");
+const indent = (text) => text.replace(/^(?=.)/gm, "  ");
+const walkthrough = indent(readmeWalkthrough(ports));
+const source =
+  tokenSource === "get-client-token"
+    ? `MyBFF gets its token with GetClientToken (TOKEN_SOURCE=get-client-token); the same call with curl:\n\n${indent(getClientTokenCurl(ports))}\n`
+    : "";
 console.log(`
 The stack is up: cognito-local ${urls.cognito}, MyService ${urls.service}, MyBFF ${urls.bff}
 Try it from another terminal (Ctrl-C here stops everything):
 
-${walkthrough}`);
+${walkthrough}
+${source}`);
 
 const { name, code } = await stack.exited;
 if (!stopping) {

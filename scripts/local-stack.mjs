@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEV_POOL_ID, devBffVars, devServiceVars } from "./dev-settings.mjs";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, DEV_POOL_ID, devBffVars, devServiceVars } from "./dev-settings.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -56,6 +56,22 @@ export function readmeWalkthrough(ports = DEFAULT_PORTS) {
   return script;
 }
 
+/**
+ * A GetClientToken call with curl against cognito-local, as MyBFF makes it on the
+ * GetClientToken path (`TOKEN_SOURCE=get-client-token npm run dev`): the same request,
+ * to `https://cognito-idp.<region>.amazonaws.com/` with the real id and secret, gets a
+ * token from Cognito. The walkthrough test runs it; the README shows it.
+ * @param {{ cognito: number }} [ports]
+ * @param {string} [clientSecret] MyBFF's dev-only secret by default
+ */
+export function getClientTokenCurl(ports = DEFAULT_PORTS, clientSecret = DEV_CLIENT_SECRET) {
+  return `curl -s -X POST http://127.0.0.1:${ports.cognito}/ \\
+  -H 'Content-Type: application/x-amz-json-1.1' \\
+  -H 'X-Amz-Target: AWSCognitoIdentityProviderService.GetClientToken' \\
+  -d '{"ClientId":"${DEV_CLIENT_ID}","Secret":"${clientSecret}","Scopes":["MyService/weather_read"]}'
+`;
+}
+
 /** URLs of the stack for the given ports. */
 export function stackUrls(ports) {
   const cognito = `http://127.0.0.1:${ports.cognito}`;
@@ -81,7 +97,7 @@ function freePort() {
   });
 }
 
-function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrangler.toml") {
+function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrangler.toml", tokenSource = "token-endpoint") {
   const urls = stackUrls(ports);
   const common = ["--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])];
   // Every setting that differs from production is given on the command line, so the
@@ -101,7 +117,7 @@ function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrang
     {
       name: "bff",
       port: ports.bff,
-      args: ["-c", "workers/bff/wrangler.toml", "--port", String(ports.bff), ...vars(devBffVars(urls.cognito, urls.service))],
+      args: ["-c", "workers/bff/wrangler.toml", "--port", String(ports.bff), ...vars(devBffVars(urls.cognito, urls.service, tokenSource))],
     },
   ].map((worker) => ({
     ...worker,
@@ -113,6 +129,7 @@ function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrang
  * Starts the stack. Resolves once every worker has said it is ready.
  * @param {{ ports?: Partial<typeof DEFAULT_PORTS>, persistTo?: string, env?: Record<string,string>,
  *           extraVars?: Record<string, Record<string, string>>, serviceConfig?: string,
+ *           tokenSource?: "token-endpoint" | "get-client-token",
  *           onLine?: (worker: string, line: string) => void, readyTimeoutMs?: number }} options
  */
 export async function startStack(options = {}) {
@@ -121,7 +138,7 @@ export async function startStack(options = {}) {
   // client secret, and on a fresh clone nothing but npm run dev would have made them.
   ensureDevVars();
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  const workers = workerCommands(ports, options.persistTo, options.extraVars, options.serviceConfig);
+  const workers = workerCommands(ports, options.persistTo, options.extraVars, options.serviceConfig, options.tokenSource);
   const children = [];
   const spawnOnce = async (worker) => {
     const inspectorPort = String(await freePort());

@@ -22,6 +22,7 @@ export {
   cognitoIssuers,
   cognitoUpdatedIssuer,
 } from "./cognito/cognito-issuers.ts";
+export { cognitoApiEndpoint } from "./cognito/cognito-partitions.ts";
 export { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "./cognito/cognito-verifier.ts";
 // Errors, each with a stable `code`.
 export {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { DEV_CLIENT_SECRET } from "../dev-settings.mjs";
+import { DEV_CLIENT_SECRET, COGNITO_LOCAL_DEV_HEADERS as DEV_HEADERS } from "../dev-settings.mjs";
 import { startStack } from "../local-stack.mjs";
 
 const DEV_SECRET = DEV_CLIENT_SECRET;
@@ -68,11 +68,11 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
         body: new URLSearchParams({ grant_type: "client_credentials", client_id: BFF_CLIENT_ID, client_secret: DEV_SECRET }),
       })
     ).access_token;
-    await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" });
+    await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST", headers: DEV_HEADERS });
 
     onStep(1, 4, "MyBFF GET /weatherforecast");
     const bff = summary(await run({ url: `${urls.bff}/weatherforecast`, connections, duration: durationSeconds }));
-    const afterBff = await json(`${urls.cognito}/_dev/stats`);
+    const afterBff = await json(`${urls.cognito}/_dev/stats`, { headers: DEV_HEADERS });
 
     onStep(2, 4, "MyService, one valid token");
     const service = summary(
@@ -88,7 +88,7 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
     const [header, payload, signature] = token.split(".");
     const parsedHeader = JSON.parse(Buffer.from(header, "base64url").toString());
     let sequence = 0;
-    const jwksBefore = (await json(`${urls.cognito}/_dev/stats`)).jwksRequests;
+    const jwksBefore = (await json(`${urls.cognito}/_dev/stats`, { headers: DEV_HEADERS })).jwksRequests;
     onStep(3, 4, "MyService, forged tokens");
     const forged = summary(
       await run({
@@ -109,7 +109,7 @@ export async function runLoad({ durationSeconds, connections, ports = { cognito:
         ],
       }),
     );
-    const jwksDuringForged = (await json(`${urls.cognito}/_dev/stats`)).jwksRequests - jwksBefore;
+    const jwksDuringForged = (await json(`${urls.cognito}/_dev/stats`, { headers: DEV_HEADERS })).jwksRequests - jwksBefore;
 
     const leaks = logs.filter((line) => line.includes(DEV_SECRET) || line.includes(token) || /eyJ[A-Za-z0-9_-]{20,}\.eyJ/.test(line));
     return {

@@ -40,6 +40,8 @@ const SUITES = {
     "workers/bff/test/token-coordinator.test.ts",
     "test/shared/client-credentials/planted-backoff.test.ts",
     "workers/bff/test/token-rotation.test.ts",
+    "workers/bff/test/get-client-token.test.ts",
+    "workers/bff/test/secret-rotation.test.ts",
   ],
   verifier: [
     "test/shared/cognito/cognito-verifier.test.ts",
@@ -56,8 +58,12 @@ const progress = createProgress("reliability", [
     seconds: 3 * LOAD.durationSeconds + 20,
   },
   { id: "flood", label: "JWKS flood: 1,000 unknown kids in 60 s, a key rotated in", seconds: 65 },
-  { id: "storm", label: "token storm: MyService refusing, 60 s token-endpoint outage", seconds: 110 },
-  { id: "tokenfaults", label: "token faults: a planted back-off record, a key rotation with the coordinator off and on", seconds: 60 },
+  { id: "storm", label: "token storm: MyService refusing, 60 s token-source outage (token endpoint, then GetClientToken)", seconds: 220 },
+  {
+    id: "tokenfaults",
+    label: "token faults: a planted back-off record, a key rotation with the coordinator off and on (both token sources)",
+    seconds: 120,
+  },
   {
     id: "ratelimit",
     label: `MyBFF rate limit, ${LOAD.durationSeconds} s at ${LOAD.connections} connections from one address`,
@@ -135,15 +141,40 @@ progress.start("flood");
 const flood = await measureJwksFlood({ durationMs: 60_000, kids: 1_000, rotateAtMs: 32_517 });
 const floodOk = flood.jwksFetches <= 12 && flood.rotationPickupMs !== null && flood.rotationPickupMs <= 5_000;
 progress.start("storm");
-const storm = await measureTokenStorm({ outageSeconds: 60, onStep: (done, total, detail) => progress.step(done, total, detail) });
-const stormOk =
+// MyBFF on each token source (issue 25): the same storms and faults, measured twice.
+const TOKEN_SOURCES = [
+  { id: "token-endpoint", name: "token endpoint" },
+  { id: "get-client-token", name: "GetClientToken" },
+];
+const storms = [];
+for (const [i, source] of TOKEN_SOURCES.entries()) {
+  storms.push(
+    await measureTokenStorm({
+      outageSeconds: 60,
+      tokenSource: source.id,
+      onStep: (done, total, detail) => progress.step(i * total + done, 2 * total, `${source.name}: ${detail}`),
+    }),
+  );
+}
+const stormPassed = (storm) =>
   storm.refused.sequential.tokenRequests <= 2 &&
   storm.refused.concurrent.tokenRequests <= 2 &&
   storm.outage.recoveryToFirst200Ms !== null &&
   storm.outage.recoveryToFirst200Ms <= storm.backOffCapMs;
+const stormOk = storms.every(stormPassed);
 progress.start("tokenfaults");
-const tokenFaults = await measureTokenFaults({ onStep: (done, total, detail) => progress.step(done, total, detail) });
-const tokenFaultsPassed = tokenFaultsOk(tokenFaults);
+const tokenFaultsBySource = [];
+for (const [i, source] of TOKEN_SOURCES.entries()) {
+  tokenFaultsBySource.push(
+    await measureTokenFaults({
+      tokenSource: source.id,
+      onStep: (done, total, detail) => progress.step(i * total + done, 2 * total, `${source.name}: ${detail}`),
+    }),
+  );
+}
+const tokenFaultsPassed = tokenFaultsBySource.every(tokenFaultsOk);
+// The MyBFF fault tests run for both sources, their titles starting with the source's name.
+const faultsOf = (source) => faults.filter((r) => r.title.startsWith(`${source.name}: `));
 progress.start("ratelimit");
 // The rate-limit run starts these from their bundles: built here, so that it rests on no earlier stage.
 for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
@@ -171,6 +202,29 @@ const loadOk =
   load.leaks === 0;
 
 const row = (cells) => `| ${cells.join(" | ")} |`;
+
+function stormSection(storm, sourceName) {
+  return `\`scripts/reliability/token-storm.mjs\` on the ${sourceName} (Miniflare, ${storm.outage.isolates} MyBFF isolates sharing KV):
+
+| figure | measured | target |
+| --- | --- | --- |
+| token requests, MyService refusing MyBFF's tokens, 30 sequential requests | ${storm.refused.sequential.tokenRequests} | at most 2 |
+| same, 50 concurrent requests | ${storm.refused.concurrent.tokenRequests} | at most 2 |
+| token requests during a ${storm.outage.seconds} s outage of the ${sourceName}, ${storm.outage.connections} connections | ${storm.outage.tokenRequests} (${storm.outage.failedAttempts} back-off steps + ${storm.outage.firstAttemptRetries} in-call retries of first attempts) | at most 1 per back-off step per isolate |
+| recovery to the first 200 | ${storm.outage.recoveryToFirst200Ms === null ? "never" : `${(storm.outage.recoveryToFirst200Ms / 1000).toFixed(1)} s`} | at most ${storm.backOffCapMs / 1000} s |
+`;
+}
+
+function tokenFaultsSection(tokenFaults, sourceName) {
+  return `\`scripts/reliability/token-faults.mjs\` on the ${sourceName} (the security review's cases, issue 24):
+
+| figure | measured | target |
+| --- | --- | --- |
+| a back-off record planted without the secret: first 200 of the cold isolates after | ${tokenFaults.planted.firstOkMs === null ? "never" : `${tokenFaults.planted.firstOkMs} ms`} (${tokenFaults.planted.failedRequests} of ${tokenFaults.planted.requests} requests failed, ${tokenFaults.planted.tokenRequests} token requests) | at most one back-off period (${tokenFaults.backOffCapMs / 1000} s) |
+| a key rotation dropping the old key, coordinator off: failed requests, token requests | ${tokenFaults.rotation.off.failedRequests} of ${tokenFaults.rotation.off.requests}, ${tokenFaults.rotation.off.tokenRequests} | - |
+| same, coordinator on | ${tokenFaults.rotation.on.failedRequests} of ${tokenFaults.rotation.on.requests}, ${tokenFaults.rotation.on.tokenRequests} | no more than with it off |
+`;
+}
 const md = `# Reliability
 
 Measured by \`npm run reliability\` on ${m.date.slice(0, 10)} (${m.date}), on this
@@ -187,11 +241,12 @@ size (500 fuzz cases per property, 3-second load runs).
 | 5xx answers to hostile input (corpus, fuzzing, forged-token load run) | ${load.forged.serverErrors + (fuzz.length - passed(fuzz))} (must be 0) |
 | requests lost under load (non-2xx or errors, valid tokens) | ${load.bff.non2xx + load.bff.errors + load.service.non2xx + load.service.errors} (must be 0) |
 | fault, rotation and degradation tests passed | ${passed(faults)} of ${faults.length} |
+| MyBFF token-source fault tests passed, per source | ${TOKEN_SOURCES.map((source) => `${source.name}: ${passed(faultsOf(source))} of ${faultsOf(source).length}`).join("; ")} |
 | token requests for ${load.bff.requests.toLocaleString("en")} MyBFF requests | ${load.bff.tokenRequests} |
 | JWKS downloads during ${load.forged.requests.toLocaleString("en")} forged-token requests | ${load.forged.jwksRequests} |
 | secrets or tokens found in ${load.logLinesScanned.toLocaleString("en")} log lines of the stack | ${load.leaks} |
 | JWKS fetches in 60 s of 1,000 unknown kids; a rotated key accepted after | ${flood.jwksFetches} (at most 12); ${flood.rotationPickupMs} ms (at most 5,000) |
-| token requests while MyService refuses MyBFF's tokens (30 sequential, 50 concurrent requests) | ${storm.refused.sequential.tokenRequests}, ${storm.refused.concurrent.tokenRequests} (at most 2 each) |
+${storms.map((storm, i) => `| token requests while MyService refuses MyBFF's tokens (30 sequential, 50 concurrent requests), ${TOKEN_SOURCES[i].name} | ${storm.refused.sequential.tokenRequests}, ${storm.refused.concurrent.tokenRequests} (at most 2 each) |`).join("\n")}
 | MyBFF rate limit (${limit.limit} per ${limit.periodSeconds} s per address), ${limit.durationSeconds} s at ${limit.connections} connections from one address | ${limit.ok} × 200 (at most ${limit.maxAllowed}), ${limit.limited.toLocaleString("en")} × 429, ${limit.other} other; ${limit.myServiceRequests} MyService and ${limit.tokenRequests} token requests; another address: ${limit.otherAddressStatus} |
 | all suites passed | ${allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk ? "yes" : "**no**"} |
 
@@ -262,23 +317,11 @@ issuer rotates a new key in during the flood.
 
 ## 6. Token storms
 
-\`scripts/reliability/token-storm.mjs\` (Miniflare, ${storm.outage.isolates} MyBFF isolates sharing KV):
+MyBFF runs each on both token sources: cognito-local's token endpoint and its
+GetClientToken (\`POST /\`), the faults worker's gate standing in for each.
 
-| figure | measured | target |
-| --- | --- | --- |
-| token requests, MyService refusing MyBFF's tokens, 30 sequential requests | ${storm.refused.sequential.tokenRequests} | at most 2 |
-| same, 50 concurrent requests | ${storm.refused.concurrent.tokenRequests} | at most 2 |
-| token requests during a ${storm.outage.seconds} s token-endpoint outage, ${storm.outage.connections} connections | ${storm.outage.tokenRequests} (${storm.outage.failedAttempts} back-off steps + ${storm.outage.firstAttemptRetries} in-call retries of first attempts) | at most 1 per back-off step per isolate |
-| recovery to the first 200 | ${storm.outage.recoveryToFirst200Ms === null ? "never" : `${(storm.outage.recoveryToFirst200Ms / 1000).toFixed(1)} s`} | at most ${storm.backOffCapMs / 1000} s |
-
-\`scripts/reliability/token-faults.mjs\` (the security review's cases, issue 24):
-
-| figure | measured | target |
-| --- | --- | --- |
-| a back-off record planted without the secret: first 200 of the cold isolates after | ${tokenFaults.planted.firstOkMs === null ? "never" : `${tokenFaults.planted.firstOkMs} ms`} (${tokenFaults.planted.failedRequests} of ${tokenFaults.planted.requests} requests failed, ${tokenFaults.planted.tokenRequests} token requests) | at most one back-off period (${tokenFaults.backOffCapMs / 1000} s) |
-| a key rotation dropping the old key, coordinator off: failed requests, token requests | ${tokenFaults.rotation.off.failedRequests} of ${tokenFaults.rotation.off.requests}, ${tokenFaults.rotation.off.tokenRequests} | - |
-| same, coordinator on | ${tokenFaults.rotation.on.failedRequests} of ${tokenFaults.rotation.on.requests}, ${tokenFaults.rotation.on.tokenRequests} | no more than with it off |
-
+${storms.map((storm, i) => stormSection(storm, TOKEN_SOURCES[i].name)).join("\n")}
+${tokenFaultsBySource.map((tokenFaults, i) => tokenFaultsSection(tokenFaults, TOKEN_SOURCES[i].name)).join("\n")}
 ## 7. Public front door
 
 Rate limit: \`scripts/reliability/rate-limit.mjs\` runs the built MyBFF in Miniflare (its

@@ -8,7 +8,9 @@
 //   refuses the token every isolate holds, and both must recover alike (token requests
 //   and failed requests).
 //
-//   node scripts/reliability/token-faults.mjs
+//   node scripts/reliability/token-faults.mjs [--token-source get-client-token]
+//
+// On either token source of MyBFF: cognito-local's token endpoint (default) or GetClientToken.
 //
 // Exports measureTokenFaults() for `npm run reliability`.
 
@@ -42,8 +44,8 @@ const failed = (statuses) => statuses.filter((status) => status !== 200).length;
  * and the record planted beside it, under the old and the new back-off prefixes; the
  * three cold isolates then serve requests for `seconds`.
  */
-async function plantedBackOff(startLocalNetwork, seconds) {
-  const net = await startLocalNetwork({ bffCount: ISOLATES });
+async function plantedBackOff(startLocalNetwork, seconds, tokenSource) {
+  const net = await startLocalNetwork({ tokenSource, bffCount: ISOLATES });
   try {
     if ((await statusOf(net.bff(1).fetch("/weatherforecast"))) !== 200) throw new Error("the system did not start");
     const kv = await net.tokenCache();
@@ -90,8 +92,8 @@ async function teachMyServiceTheNewKeys(net) {
 }
 
 /** Every isolate holds the token; the key is rotated out; then `requests` requests, sequential over the isolates, then 50 concurrent. */
-async function keyRotation(startLocalNetwork, coordinator, requests) {
-  const net = await startLocalNetwork({ bffCount: ISOLATES, coordinator });
+async function keyRotation(startLocalNetwork, coordinator, requests, tokenSource) {
+  const net = await startLocalNetwork({ tokenSource, bffCount: ISOLATES, coordinator });
   try {
     for (let i = 1; i <= ISOLATES; i++) await statusOf(net.bff(i).fetch("/weatherforecast"));
     await net.cognito("/_dev/keys/rotate?dropPrevious=true", { method: "POST" });
@@ -122,18 +124,18 @@ async function keyRotation(startLocalNetwork, coordinator, requests) {
  * const { planted, rotation } = await measureTokenFaults();
  * planted.failedRequests; // 0
  */
-export async function measureTokenFaults({ plantedSeconds = 10, rotationRequests = 8, onStep } = {}) {
+export async function measureTokenFaults({ plantedSeconds = 10, rotationRequests = 8, tokenSource = "token-endpoint", onStep } = {}) {
   Object.assign(process.env, WRANGLER_ENV);
   for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
   const { startLocalNetwork } = await loadHarness();
   onStep?.(0, 3, "planted back-off record");
-  const planted = await plantedBackOff(startLocalNetwork, plantedSeconds);
+  const planted = await plantedBackOff(startLocalNetwork, plantedSeconds, tokenSource);
   onStep?.(1, 3, "key rotation, coordinator off");
-  const off = await keyRotation(startLocalNetwork, undefined, rotationRequests);
+  const off = await keyRotation(startLocalNetwork, undefined, rotationRequests, tokenSource);
   onStep?.(2, 3, "key rotation, coordinator on");
-  const on = await keyRotation(startLocalNetwork, "on", rotationRequests);
+  const on = await keyRotation(startLocalNetwork, "on", rotationRequests, tokenSource);
   onStep?.(3, 3, "done");
-  return { backOffCapMs: BACKOFF_CAP_MS, planted, rotation: { off, on } };
+  return { tokenSource, backOffCapMs: BACKOFF_CAP_MS, planted, rotation: { off, on } };
 }
 
 /** The targets of issue 24: a planted record costs at most one back-off period; the coordinator recovers as fast. */
@@ -147,7 +149,11 @@ export function tokenFaultsOk({ backOffCapMs, planted, rotation }) {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const figures = await measureTokenFaults({ onStep: (_, __, detail) => process.stderr.write(`${detail}\n`) });
+  const sourceAt = process.argv.indexOf("--token-source");
+  const figures = await measureTokenFaults({
+    tokenSource: sourceAt > 0 ? process.argv[sourceAt + 1] : undefined,
+    onStep: (_, __, detail) => process.stderr.write(`${detail}\n`),
+  });
   const { planted: p, rotation } = figures;
   console.log(JSON.stringify(figures, null, 2));
   console.log(`

@@ -6,7 +6,10 @@
 // endpoint proxies to cognito-local while open and answers 503 while shut), with
 // MyBFF's default back-off (1 s, doubling, jittered, capped at 60 s).
 //
-//   node scripts/reliability/token-storm.mjs [--outage-seconds 60]
+//   node scripts/reliability/token-storm.mjs [--outage-seconds 60] [--token-source get-client-token]
+//
+// Either token source of MyBFF (scripts/dev-settings.mjs devBffVars): cognito-local's
+// token endpoint (default) or GetClientToken, each gated by the faults worker.
 //
 // Exports measureTokenStorm() for `npm run reliability`.
 import { join } from "node:path";
@@ -15,7 +18,11 @@ import { buildWorker } from "../build-workers.mjs";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 
 const BUILD = join(ROOT, ".build", "reliability");
-const GATED_TOKEN_ENDPOINT = "http://127.0.0.1:8790/token/gate";
+/** Per token source: MyBFF's setting pointing at the faults worker's gate, and the gate's hit counter. */
+const GATED = {
+  "token-endpoint": { vars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: "http://127.0.0.1:8790/token/gate" }, hits: "token/gate" },
+  "get-client-token": { vars: { COGNITO_IDP_ENDPOINT_URL: "http://127.0.0.1:8790/gct/gate" }, hits: "gct/gate" },
+};
 // MyBFF's client id left out of MyService's allowed list: every token MyBFF gets is refused.
 const NOT_MYBFF = { COGNITO_ALLOWED_CLIENT_IDS: "someotherclientid0000000000" };
 export const BACKOFF_CAP_MS = 60_000;
@@ -58,7 +65,7 @@ function count(statuses) {
 }
 
 /** MyService refusing MyBFF's tokens: 30 sequential, then 50 concurrent requests, each on a fresh system. */
-async function refusal(startLocalNetwork, isolates) {
+async function refusal(startLocalNetwork, isolates, tokenSource) {
   const results = {};
   for (const [name, run] of [
     [
@@ -75,7 +82,11 @@ async function refusal(startLocalNetwork, isolates) {
       (net) => Promise.all(Array.from({ length: 50 }, (_, i) => statusOf(net.bff(1 + (i % isolates)).fetch("/weatherforecast")))),
     ],
   ]) {
-    const net = await startLocalNetwork({ serviceVars: NOT_MYBFF, bffCount: name.startsWith("concurrentOver") ? isolates : 1 });
+    const net = await startLocalNetwork({
+      tokenSource,
+      serviceVars: NOT_MYBFF,
+      bffCount: name.startsWith("concurrentOver") ? isolates : 1,
+    });
     try {
       const started = Date.now();
       const statuses = await run(net);
@@ -97,8 +108,9 @@ async function refusal(startLocalNetwork, isolates) {
  * spread over `isolates` MyBFF isolates that share KV; then the endpoint recovers
  * and the clients go on until the first 200 (at most the cap and 15 s more).
  */
-async function outage(startLocalNetwork, { outageSeconds, connections, isolates, onStep }) {
-  const net = await startLocalNetwork({ bffCount: isolates, bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: GATED_TOKEN_ENDPOINT } });
+async function outage(startLocalNetwork, { outageSeconds, connections, isolates, onStep, tokenSource }) {
+  const gate = GATED[tokenSource];
+  const net = await startLocalNetwork({ tokenSource, bffCount: isolates, bffVars: gate.vars });
   try {
     await net.setGate(false);
     const statuses = [];
@@ -117,7 +129,7 @@ async function outage(startLocalNetwork, { outageSeconds, connections, isolates,
       onStep?.(s, outageSeconds, `outage: ${s} of ${outageSeconds} s`);
     }
     const duringOutage = { requests: statuses.length, statuses: count(statuses) };
-    const outageHits = (await net.faultHits())["token/gate"] ?? 0;
+    const outageHits = (await net.faultHits())[gate.hits] ?? 0;
     const failureLines = net.logs.filter((line) => line.includes('"token_request_failed"')).map((line) => JSON.parse(line));
     const sharedLines = net.logs.filter((line) => line.includes('"token_backoff_shared"')).length;
     await net.setGate(true);
@@ -138,7 +150,7 @@ async function outage(startLocalNetwork, { outageSeconds, connections, isolates,
       deepestStep: maxStep,
       backOffsAdoptedFromKv: sharedLines,
       recoveryToFirst200Ms: firstOkAt === null ? null : Math.max(0, firstOkAt - recoveredAt),
-      tokenRequestsInAll: (await net.faultHits())["token/gate"] ?? 0,
+      tokenRequestsInAll: (await net.faultHits())[gate.hits] ?? 0,
     };
   } finally {
     await net.dispose();
@@ -151,13 +163,20 @@ async function outage(startLocalNetwork, { outageSeconds, connections, isolates,
  * const figures = await measureTokenStorm({ outageSeconds: 60 });
  * figures.outage.tokenRequests; // token requests at the endpoint during the outage
  */
-export async function measureTokenStorm({ outageSeconds = 60, connections = 50, isolates = 4, onStep } = {}) {
+export async function measureTokenStorm({
+  outageSeconds = 60,
+  connections = 50,
+  isolates = 4,
+  tokenSource = "token-endpoint",
+  onStep,
+} = {}) {
+  if (!Object.hasOwn(GATED, tokenSource)) throw new Error(`tokenSource must be ${Object.keys(GATED).join(" or ")}`);
   Object.assign(process.env, WRANGLER_ENV);
   for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
   const { startLocalNetwork } = await loadHarness();
-  const refused = await refusal(startLocalNetwork, isolates);
-  const down = await outage(startLocalNetwork, { outageSeconds, connections, isolates, onStep });
-  return { backOffCapMs: BACKOFF_CAP_MS, refused, outage: down };
+  const refused = await refusal(startLocalNetwork, isolates, tokenSource);
+  const down = await outage(startLocalNetwork, { outageSeconds, connections, isolates, onStep, tokenSource });
+  return { tokenSource, backOffCapMs: BACKOFF_CAP_MS, refused, outage: down };
 }
 
 if (process.argv[1] === import.meta.filename) {
@@ -166,8 +185,10 @@ if (process.argv[1] === import.meta.filename) {
   if (!Number.isInteger(outageSeconds) || outageSeconds < 1 || outageSeconds > 600) {
     throw new Error("--outage-seconds must be a whole number from 1 to 600");
   }
+  const sourceAt = process.argv.indexOf("--token-source");
   const figures = await measureTokenStorm({
     outageSeconds,
+    tokenSource: sourceAt > 0 ? process.argv[sourceAt + 1] : undefined,
     onStep: (done, total) => done % 10 === 0 && process.stderr.write(`outage ${done}/${total} s\n`),
   });
   const { refused, outage: o } = figures;
@@ -176,7 +197,7 @@ if (process.argv[1] === import.meta.filename) {
 MyService refusing MyBFF's tokens:
   30 sequential requests: ${refused.sequential.tokenRequests} token requests (target <= 2), statuses ${JSON.stringify(refused.sequential.statuses)}
   50 concurrent requests: ${refused.concurrent.tokenRequests} token requests (target <= 2), statuses ${JSON.stringify(refused.concurrent.statuses)}
-Token endpoint down for ${o.seconds} s, ${o.connections} connections over ${o.isolates} isolates sharing KV:
+Token source (${figures.tokenSource}) down for ${o.seconds} s, ${o.connections} connections over ${o.isolates} isolates sharing KV:
   ${o.requests} MyBFF requests, ${o.tokenRequests} token requests at the endpoint
   (${o.failedAttempts} failed attempts, one per back-off step and isolate, deepest step ${o.deepestStep}; ${o.firstAttemptRetries} in-call retries of first attempts)
   recovery to the first 200: ${o.recoveryToFirst200Ms} ms (target <= ${figures.backOffCapMs} ms)`);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_CLIENT_ID, DEV_POOL_ID } from "../../scripts/dev-settings.mjs";
-import { readmeWalkthrough } from "../../scripts/local-stack.mjs";
+import { getClientTokenCurl, readmeWalkthrough } from "../../scripts/local-stack.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const PORTS = { cognito: 18789, service: 18787, bff: 18788 };
@@ -119,8 +119,24 @@ describe("npm run dev", () => {
     expect(Object.keys(fromBff![0]!).sort()).toEqual(["date", "summary", "temperatureC"]);
   });
 
+  it("gets a token from GetClientToken with curl (the README's call), which MyService accepts", async () => {
+    // README: TOKEN_SOURCE=get-client-token npm run dev runs MyBFF on this call; cognito-local answers it either way.
+    const { stdout } = await run("bash", ["-euo", "pipefail", "-c", getClientTokenCurl(PORTS)], { cwd: ROOT, timeout: 30_000 });
+    const { ClientAuthenticationResult: result } = JSON.parse(stdout) as {
+      ClientAuthenticationResult: { AccessToken: string; ExpiresIn: number; TokenType: string };
+    };
+    expect(result.TokenType).toBe("Bearer");
+    expect(result.ExpiresIn).toBeGreaterThan(0);
+    const forecast = await fetch(`http://127.0.0.1:${PORTS.service}/weatherforecast`, {
+      headers: { Authorization: `Bearer ${result.AccessToken}` },
+    });
+    expect(forecast.status).toBe(200);
+  });
+
   it("gives the workers the ids cognito-local derives from infra/cognito.yaml", async () => {
-    const pool = (await (await fetch(`http://127.0.0.1:${PORTS.cognito}/_dev/pool`)).json()) as {
+    const pool = (await (
+      await fetch(`http://127.0.0.1:${PORTS.cognito}/_dev/pool`, { headers: { "X-Cognito-Local-Dev": "1" } })
+    ).json()) as {
       poolId: string;
       clients: Array<{ clientName: string; clientId: string }>;
     };

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
+import { COGNITO_LOCAL_DEV_HEADERS, COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
 import { myServiceWorker } from "../../scripts/miniflare-workers.mjs";
 import { DEV_SECRET } from "./cognito-local";
 import { cognitoLocalWorker } from "./cognito-local-worker.ts";
@@ -40,6 +40,7 @@ export default {
       return Response.json({ gateOpen });
     }
     hits[target + "/" + mode] = (hits[target + "/" + mode] ?? 0) + 1;
+    if (target === "gct") return getClientTokenFault(request, env, mode, url);
     // Where the redirects point: anything that arrives here was delivered to the wrong place.
     if (target === "capture") return Response.json({ access_token: "captured", expires_in: 3600, token_type: "Bearer" });
     switch (mode) {
@@ -63,12 +64,49 @@ export default {
   },
 };
 
+// GetClientToken (POST /, AWS JSON 1.1) failing as Cognito does, under the token
+// endpoint's fault names: errors named by __type, with the statuses cognito-local uses
+// (workers/cognito-local/src/api/aws-json-error.ts).
+function awsError(type, status, headers = {}) {
+  return new Response(JSON.stringify({ __type: type, message: "fault" }), {
+    status,
+    headers: { "Content-Type": "application/x-amz-json-1.1", ...headers },
+  });
+}
+async function getClientTokenFault(request, env, mode, url) {
+  switch (mode) {
+    case "gate":
+      // cognito-local's GetClientToken while the gate is open; InternalErrorException while it is shut.
+      if (!gateOpen) return awsError("InternalErrorException", 500);
+      return env.COGNITO.fetch(new Request("http://127.0.0.1:8789/", request));
+    case "500": return awsError("InternalErrorException", 500);
+    case "503": return new Response("unavailable", { status: 503 });
+    case "429": return awsError("TooManyRequestsException", 429, { "Retry-After": url.searchParams.get("retryAfter") ?? "30" });
+    case "garbage": return new Response("<html>not json</html>", { status: 200, headers: { "Content-Type": "text/html" } });
+    case "redirect": return new Response(null, { status: 307, headers: { Location: url.origin + "/capture/gct" } });
+    case "invalid_client": return awsError("NotAuthorizedException", 403);
+    case "unauthorized_client": return awsError("OperationNotEnabledException", 400);
+    case "invalid_scope": return awsError("InvalidParameterException", 400);
+    case "forbidden": return awsError("ForbiddenException", 403);
+    case "slow": await sleep(30000); return new Response("late");
+  }
+  return new Response("unknown fault", { status: 404 });
+}
+
 // A token coordinator that is down: every call to it fails.
 export class BrokenCoordinator {
   async fetch() {
     throw new Error("the coordinator is down");
   }
 }`;
+
+/** A request to cognito-local's /_dev routes carries the header they require (dev-settings.mjs). */
+function devInit(path: string, init: RequestInit = {}): RequestInit {
+  if (!path.startsWith("/_dev/")) return init;
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(COGNITO_LOCAL_DEV_HEADERS)) headers.set(name, value);
+  return { ...init, headers };
+}
 
 /** The string vars of a worker's wrangler config. */
 function wranglerVars(configPath: string): Record<string, string> {
@@ -81,8 +119,12 @@ function wranglerVars(configPath: string): Record<string, string> {
 export interface LocalNetworkOptions {
   /** How many MyBFF isolates (workers bff-1 .. bff-N), all bound to one KV namespace. */
   bffCount?: number;
+  /** MyBFF's token source (scripts/dev-settings.mjs devBffVars): cognito-local's token endpoint (default) or GetClientToken. */
+  tokenSource?: "token-endpoint" | "get-client-token";
   /** Settings of every MyBFF, over workers/bff/wrangler.toml's [vars]; `null` removes one. */
   bffVars?: Record<string, string | null>;
+  /** Settings of one MyBFF (by its number, from 1), over `bffVars`: isolates of two deployments. */
+  bffVarsOf?: Record<number, Record<string, string | null>>;
   /** Give MyBFF the MY_SERVICE service binding (default) or only MY_SERVICE_URL. */
   serviceBinding?: boolean;
   /** Settings of MyService over its defaults (e.g. COGNITO_ALLOWED_CLIENT_IDS without MyBFF). */
@@ -104,8 +146,6 @@ export interface LocalNetwork {
   /** Opens or shuts the faults worker's gated token endpoint (`/token/gate`; open at the start). */
   setGate(open: boolean): Promise<void>;
   tokenRequests(): Promise<number>;
-  /** MyBFF's token coordinator, asked as an isolate asks it (with coordinator: "on"). */
-  coordinator(): Promise<Response>;
   /** Every line the workers wrote to stdout and stderr so far. */
   logs: string[];
   dispose(): Promise<void>;
@@ -115,19 +155,24 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
   const bffCount = options.bffCount ?? 1;
   const bffVars: Record<string, string> = {
     ...wranglerVars("workers/bff/wrangler.toml"),
-    ...devBffVars("http://127.0.0.1:8789", "http://127.0.0.1:8787"),
+    ...devBffVars("http://127.0.0.1:8789", "http://127.0.0.1:8787", options.tokenSource),
     AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_SECRET,
   };
-  for (const [name, value] of Object.entries(options.bffVars ?? {})) {
-    if (value === null) delete bffVars[name];
-    else bffVars[name] = value;
-  }
+  const withSettings = (vars: Record<string, string>, settings: Record<string, string | null> = {}) => {
+    const result = { ...vars };
+    for (const [name, value] of Object.entries(settings)) {
+      if (value === null) delete result[name];
+      else result[name] = value;
+    }
+    return result;
+  };
+  const commonBffVars = withSettings(bffVars, options.bffVars);
   const bffWorkers: WorkerOptions[] = Array.from({ length: bffCount }, (_, i) => ({
     name: `bff-${i + 1}`,
     modules: true,
     scriptPath: join(ROOT, ".build/bff/index.js"),
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: bffVars,
+    bindings: withSettings(commonBffVars, options.bffVarsOf?.[i + 1]),
     kvNamespaces: { TOKEN_CACHE: TOKEN_CACHE_NAMESPACE },
     serviceBindings: options.serviceBinding === false ? {} : { MY_SERVICE: "myservice" },
     outboundService: "router",
@@ -185,18 +230,17 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
   };
   return {
     bff: (index = 1) => ({ fetch: (path, init) => call(`bff-${index}`, `http://127.0.0.1:8788${path}`, init) }),
-    cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, init),
+    cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, devInit(path, init)),
     service: (path, init) => call("myservice", `http://127.0.0.1:8787${path}`, init),
     tokenCache: () => mf.getKVNamespace("TOKEN_CACHE", "bff-1"),
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),
     tokenRequests: async () =>
-      ((await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats")).json()) as { tokensIssuedTotal: number }).tokensIssuedTotal,
-    coordinator: async () => {
-      const namespace = await mf.getDurableObjectNamespace("TOKEN_COORDINATOR", "bff-1");
-      const stub = namespace.get(namespace.idFromName("token-coordinator"));
-      return (await stub.fetch("https://token-coordinator.internal/token", { method: "POST", body: "{}" })) as unknown as Response;
-    },
+      (
+        (await (await call("cognito-local", "http://127.0.0.1:8789/_dev/stats", devInit("/_dev/stats"))).json()) as {
+          tokensIssuedTotal: number;
+        }
+      ).tokensIssuedTotal,
     logs,
     dispose: () => mf.dispose(),
   };

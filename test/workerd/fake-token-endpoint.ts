@@ -18,6 +18,14 @@ export type TokenEndpointBehaviour =
   | "crlf_token"
   | "redirect";
 
+/**
+ * Requests left hanging, held by the module until they abort. In Node (undici) a
+ * request's signal follows its AbortSignal.timeout only while the request is reachable;
+ * a hanging request, its endpoint and the test awaiting it reach one another but nothing
+ * else does, so without this root they can be collected and the timeout never fires.
+ */
+const HANGING = new Set<Request>();
+
 export class FakeTokenEndpoint {
   calls = 0;
   issued: string[] = [];
@@ -41,7 +49,13 @@ export class FakeTokenEndpoint {
       case "down":
         throw new TypeError("Network connection lost.");
       case "hang":
-        return new Promise((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
+        HANGING.add(request);
+        return new Promise((_, reject) =>
+          request.signal.addEventListener("abort", () => {
+            HANGING.delete(request);
+            reject(request.signal.reason);
+          }),
+        );
       case "500":
         return new Response("internal error", { status: 500 });
       case "429":

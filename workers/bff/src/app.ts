@@ -5,10 +5,11 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { logEvent, TokenRequestError } from "edge-cc-auth";
+import { type Logger, TokenRequestError } from "edge-cc-auth";
 import { isConfigurationRejection } from "edge-cc-auth/client-credentials";
-import { answerError, misconfigured, notFoundProblem, problem, waitUntilOf } from "edge-cc-auth/hono";
+import { misconfigured, notFoundProblem, problem, problemErrorHandler, waitUntilOf } from "edge-cc-auth/hono";
 import { HTTPException } from "hono/http-exception";
+import { workerLogger } from "./config";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
 import { weatherForecastRoute } from "./routes/weather-forecast";
 import { bffRuntime } from "./runtime";
@@ -52,19 +53,19 @@ function tokenUnavailable(error: TokenRequestError): never {
   );
 }
 
-function upstreamFailed(failure: UpstreamFailure): never {
+function upstreamFailed(failure: UpstreamFailure, logger: Logger): never {
   if (failure.kind === "status" && failure.status === 403) {
-    logEvent("error", "my_service_forbidden", {
+    logger("error", "my_service_forbidden", {
       reason: "MyService refused the token's scopes: check TOKEN_SCOPES and the app client's AllowedOAuthScopes",
     });
   } else if (failure.kind === "status" && failure.status >= 300 && failure.status < 400) {
-    logEvent("error", "my_service_failed", {
+    logger("error", "my_service_failed", {
       kind: failure.kind,
       status: failure.status,
       reason: "MyService answered a redirect, which is not followed: check MY_SERVICE_URL",
     });
   } else {
-    logEvent("error", "my_service_failed", { kind: failure.kind, status: failure.kind === "status" ? failure.status : undefined });
+    logger("error", "my_service_failed", { kind: failure.kind, status: failure.kind === "status" ? failure.status : undefined });
   }
   if (failure.kind === "timeout") {
     fail(
@@ -80,10 +81,10 @@ app.openapi(weatherForecastRoute, async (c) => {
   try {
     runtime = bffRuntime(c.env);
   } catch (error) {
-    logEvent("error", "bff_misconfigured", { reason: (error as Error).message });
+    workerLogger(c.env)("error", "bff_misconfigured", { reason: (error as Error).message });
     fail(500, misconfigured());
   }
-  const { config, tokens } = runtime;
+  const { config, tokens, logger } = runtime;
   const target = { binding: c.env.MY_SERVICE, baseUrl: config.myServiceUrl, timeoutMs: config.myServiceTimeoutMs };
   try {
     const token = await tokens.getToken({ waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
@@ -93,13 +94,13 @@ app.openapi(weatherForecastRoute, async (c) => {
       // fresh one and try once more. Never more than once. If the fresh one is refused
       // too, the cache stops fetching tokens for a back-off: getToken then rejects at
       // once with FRESH_TOKEN_REFUSED (502), with no token request and no MyService call.
-      logEvent("warn", "my_service_refused_token", { action: "retry_with_new_token" });
+      logger("warn", "my_service_refused_token", { action: "retry_with_new_token" });
       await tokens.reportRefused(token);
       const fresh = await tokens.getToken({ waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
       result = await fetchWeatherForecast(target, fresh);
       if (!result.ok && result.kind === "status" && result.status === 401) await tokens.reportRefused(fresh);
     }
-    if (!result.ok) upstreamFailed(result);
+    if (!result.ok) upstreamFailed(result, logger);
     // The forecast was obtained with MyBFF's credentials: no shared cache may keep it.
     return c.json(result.forecast, 200, { "Cache-Control": "no-store" });
   } catch (error) {
@@ -118,4 +119,5 @@ app.get("/openapi.json", (c) =>
 );
 
 app.notFound(notFoundProblem);
-app.onError(answerError);
+// At LOG_LEVEL (workerLogger: also when the other settings are wrong).
+app.onError((error, c) => problemErrorHandler({ logger: workerLogger(c.env) })(error, c));

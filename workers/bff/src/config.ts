@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { ConfigError, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel } from "edge-cc-auth";
+import { ConfigError, cognitoApiEndpoint, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel } from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
@@ -93,14 +93,41 @@ function myServiceUrl(value: string): { value: string } | { error: string } {
   return { value };
 }
 
+/** `<region>_<id>`; the Region is checked against the partitions the library knows when the endpoint is derived. */
+const userPoolId = optional((value) =>
+  /^[a-z0-9-]+_[A-Za-z0-9]+$/.test(value) ? { value } : { error: "must be a user pool id, <region>_<id> (e.g. eu-west-1_AbCdEfGhI)" },
+);
+
+/**
+ * Where GetClientToken is sent instead of the pool's Region: only a Cognito stand-in on
+ * this machine (cognito-local), so an exact loopback host, http or https. The client
+ * secret travels in the body, so no other host is ever accepted: a real pool's endpoint
+ * is derived from its id.
+ */
+function localCognitoEndpoint(value: string): { value: string } | { error: string } {
+  const error = "must be an http(s) URL on a loopback host (127.x.y.z, localhost, [::1]): it is for cognito-local only";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { error };
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !isLoopbackHost(url.hostname)) return { error };
+  if (url.username !== "" || url.password !== "") return { error: "must not contain a user name or password" };
+  return { value };
+}
+
 const logLevel = optional((value) => {
   const level = parseLogLevel(value);
   return level === undefined ? { error: "must be debug, info, warn or error" } : { value: level };
 });
 
 const bffSettingsSchema = z.object({
-  // Its URL is checked by the library (the token cache's tokenEndpoint option).
-  AUTH_SERVER_TOKEN_ENDPOINT_URL: required(),
+  // The token source: exactly one of the two (readBffConfig). The token endpoint's URL is
+  // checked by the library (the token cache's tokenEndpoint option).
+  AUTH_SERVER_TOKEN_ENDPOINT_URL: text.optional(),
+  COGNITO_USER_POOL_ID: userPoolId,
+  COGNITO_IDP_ENDPOINT_URL: optional(localCognitoEndpoint),
   AUTH_SERVER_MYBFF_CLIENT_ID: required(),
   AUTH_SERVER_MYBFF_CLIENT_SECRET: required(SECRET_HINT),
   TOKEN_SCOPES: optional((value) => {
@@ -118,8 +145,16 @@ const bffSettingsSchema = z.object({
   LOG_LEVEL: logLevel,
 });
 
+/** Where MyBFF gets its token: an OAuth 2.0 token endpoint, or Cognito's GetClientToken. */
+type TokenSourceSetting = "AUTH_SERVER_TOKEN_ENDPOINT_URL" | "COGNITO_USER_POOL_ID" | "COGNITO_IDP_ENDPOINT_URL";
+
 export interface BffConfig {
+  /** The token endpoint, or the Cognito API endpoint GetClientToken is sent to. */
   tokenEndpoint: string;
+  /** How the token is asked for there (the library's `tokenRequest`). */
+  tokenRequest: "oauth2" | "cognito_get_client_token";
+  /** The setting `tokenEndpoint` comes from, for error messages. */
+  tokenEndpointSetting: TokenSourceSetting;
   clientId: string;
   clientSecret: string;
   scopes: string[];
@@ -160,7 +195,7 @@ export function readBffConfig(env: object): BffConfig {
     throw new ConfigError("TOKEN_CACHE (KV namespace binding) is missing", "TOKEN_CACHE");
   }
   return {
-    tokenEndpoint: settings.AUTH_SERVER_TOKEN_ENDPOINT_URL,
+    ...tokenSource(settings),
     clientId: settings.AUTH_SERVER_MYBFF_CLIENT_ID,
     clientSecret: settings.AUTH_SERVER_MYBFF_CLIENT_SECRET,
     scopes: settings.TOKEN_SCOPES ?? [...DEFAULT_TOKEN_SCOPES],
@@ -171,6 +206,45 @@ export function readBffConfig(env: object): BffConfig {
     tokenBackOff: { baseDelayMs: settings.TOKEN_BACKOFF_BASE_MS, maxDelayMs: settings.TOKEN_BACKOFF_MAX_MS },
     logLevel: settings.LOG_LEVEL ?? "info",
   };
+}
+
+const BOTH_SOURCES = "AUTH_SERVER_TOKEN_ENDPOINT_URL/COGNITO_USER_POOL_ID";
+
+/**
+ * The token source the settings choose: AUTH_SERVER_TOKEN_ENDPOINT_URL (the OAuth 2.0
+ * token endpoint, which needs a user pool domain) or COGNITO_USER_POOL_ID (Cognito's
+ * GetClientToken at the pool Region's API endpoint, no domain needed). Exactly one:
+ * with both, which one MyBFF used would depend on code rather than on the settings.
+ */
+function tokenSource(settings: {
+  AUTH_SERVER_TOKEN_ENDPOINT_URL?: string | undefined;
+  COGNITO_USER_POOL_ID?: string | undefined;
+  COGNITO_IDP_ENDPOINT_URL?: string | undefined;
+}): Pick<BffConfig, "tokenEndpoint" | "tokenRequest" | "tokenEndpointSetting"> {
+  const { AUTH_SERVER_TOKEN_ENDPOINT_URL: tokenEndpoint, COGNITO_USER_POOL_ID: poolId, COGNITO_IDP_ENDPOINT_URL: local } = settings;
+  if (tokenEndpoint !== undefined && poolId !== undefined) {
+    throw new ConfigError(
+      "set only one of AUTH_SERVER_TOKEN_ENDPOINT_URL (OAuth token endpoint) and COGNITO_USER_POOL_ID (Cognito GetClientToken), not both",
+      BOTH_SOURCES,
+    );
+  }
+  if (tokenEndpoint !== undefined) {
+    if (local !== undefined) {
+      throw new ConfigError("COGNITO_IDP_ENDPOINT_URL applies only with COGNITO_USER_POOL_ID (GetClientToken)", "COGNITO_IDP_ENDPOINT_URL");
+    }
+    return { tokenEndpoint, tokenRequest: "oauth2", tokenEndpointSetting: "AUTH_SERVER_TOKEN_ENDPOINT_URL" };
+  }
+  if (poolId === undefined) {
+    throw new ConfigError(
+      "set one of AUTH_SERVER_TOKEN_ENDPOINT_URL (OAuth token endpoint) and COGNITO_USER_POOL_ID (Cognito GetClientToken): neither is set",
+      BOTH_SOURCES,
+    );
+  }
+  if (local !== undefined)
+    return { tokenEndpoint: local, tokenRequest: "cognito_get_client_token", tokenEndpointSetting: "COGNITO_IDP_ENDPOINT_URL" };
+  const region = poolId.slice(0, poolId.indexOf("_"));
+  const apiEndpoint = withSettingNames(() => cognitoApiEndpoint(region), { region: "COGNITO_USER_POOL_ID" });
+  return { tokenEndpoint: apiEndpoint, tokenRequest: "cognito_get_client_token", tokenEndpointSetting: "COGNITO_USER_POOL_ID" };
 }
 
 /**
@@ -214,20 +288,32 @@ const SETTING_OF_OPTION: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The setting behind each option of the token cache built from `config` (the token
+ * endpoint comes from the setting of its source).
+ * @example
+ * withSettingNames(() => new ClientCredentialsTokenCache(...), settingsOf(config));
+ */
+export function settingsOf(config: Pick<BffConfig, "tokenEndpointSetting">): Readonly<Record<string, string>> {
+  return { ...SETTING_OF_OPTION, tokenEndpoint: config.tokenEndpointSetting };
+}
+
+/**
  * Runs `build` (which creates a library object from MyBFF's options) and turns a
  * ConfigError about an option into one about the setting it came from: the library
  * checks its options, and this is the one place that knows which setting is which.
- * An option MyBFF does not take from a setting keeps the library's error.
+ * An option MyBFF does not take from a setting keeps the library's error. `settingOf`
+ * maps options to settings (default: the token endpoint option to
+ * AUTH_SERVER_TOKEN_ENDPOINT_URL; {@link settingsOf} gives the map for a config).
  * @throws {ConfigError} naming the setting
  * @example
  * const tokens = withSettingNames(() => new ClientCredentialsTokenCache({ ...tokenEndpointOptions(config), kv: env.TOKEN_CACHE }));
  */
-export function withSettingNames<T>(build: () => T): T {
+export function withSettingNames<T>(build: () => T, settingOf: Readonly<Record<string, string>> = SETTING_OF_OPTION): T {
   try {
     return build();
   } catch (error) {
-    if (!(error instanceof ConfigError) || !Object.hasOwn(SETTING_OF_OPTION, error.option)) throw error;
-    const setting = SETTING_OF_OPTION[error.option]!;
+    if (!(error instanceof ConfigError) || !Object.hasOwn(settingOf, error.option)) throw error;
+    const setting = settingOf[error.option]!;
     const message = error.message.startsWith(`${error.option} `)
       ? `${setting}${error.message.slice(error.option.length)}`
       : `${setting}: ${error.message}`;
@@ -236,12 +322,13 @@ export function withSettingNames<T>(build: () => T): T {
 }
 
 /**
- * How MyBFF asks the token endpoint, in the library's terms: the token cache and the
+ * How MyBFF asks for its token, in the library's terms: the token cache and the
  * token coordinator take the same, so that both request the same token.
  */
 export function tokenEndpointOptions(config: BffConfig): TokenEndpointOptions {
   return {
     tokenEndpoint: config.tokenEndpoint,
+    tokenRequest: config.tokenRequest,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     scopes: config.scopes,

@@ -1,24 +1,35 @@
 /**
- * What one MyBFF isolate keeps: its settings and its token cache (memory, then the
- * TOKEN_CACHE KV namespace, then Cognito), built on first use.
+ * What one MyBFF isolate keeps: its settings, its logger and its token cache (memory,
+ * then the TOKEN_CACHE KV namespace, then Cognito), built on first use.
  * @module
  */
-import { jsonLineLogger, oncePerEnv, parseLogLevel, setLogLevel } from "edge-cc-auth";
+import { jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
-import { type BffConfig, readBffConfig, tokenEndpointOptions } from "./config";
+import { type BffConfig, readBffConfig, settingsOf, tokenEndpointOptions, withSettingNames } from "./config";
 
-export const bffRuntime = oncePerEnv((env: Env): { config: BffConfig; tokens: ClientCredentialsTokenCache } => {
+export interface BffRuntime {
+  config: BffConfig;
+  logger: Logger;
+  tokens: ClientCredentialsTokenCache;
+}
+
+export const bffRuntime = oncePerEnv((env: Env): BffRuntime => {
   const config = readBffConfig(env);
-  setLogLevel(config.logLevel);
-  const tokens = new ClientCredentialsTokenCache({
-    ...tokenEndpointOptions(config),
-    backOff: config.tokenBackOff,
-    kv: env.TOKEN_CACHE,
-    logger: jsonLineLogger(parseLogLevel(config.logLevel)),
-    // Opt-in (workers/bff/wrangler.toml): without the binding, KV alone, as before.
-    coordinator: coordinatorOf(env),
-  });
-  return { config, tokens };
+  const logger = jsonLineLogger(config.logLevel);
+  // The library checks its own options; withSettingNames names the setting behind one it refuses.
+  const tokens = withSettingNames(
+    () =>
+      new ClientCredentialsTokenCache({
+        ...tokenEndpointOptions(config),
+        backOff: config.tokenBackOff,
+        kv: env.TOKEN_CACHE,
+        logger,
+        // Opt-in (workers/bff/wrangler.toml): without the binding, KV alone, as before.
+        coordinator: coordinatorOf(env),
+      }),
+    settingsOf(config),
+  );
+  return { config, logger, tokens };
 });
 
 /** The token coordinator's client when the worker has the binding (it is not in the generated Env: it is commented out by default). */

@@ -7,11 +7,11 @@
  * of workers/bff/wrangler.toml's (commented) binding.
  * @module
  */
-import { jsonLineLogger, parseLogLevel } from "edge-cc-auth";
+import { jsonLineLogger } from "edge-cc-auth";
 import { tokenCoordinator } from "edge-cc-auth/token-coordinator";
 import { readBffConfig, tokenEndpointOptions } from "./config";
 
 export const TokenCoordinator = tokenCoordinator((env: Env) => {
   const config = readBffConfig(env);
-  return { ...tokenEndpointOptions(config), logger: jsonLineLogger(parseLogLevel(config.logLevel)) };
+  return { ...tokenEndpointOptions(config), logger: jsonLineLogger(config.logLevel) };
 });

@@ -44,16 +44,55 @@ async function timed(promise: Promise<Response>) {
 const FIVE_SECOND_BACKOFF = { TOKEN_BACKOFF_BASE_MS: "5000", TOKEN_BACKOFF_MAX_MS: "5000" };
 const LONG_BACKOFF = { TOKEN_BACKOFF_BASE_MS: "30000", TOKEN_BACKOFF_MAX_MS: "30000" };
 
-describe("token endpoint faults (no token held)", () => {
+// The token faults run for both token sources (issue 25: MyBFF on GetClientToken
+// survives the same faults as on the token endpoint). The faults worker fails
+// GetClientToken (`/gct/<fault>`) under the token endpoint's fault names, with the
+// matching AWS JSON errors: invalid_client -> NotAuthorizedException,
+// unauthorized_client -> OperationNotEnabledException, invalid_scope ->
+// InvalidParameterException, 500 -> InternalErrorException, 429 -> TooManyRequestsException.
+const SOURCES = [
+  {
+    name: "token endpoint",
+    tokenSource: "token-endpoint",
+    prefix: "token",
+    at: (url: string) => ({ AUTH_SERVER_TOKEN_ENDPOINT_URL: url }),
+    errorOf: (fault: string) => fault,
+  },
+  {
+    name: "GetClientToken",
+    tokenSource: "get-client-token",
+    prefix: "gct",
+    at: (url: string) => ({ COGNITO_IDP_ENDPOINT_URL: url }),
+    errorOf: (fault: string) =>
+      ({
+        invalid_client: "NotAuthorizedException",
+        unauthorized_client: "OperationNotEnabledException",
+        invalid_scope: "InvalidParameterException",
+      })[fault],
+  },
+] as const;
+
+describe.each(SOURCES)("token faults on the $name (no token held)", (source) => {
+  const { name, tokenSource, prefix } = source;
+  /** MyBFF's network with its token source failing with `fault` (a path of the faults worker, or a whole URL). */
+  const faulty = (fault: string, options: LocalNetworkOptions = {}) =>
+    network({
+      ...options,
+      tokenSource,
+      bffVars: { ...source.at(fault.startsWith("http") ? fault : `${FAULTS}/${prefix}/${fault}`), ...options.bffVars },
+    });
+  const DOWN = tokenSource === "token-endpoint" ? "http://127.0.0.1:8799/oauth2/token" : "http://127.0.0.1:8799/";
+
   it.each([
-    ["down", "http://127.0.0.1:8799/oauth2/token", FIVE_SECOND_BACKOFF, "5"],
-    ["answering 500", `${FAULTS}/token/500`, FIVE_SECOND_BACKOFF, "5"],
-    ["answering garbage", `${FAULTS}/token/garbage`, FIVE_SECOND_BACKOFF, "5"],
-    ["redirecting (307)", `${FAULTS}/token/redirect`, FIVE_SECOND_BACKOFF, "5"],
+    ["down", DOWN, FIVE_SECOND_BACKOFF, "5"],
+    ["answering 500", "500", FIVE_SECOND_BACKOFF, "5"],
+    ["answering 503", "503", FIVE_SECOND_BACKOFF, "5"],
+    ["answering garbage", "garbage", FIVE_SECOND_BACKOFF, "5"],
+    ["redirecting (307)", "redirect", FIVE_SECOND_BACKOFF, "5"],
     // The endpoint's own Retry-After is honoured (up to the 60 s cap).
-    ["answering 429 with Retry-After: 30", `${FAULTS}/token/429?retryAfter=30`, {}, "30"],
-  ])("answers 503 with Retry-After = the back-off left when the token endpoint is %s", async (_, url, vars, retryAfter) => {
-    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: url, ...vars } });
+    ["answering 429 with Retry-After: 30", "429?retryAfter=30", {}, "30"],
+  ])(`${name}: answers 503 with Retry-After = the back-off left when the token source is %s`, async (_, fault, vars, retryAfter) => {
+    const net = await faulty(fault, { bffVars: vars });
     const { response, ms } = await timed(net.bff().fetch("/weatherforecast"));
     await expectProblem(response, 503, "token_unavailable");
     expect(response.headers.get("Retry-After")).toBe(retryAfter);
@@ -61,60 +100,53 @@ describe("token endpoint faults (no token held)", () => {
   });
 
   it.each(["invalid_client", "unauthorized_client", "invalid_scope"])(
-    "answers 500 misconfigured with no Retry-After when the token endpoint answers %s",
-    async (oauthError) => {
-      const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/${oauthError}`, ...LONG_BACKOFF } });
+    `${name}: answers 500 misconfigured with no Retry-After when the token source refuses the client (%s)`,
+    async (fault) => {
+      const net = await faulty(fault, { bffVars: LONG_BACKOFF });
       for (let i = 0; i < 5; i++) {
         const response = await net.bff().fetch("/weatherforecast");
         await expectProblem(response, 500, "misconfigured");
         expect(response.headers.get("Retry-After")).toBeNull();
       }
       // One token request and one error line for the five requests: the back-off holds the rest.
-      expect((await net.faultHits())[`token/${oauthError}`]).toBe(1);
+      expect((await net.faultHits())[`${prefix}/${fault}`]).toBe(1);
       await expect.poll(() => net.logs.filter((line) => line.includes('"token_request_failed"')).length).toBe(1);
       const line = JSON.parse(net.logs.find((l) => l.includes('"token_request_failed"'))!);
-      expect(line).toMatchObject({ level: "error", oauthError, configurationProblem: true });
+      expect(line).toMatchObject({ level: "error", oauthError: source.errorOf(fault), configurationProblem: true });
     },
   );
 
-  it("answers 503 within its timeout when the token endpoint is slow", async () => {
-    const net = await network({
-      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/slow`, TOKEN_REQUEST_TIMEOUT_MS: "500" },
-    });
+  it(`${name}: answers 503 within its timeout when the token source is slow`, async () => {
+    const net = await faulty("slow", { bffVars: { TOKEN_REQUEST_TIMEOUT_MS: "500" } });
     const { response, ms } = await timed(net.bff().fetch("/weatherforecast"));
     await expectProblem(response, 503, "token_unavailable");
     expect(ms).toBeGreaterThanOrEqual(450);
     expect(ms).toBeLessThan(3_000);
   });
 
-  it("retries a failing token endpoint a bounded number of times, then not at all during the back-off", async () => {
-    const net = await network({ bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/503`, ...LONG_BACKOFF } });
+  it(`${name}: retries a failing token source a bounded number of times, then not at all during the back-off`, async () => {
+    const net = await faulty("503", { bffVars: LONG_BACKOFF });
     await net.bff().fetch("/weatherforecast");
-    expect((await net.faultHits())["token/503"]).toBe(3);
+    expect((await net.faultHits())[`${prefix}/503`]).toBe(3);
     for (let i = 0; i < 20; i++) {
       const response = await net.bff().fetch("/weatherforecast");
       await expectProblem(response, 503, "token_unavailable");
       expect(Number(response.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
       expect(Number(response.headers.get("Retry-After"))).toBeLessThanOrEqual(30);
     }
-    expect((await net.faultHits())["token/503"]).toBe(3);
+    expect((await net.faultHits())[`${prefix}/503`]).toBe(3);
   });
 
-  it("shares the back-off through KV: other isolates answer 503 with no token request of their own", async () => {
-    const net = await network({
-      bffCount: 4,
-      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/503`, ...LONG_BACKOFF },
-    });
+  it(`${name}: shares the back-off through KV: other isolates answer 503 with no token request of their own`, async () => {
+    const net = await faulty("503", { bffCount: 4, bffVars: LONG_BACKOFF });
     await net.bff(1).fetch("/weatherforecast");
     const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => net.bff(2 + (i % 3)).fetch("/weatherforecast")));
     for (const response of responses) await expectProblem(response, 503, "token_unavailable");
-    expect((await net.faultHits())["token/503"]).toBe(3);
+    expect((await net.faultHits())[`${prefix}/503`]).toBe(3);
   });
 
-  it("answers 200 again once the back-off after the endpoint's recovery ends, with one request", async () => {
-    const net = await network({
-      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/gate`, TOKEN_BACKOFF_BASE_MS: "2000", TOKEN_BACKOFF_MAX_MS: "2000" },
-    });
+  it(`${name}: answers 200 again once the back-off after the source's recovery ends, with one request`, async () => {
+    const net = await faulty("gate", { bffVars: { TOKEN_BACKOFF_BASE_MS: "2000", TOKEN_BACKOFF_MAX_MS: "2000" } });
     await net.setGate(false);
     await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable");
     await net.setGate(true);
@@ -122,20 +154,29 @@ describe("token endpoint faults (no token held)", () => {
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     const response = await net.bff().fetch("/weatherforecast");
     expect(response.status).toBe(200);
-    expect((await net.faultHits())["token/gate"]).toBe(3 + 1);
+    expect((await net.faultHits())[`${prefix}/gate`]).toBe(3 + 1);
     expect(await net.tokenRequests()).toBe(1);
   });
 
-  it.each(["basic", "body"])("follows no redirect from the token endpoint (%s client authentication)", async (mode) => {
-    const net = await network({
-      bffVars: { AUTH_SERVER_TOKEN_ENDPOINT_URL: `${FAULTS}/token/redirect`, TOKEN_CLIENT_AUTHENTICATION: mode },
-    });
-    await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable");
-    const hits = await net.faultHits();
-    expect(hits["token/redirect"]).toBe(1);
-    expect(hits["capture/token"]).toBeUndefined(); // the secret went nowhere else
-    await expect.poll(() => net.logs.some((line) => line.includes('"TOKEN_ENDPOINT_REDIRECTED"'))).toBe(true);
-  });
+  it.each(tokenSource === "token-endpoint" ? ["basic", "body"] : ["in the body"])(
+    `${name}: follows no redirect from the token source (client secret %s)`,
+    async (mode) => {
+      const net = await faulty("redirect", { bffVars: mode === "in the body" ? {} : { TOKEN_CLIENT_AUTHENTICATION: mode } });
+      await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable");
+      const hits = await net.faultHits();
+      expect(hits[`${prefix}/redirect`]).toBe(1);
+      expect(hits[`capture/${prefix}`]).toBeUndefined(); // the secret went nowhere else
+      await expect.poll(() => net.logs.some((line) => line.includes('"TOKEN_ENDPOINT_REDIRECTED"'))).toBe(true);
+    },
+  );
+});
+
+it("names a ForbiddenException (AWS WAF) from GetClientToken in the log, and answers 503", async () => {
+  const net = await network({ tokenSource: "get-client-token", bffVars: { COGNITO_IDP_ENDPOINT_URL: `${FAULTS}/gct/forbidden` } });
+  await expectProblem(await net.bff().fetch("/weatherforecast"), 503, "token_unavailable");
+  await expect
+    .poll(() => net.logs.some((line) => line.includes('"token_request_failed"') && line.includes('"ForbiddenException"')))
+    .toBe(true);
 });
 
 describe("MyService faults", () => {
