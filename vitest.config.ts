@@ -54,12 +54,6 @@ export default defineConfig({
             "test/shared/log.test.ts",
             "test/node/**/*.test.ts",
           ],
-          exclude: [
-            // The fake endpoint's "hang" listens on request.signal alone; in Node that
-            // signal follows AbortSignal.timeout weakly, so the request can be collected
-            // and never abort. Back in once the fake keeps the request referenced.
-            "test/shared/client-credentials/request-token.test.ts",
-          ],
         },
       },
       {

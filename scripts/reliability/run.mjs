@@ -46,7 +46,7 @@ const SUITES = {
   verifier: [
     "test/shared/cognito/cognito-verifier.test.ts",
     "test/shared/cognito/multi-issuer.test.ts",
-    "test/shared/hono/cognito-auth.test.ts",
+    "test/shared/hono/access-token-auth.test.ts",
   ],
 };
 
