@@ -143,6 +143,9 @@ async function verificationCost(quick, progress) {
         ),
       ]),
     ),
+    ...Object.fromEntries(
+      PEERS.map((peer) => [`distinct vs ${peer}`, spread(runs.map((run) => run.micros[`${peer}/distinct`] / run.micros["ours/distinct"]))]),
+    ),
     "distinct vs floor": spread(runs.map((run) => run.micros["ours/distinct"] / run.micros["floor/distinct"])),
   };
   return {
@@ -339,17 +342,21 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
  */
 function report(results) {
   const r = results.verification.ratios;
+  const meets = { ">=": (a, b) => a >= b, ">": (a, b) => a > b, "<=": (a, b) => a <= b, "<": (a, b) => a < b };
   const ranged = (what, s, target, op) => {
-    const worst = op === ">=" ? s.min : s.max;
-    return { what, median: s.median, range: [s.min, s.max], worst, target, met: op === ">=" ? worst >= target : worst <= target };
+    const worst = op === "<=" ? s.max : s.min;
+    return { what, median: s.median, range: [s.min, s.max], worst, target, met: meets[op](worst, target) };
   };
-  const meets = { ">=": (a, b) => a >= b, "<=": (a, b) => a <= b, "<": (a, b) => a < b };
   const single = (what, value, target, op) => ({ what, median: value, worst: value, target, met: meets[op](value, target) });
   const ours = results.consumers.find((c) => c.id === "ours");
   const others = results.consumers.filter((c) => c.id !== "ours");
   const targets = [
     ...PEERS.map((peer) => ranged(`repeated token: at least 50x the throughput of ${peer}`, r[`repeated vs ${peer}`], 50, ">=")),
-    ranged("distinct tokens: within 1.3x of the bare crypto.subtle.verify floor", r["distinct vs floor"], 1.3, "<="),
+    ranged("distinct tokens: within 1.5x of the bare crypto.subtle.verify floor", r["distinct vs floor"], 1.5, "<="),
+    // Faster: the peer's time over ours above 1 in every run (an older results.json has no such ratio).
+    ...PEERS.filter((peer) => r[`distinct vs ${peer}`]).map((peer) =>
+      ranged(`distinct tokens: faster than ${peer} (its time over ours)`, r[`distinct vs ${peer}`], 1, ">"),
+    ),
     ranged("authorized GET /weatherforecast: at least 0.97x the req/s without auth (per round)", results.http.authVsOpen, 0.97, ">="),
     single("MyBFF token requests for the whole HTTP run (warm-up included)", results.http.bffTokenRequestsDuringLoad, 1, "<="),
     ...results.coldStart.map((c) => single(`${c.worker} bundle under 300 KiB gzip`, c.gzipKiB, 300, "<=")),
@@ -510,12 +517,14 @@ Each build verifies tokens it has never seen, interleaved round by round with th
 CryptoKey for every build and the floor); per process the median over ${a.rounds} rounds of ${a.n} tokens (each round in a new order) of each build's time against the base build's and the floor's in the same round, then the
 median and range over ${a.processes} fresh workerd processes. "Buys" is what switching the optimisation off
 adds to a new token's time, within one process, in µs and in % of the ${a.baseCommit} build's time
-(${base.microseconds.median} µs; the floor ${a.floor.median} µs). The rule applied: an optimisation that buys less than
-5 % goes, unless a workload this library serves needs it.
+(${base.microseconds.median} µs; the floor ${a.floor.median} µs). The rule applied: an optimisation stays only if it buys
+at least 5 % of a new token's time in every process (as every target here, its worst run decides), or a workload this
+library serves needs it. The second build of the same code shows how far two identical builds differ on this machine:
+a figure within that spread is noise.
 
-${row(["build", "what is switched off", "µs per new token", "x floor", "buys: µs", "buys: % of a new token"])}
-${row(["---", "---", "---", "---", "---", "---"])}
-${a.rows.map((r) => row([r.label, r.what || "-", s(r.microseconds), s(r.xFloor), r.id === "base" ? "-" : s(r.buysMicroseconds), r.id === "base" ? "-" : s(r.buysPercent)])).join("\n")}
+${row(["build", "what is switched off", "µs per new token", "x floor", "buys: µs", "buys: % of a new token", "5 % or more in every process"])}
+${row(["---", "---", "---", "---", "---", "---", "---"])}
+${a.rows.map((r) => row([r.label, r.what || "-", s(r.microseconds), s(r.xFloor), r.id === "base" ? "-" : s(r.buysMicroseconds), r.id === "base" ? "-" : s(r.buysPercent), r.id === "base" || r.id === "now" ? "-" : r.buysPercent.min >= 5 ? "yes" : "no"])).join("\n")}
 `;
 }
 

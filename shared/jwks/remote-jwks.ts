@@ -13,11 +13,8 @@
  *   A fetch that finds the kid it was made for costs nothing. So a flood of forged
  *   kids costs at most 12 JWKS requests a minute per isolate, and a key the issuer
  *   has just rotated in is accepted at most `cooldownMs` after it is published, even
- *   during such a flood. Concurrent callers share the fetch in flight.
- *   The trade-off is fetch rate against pickup delay: their product is about a
- *   minute. 30 s (the old flat cooldown) meant 2 fetches a minute but 30 s of 401s
- *   for a genuine new key; 1 s would mean 60 fetches a minute per isolate against
- *   Cognito's JWKS quota. 5 s keeps both within the targets (12 a minute, 5 s).
+ *   during such a flood. Concurrent callers share the fetch in flight. The
+ *   trade-off, fetch rate against pickup delay, is set out in ./refetch-budget.ts.
  * - After `maxAgeMs` the set is refreshed in the background (with `waitUntil`),
  *   while the current keys keep serving; while that refresh fails it is retried at
  *   most every `JWKS_STALE_RETRY_MS`.
