@@ -17,8 +17,10 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 type Base64Options = { readonly alphabet: "base64url"; readonly lastChunkHandling: "loose" };
 type FromBase64 = (text: string, options: Base64Options) => Uint8Array<ArrayBuffer>;
+type SetFromBase64 = (this: Uint8Array, text: string, options: Base64Options) => { read: number; written: number };
 // ES2026; workerd and recent browsers have them. Elsewhere, atob (every runtime has it).
 const fromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+const setFromBase64 = (Uint8Array.prototype as unknown as { setFromBase64?: SetFromBase64 }).setFromBase64;
 const FROM_BASE64URL: Base64Options = { alphabet: "base64url", lastChunkHandling: "loose" };
 
 function decodeWithAtob(segment: string): Uint8Array<ArrayBuffer> | undefined {
@@ -68,4 +70,32 @@ export function decodeBase64url(segment: string): Uint8Array<ArrayBuffer> | unde
   // The decoders skip whitespace and accept padding: a segment holding either decodes
   // to fewer bytes than its length implies.
   return bytes?.length === expected ? bytes : undefined;
+}
+
+/**
+ * Decodes a canonical, non-empty base64url string into the start of `target`, and
+ * returns how many bytes it wrote; `undefined` when the string is not canonical
+ * base64url or does not fit. Where the runtime has `Uint8Array.prototype.setFromBase64`
+ * (workerd does) this allocates nothing: the verifier decodes every token this way,
+ * into buffers it reuses.
+ * @example
+ * const target = new Uint8Array(16);
+ * decodeBase64urlInto("aGk", target); // 2, target starts with [104, 105]
+ */
+export function decodeBase64urlInto(segment: string, target: Uint8Array): number | undefined {
+  const expected = canonicalByteLength(segment);
+  if (expected === undefined || expected > target.length) return undefined;
+  if (setFromBase64 === undefined) {
+    const bytes = decodeBase64url(segment);
+    if (bytes === undefined) return undefined;
+    target.set(bytes);
+    return bytes.length;
+  }
+  try {
+    const { read, written } = setFromBase64.call(target, segment, FROM_BASE64URL);
+    // As above: whitespace or padding leaves fewer bytes than the length implies.
+    return read === segment.length && written === expected ? written : undefined;
+  } catch {
+    return undefined;
+  }
 }

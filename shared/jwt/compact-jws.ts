@@ -6,25 +6,28 @@
  * that would let the token choose its own key (`jwk`, `jku`, `x5u`, `x5c`) or demand
  * extensions (`crit`).
  *
- * Every token is decoded into arrays of its own: nothing here outlives the call or is
- * shared with another verification, so no `await` and no caller code that runs before
- * `crypto.subtle.verify` (a `waitUntil`, a JWKS fetch, another verification) can change
- * the bytes that are verified.
+ * Decoding allocates no ArrayBuffer: the header's and payload's JSON text is read out of
+ * a reused buffer at once, and the signed bytes are decoded into reused buffers by
+ * {@link signedBytes}, which the verifier calls right before `crypto.subtle.verify`, in
+ * the same synchronous step: no `await` and no caller code (a `waitUntil`, a JWKS fetch,
+ * another verification) runs between the decoding and the verification.
  * @module
  */
 import { TokenRejectedError } from "../errors.ts";
 import { isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
-import { decodeBase64url } from "./base64url.ts";
+import { decodeBase64urlInto } from "./base64url.ts";
 import { hasDuplicateKeys } from "./duplicate-keys.ts";
+import { ScratchBytes } from "./scratch-bytes.ts";
 
 export interface ParsedJws {
   alg: JwsAlgorithm;
   kid: string;
   /** The payload, parsed but not yet trusted: the signature covers it. */
   payload: Record<string, unknown>;
-  /** The bytes the signature covers: the ASCII of `header.payload`. */
-  signingInput: Uint8Array<ArrayBuffer>;
-  signature: Uint8Array<ArrayBuffer>;
+  /** Length of `header.payload`, the part of the token the signature covers. */
+  signedLength: number;
+  /** The signature's segment, decoded by {@link signedBytes}. */
+  signatureSegment: string;
 }
 
 // Header parameters that name keys or extensions; an access-token verifier with a
@@ -40,6 +43,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ascii = new TextEncoder();
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+// The header's and payload's bytes, then the signature and the signed bytes (see scratch-bytes.ts).
+const jsonBytes = new ScratchBytes();
+const signatureBytes = new ScratchBytes();
+const signingInputBytes = new ScratchBytes();
 
 function malformed(message: string): TokenRejectedError {
   return new TokenRejectedError("TOKEN_MALFORMED", message);
@@ -55,10 +62,11 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   let value: unknown;
   try {
     // Canonical base64url only (see base64url.ts).
-    const bytes = decodeBase64url(segment);
-    if (bytes === undefined) throw new Error("not canonical base64url");
-    if (bytes[0] !== OPEN_BRACE || bytes[bytes.length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
-    text = utf8.decode(bytes);
+    const buffer = jsonBytes.atLeast(segment.length);
+    const length = decodeBase64urlInto(segment, buffer);
+    if (length === undefined) throw new Error("not canonical base64url");
+    if (buffer[0] !== OPEN_BRACE || buffer[length - 1] !== CLOSE_BRACE) throw new Error("not a bare JSON object");
+    text = utf8.decode(jsonBytes.view(length));
     value = JSON.parse(text);
   } catch {
     throw malformed(`the ${part} is not base64url-encoded JSON`);
@@ -89,8 +97,8 @@ function checkHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[]
 }
 
 /**
- * Parses a compact JWS: its header (checked), its payload (parsed, not trusted yet), its
- * signature and the bytes the signature covers. Throws {@link TokenRejectedError}.
+ * Parses a compact JWS: its header (checked) and its payload (parsed, not trusted yet).
+ * The signature is decoded by {@link signedBytes}. Throws {@link TokenRejectedError}.
  * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
  */
 export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAlgorithm[], maxBytes: number): ParsedJws {
@@ -101,10 +109,21 @@ export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAl
     throw malformed("a compact JWS has exactly three segments");
   }
   const { alg, kid } = checkHeader(token.slice(0, first), allowedAlgorithms);
-  const signature = decodeBase64url(token.slice(second + 1));
-  if (signature === undefined) throw malformed("the signature segment is not base64url");
   const payload = decodeJsonObject(token.slice(first + 1, second), "payload");
-  // The header and payload decoded as canonical base64url, so `header.payload` is ASCII.
-  const signingInput = ascii.encode(token.slice(0, second)) as Uint8Array<ArrayBuffer>;
-  return { alg, kid, payload, signingInput, signature };
+  return { alg, kid, payload, signedLength: second, signatureSegment: token.slice(second + 1) };
+}
+
+/**
+ * The signature's bytes, and the bytes it covers (ASCII of `header.payload`), as views
+ * of buffers that the next call overwrites: give them to `crypto.subtle.verify` (which
+ * copies them) in the same synchronous step. Throws {@link TokenRejectedError}.
+ */
+export function signedBytes(token: string, jws: ParsedJws): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
+  const signatureBuffer = signatureBytes.atLeast(jws.signatureSegment.length);
+  const signatureLength = decodeBase64urlInto(jws.signatureSegment, signatureBuffer);
+  if (signatureLength === undefined) throw malformed("the signature segment is not base64url");
+  // The header and payload decoded as canonical base64url: `header.payload` is ASCII.
+  const inputBuffer = signingInputBytes.atLeast(jws.signedLength);
+  const { written } = ascii.encodeInto(token.slice(0, jws.signedLength), inputBuffer);
+  return { signature: signatureBytes.view(signatureLength), signingInput: signingInputBytes.view(written) };
 }

@@ -20,7 +20,7 @@ import type { Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
 import { checkIssuers } from "./check-issuer.ts";
-import { parseCompactJws } from "./compact-jws.ts";
+import { parseCompactJws, signedBytes } from "./compact-jws.ts";
 import { freezeDeep } from "./freeze-deep.ts";
 import { IssuerKeys } from "./issuer-keys.ts";
 import { checkRegisteredClaims, checkTimeWindow, type RegisteredClaims } from "./registered-claims.ts";
@@ -185,8 +185,9 @@ export class JwtVerifier<T> {
     if (cached !== undefined) return cached;
     const waitUntil = options?.waitUntil;
 
-    // 1. Split and parse: the header checked, the payload parsed, the signed bytes decoded.
-    const { alg, kid, payload, signature, signingInput } = parseCompactJws(token, this.algorithms, this.maxTokenBytes);
+    // 1. Split and parse: the header checked, the payload parsed.
+    const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes);
+    const { alg, kid, payload } = jws;
 
     // 2. Choose the key. `iss` only chooses the issuer's key set here: it is checked
     // with every other claim after the signature. A token naming an issuer that is not
@@ -199,9 +200,11 @@ export class JwtVerifier<T> {
     }
     const key = keys.ready(alg, kid) ?? (await keys.keyFor(kid, alg, waitUntil));
 
-    // 3. Verify the signature. Started before the key set's freshness check, which may
-    // run the caller's waitUntil: no caller code runs between the choice of the key and
-    // the start of the verification (and the bytes verified belong to this call alone).
+    // 3. Verify the signature. Its bytes are decoded into reused buffers and handed to
+    // crypto.subtle.verify, which copies them, in one synchronous step; the key set's
+    // freshness check, which may run the caller's waitUntil, comes after: no caller code
+    // runs between the decoding and the verification.
+    const { signature, signingInput } = signedBytes(token, jws);
     const verified = crypto.subtle.verify(algorithmParameters(alg).verifyParams, key, signature, signingInput);
     keys.jwks.refreshIfStale(waitUntil);
     if (!(await verified)) {

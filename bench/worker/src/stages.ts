@@ -11,7 +11,7 @@
  */
 import { readCognitoAccessToken } from "../../../shared/cognito/cognito-access-token.ts";
 import { algorithmParameters, type JwsAlgorithm } from "../../../shared/jwt/algorithms.ts";
-import { parseCompactJws } from "../../../shared/jwt/compact-jws.ts";
+import { parseCompactJws, signedBytes } from "../../../shared/jwt/compact-jws.ts";
 import { freezeDeep } from "../../../shared/jwt/freeze-deep.ts";
 import { IssuerKeys } from "../../../shared/jwt/issuer-keys.ts";
 import { checkRegisteredClaims } from "../../../shared/jwt/registered-claims.ts";
@@ -68,7 +68,8 @@ export async function buildStages(fixture: StageFixture, tokens: readonly string
     [
       "signature",
       (i) => {
-        const verified = crypto.subtle.verify(verifyParams, key, parsed[i]!.signature, parsed[i]!.signingInput);
+        const { signature, signingInput } = signedBytes(tokens[i]!, parsed[i]!);
+        const verified = crypto.subtle.verify(verifyParams, key, signature, signingInput);
         keysByIssuer.get(fixture.issuer)!.jwks.refreshIfStale();
         return verified;
       },
