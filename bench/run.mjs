@@ -15,7 +15,7 @@
 // the worst run meets it. Prints tables and writes bench/results.json and
 // bench/RESULTS.md (or, with --out <file>, that file instead of bench/RESULTS.md);
 // `--render` writes the report again from bench/results.json without measuring.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -26,6 +26,7 @@ import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
 import { ROOT, startStack } from "../scripts/local-stack.mjs";
 import { createProgress, silentProgress } from "../scripts/progress.mjs";
 import { machine } from "../scripts/reliability/machine.mjs";
+import { ablation } from "./ablation.mjs";
 import { coldTokenLatency } from "./cold-token.mjs";
 import { consumerCosts } from "./consumers.mjs";
 import { tokenRequestsAcrossLocations } from "./kv-model.mjs";
@@ -141,6 +142,9 @@ async function verificationCost(quick, progress) {
           1,
         ),
       ]),
+    ),
+    ...Object.fromEntries(
+      PEERS.map((peer) => [`distinct vs ${peer}`, spread(runs.map((run) => run.micros[`${peer}/distinct`] / run.micros["ours/distinct"]))]),
     ),
     "distinct vs floor": spread(runs.map((run) => run.micros["ours/distinct"] / run.micros["floor/distinct"])),
   };
@@ -339,17 +343,21 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
  */
 function report(results) {
   const r = results.verification.ratios;
+  const meets = { ">=": (a, b) => a >= b, ">": (a, b) => a > b, "<=": (a, b) => a <= b, "<": (a, b) => a < b };
   const ranged = (what, s, target, op) => {
-    const worst = op === ">=" ? s.min : s.max;
-    return { what, median: s.median, range: [s.min, s.max], worst, target, met: op === ">=" ? worst >= target : worst <= target };
+    const worst = op === "<=" ? s.max : s.min;
+    return { what, median: s.median, range: [s.min, s.max], worst, target, met: meets[op](worst, target) };
   };
-  const meets = { ">=": (a, b) => a >= b, "<=": (a, b) => a <= b, "<": (a, b) => a < b };
   const single = (what, value, target, op) => ({ what, median: value, worst: value, target, met: meets[op](value, target) });
   const ours = results.consumers.find((c) => c.id === "ours");
   const others = results.consumers.filter((c) => c.id !== "ours");
   const targets = [
     ...PEERS.map((peer) => ranged(`repeated token: at least 50x the throughput of ${peer}`, r[`repeated vs ${peer}`], 50, ">=")),
-    ranged("distinct tokens: within 1.3x of the bare crypto.subtle.verify floor", r["distinct vs floor"], 1.3, "<="),
+    ranged("distinct tokens: within 1.5x of the bare crypto.subtle.verify floor", r["distinct vs floor"], 1.5, "<="),
+    // Faster: the peer's time over ours above 1 in every run (an older results.json has no such ratio).
+    ...PEERS.filter((peer) => r[`distinct vs ${peer}`]).map((peer) =>
+      ranged(`distinct tokens: faster than ${peer} (its time over ours)`, r[`distinct vs ${peer}`], 1, ">"),
+    ),
     ranged("authorized GET /weatherforecast: at least 0.97x the req/s without auth (per round)", results.http.authVsOpen, 0.97, ">="),
     single("MyBFF token requests for the whole HTTP run (warm-up included)", results.http.bffTokenRequestsDuringLoad, 1, "<="),
     ...results.coldStart.map((c) => single(`${c.worker} bundle under 300 KiB gzip`, c.gzipKiB, 300, "<=")),
@@ -408,8 +416,8 @@ verifier's helpers fully (TurboFan) only after about 17,000 verifications (seen 
 without the warm-up the rounds measured a mix of both compilations, differently in each process.
 Distinct tokens are new to the verifier each time:
 each implementation walks a pool of ${v.rounds * v.n} tokens once per process, and no token comes back
-(this project's verified-token cache is full after the first 1,000, and then keeps what it holds
-against tokens seen once). The repeated token takes the middleware's path: a synchronous
+(a token that came back within the last 1,000 could be a hit in this project's verified-token
+cache, which is full from the warm-up on and makes room for each new token). The repeated token takes the middleware's path: a synchronous
 lookup in the verified-token cache (time window and key-set freshness still checked),
 with no promise and no await; the peers have no such cache, and verify it in full.
 
@@ -433,7 +441,7 @@ ${row(["floor (one crypto.subtle.verify)", "", floor, ""])}
 What the stages do not account for (the whole minus their sum) is the calls and the
 promise hops between them. A stage under about 0.2 µs is below what this method can
 resolve: its figure may come out slightly negative.
-
+${ablationSection()}
 ## 2. HTTP on loopback
 
 \`wrangler dev\` stack (as \`npm run dev\`), autocannon ${results.http.connections} connections, ${results.http.seconds} s per run,
@@ -489,6 +497,41 @@ ${row(["Worker verifying with", "KiB", "KiB gzip", "KiB minified", "KiB gzip, mi
 ${row(["---", "---", "---", "---", "---", "---", "---"])}
 ${results.consumers.map((c) => row([c.label, c.rawKiB, c.gzipKiB, c.minifiedRawKiB, c.minifiedGzipKiB, `${c.startupProfileMs} (${c.startupProfileSamples.join(", ")})`, `${c.importMs} (${range(c.importMsRange)})`])).join("\n")}
 ${results.locations ? locationsSection(results.locations) : ""}${results.coldToken ? coldTokenSection(results.coldToken) : ""}`;
+}
+
+const ABLATION_FILE = join(ROOT, "bench", "ablation.json");
+
+/** "What each optimisation buys", from bench/ablation.json (\`node bench/run.mjs --ablation\`). */
+function ablationSection() {
+  if (!existsSync(ABLATION_FILE)) return "";
+  const a = JSON.parse(readFileSync(ABLATION_FILE, "utf8"));
+  const s = (x) => `${x.median} (${x.min} to ${x.max})`;
+  const base = a.rows.find((r) => r.id === "base");
+  return `
+### What each optimisation buys
+
+Measured ${a.measuredAt.slice(0, 10)} (${a.measuredAt}, ${a.seconds} s) by \`node bench/run.mjs --ablation${a.quick ? " --quick" : ""}\`
+(\`bench/ablation.mjs\`): the library's Cognito verifier built ${a.rows.length} times into one workerd isolate: at
+commit ${a.baseCommit} with every optimisation on, at ${a.baseCommit} with one of them switched off (the patches in
+\`bench/ablation/\`), and as the code is now (${a.commit.head}${a.commit.sharedChangedSinceHead ? ", with shared/ changed since" : ""}).
+Each build verifies tokens it has never seen, interleaved round by round with the floor (the same
+CryptoKey for every build and the floor); per process the median over ${a.rounds} rounds of ${a.n} tokens (each round in a new order) of each build's time against the base build's and the floor's in the same round, then the
+median and range over ${a.processes} fresh workerd processes. "Buys" is what switching the optimisation off
+adds to a new token's time, within one process, in µs and in % of the ${a.baseCommit} build's time
+(${base.microseconds.median} µs; the floor ${a.floor.median} µs). The rule applied: an optimisation stays only if it buys
+at least 5 % of a new token's time in every process (as every target here, its worst run decides), or a workload this
+library serves needs it. The second build of the same code shows how far two identical builds differ on this machine:
+a figure within that spread is noise. All builds share one isolate, and so its garbage collector: what one build
+allocates is collected while any build runs, so this table under-states what allocating costs. The scratch buffers
+were judged by the stage table above instead (each stage timed alone, in a full run of the code with fresh arrays):
+fresh arrays made the parse stage dearer by more than 5 % of a new token, and that run missed the 1.5x and jose
+targets. They stay, and the signature's decoding moved next to crypto.subtle.verify, so that no caller code runs
+between them. The last row is the code with all five removed (fresh arrays included).
+
+${row(["build", "what is switched off", "µs per new token", "x floor", "buys: µs", "buys: % of a new token", "5 % or more in every process"])}
+${row(["---", "---", "---", "---", "---", "---", "---"])}
+${a.rows.map((r) => row([r.label, r.what || "-", s(r.microseconds), s(r.xFloor), r.id === "base" ? "-" : s(r.buysMicroseconds), r.id === "base" ? "-" : s(r.buysPercent), r.id === "base" || r.id === "now" ? "-" : r.buysPercent.min >= 5 ? "yes" : "no"])).join("\n")}
+`;
 }
 
 /** Section 7: a cold MyBFF isolate's first request (bench/cold-token.mjs). */
@@ -547,14 +590,12 @@ never on a request's path.
 }
 
 const STAGE_TEXT = {
-  split: "length check, find the two dots, cut the three segments",
-  decode: "canonical base64url checks; decode the signature and the signing input's bytes into reused buffers",
-  header: "the header, from the cache of accepted header segments",
-  key: "the issuer's key set (chosen by iss), its imported key for alg and kid, its freshness check",
-  signature: "crypto.subtle.verify",
-  payload: "base64url, strict UTF-8, JSON.parse, repeated member names",
-  claims: "registered claims' types, issuer, time window; token_use, client_id, scopes",
-  cache: "the verified-token cache, full: the lookup that misses, then the admission filter (a new token is not stored)",
+  parse:
+    "length, three segments, canonical base64url; the header (JSON, duplicate names, alg, kid, forbidden parameters) and the payload (strict UTF-8, JSON, duplicate names), each decoded into a reused buffer",
+  key: "the issuer's key set (chosen by iss), its imported key for alg and kid",
+  signature: "the signature and signed bytes decoded into reused buffers, crypto.subtle.verify, then the key set's freshness check",
+  claims: "registered claims' types, issuer, lifetime, time window; token_use, client_id, scopes; the claims frozen",
+  cache: "the verified-token cache, full: the lookup that misses, then the verdict remembered (the oldest unused entry makes room)",
 };
 
 if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")) {
@@ -567,6 +608,25 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
   if (results.locations) writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
   writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown(results, report(results)));
   console.log(`merged ${key} into bench/results.json; wrote bench/RESULTS.md and bench/token-requests-per-lifetime.svg`);
+} else if (process.argv[1] === import.meta.filename && process.argv.includes("--ablation")) {
+  // What each optimisation of the distinct-token path buys (bench/ablation.mjs): writes
+  // bench/ablation.json and renders bench/RESULTS.md again with it.
+  const quick = process.argv.includes("--quick");
+  const result = await ablation({ quick, onStep: (_done, _total, detail) => console.error(`ablation: ${detail}`) });
+  console.table(
+    result.rows.map((r) => ({
+      build: r.label,
+      µs: r.microseconds.median,
+      "x floor": r.xFloor.median,
+      "buys µs": r.buysMicroseconds.median,
+      "buys %": r.buysPercent.median,
+      "range %": `${r.buysPercent.min} to ${r.buysPercent.max}`,
+    })),
+  );
+  writeFileSync(ABLATION_FILE, `${JSON.stringify(result, null, 2)}\n`);
+  const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
+  writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown(results, report(results)));
+  console.log("wrote bench/ablation.json and bench/RESULTS.md");
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--render")) {
   // Writes the report again from bench/results.json, measuring nothing (after a change of wording).
   const outIndex = process.argv.indexOf("--out");

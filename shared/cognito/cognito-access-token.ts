@@ -6,15 +6,15 @@
  */
 import { TokenRejectedError } from "../errors.ts";
 import { type RegisteredClaims, readString } from "../jwt/registered-claims.ts";
-import { scopeSet } from "./scope-set.ts";
+import { ScopeSet } from "./scope-set.ts";
 
 export interface CognitoAccessToken extends RegisteredClaims {
   sub: string;
   client_id: string;
   token_use: "access";
   /**
-   * The space-separated `scope` claim, split. Empty when the token has none. Shared by
-   * the tokens that carry the same claim, so it cannot be changed (see ./scope-set.ts).
+   * The space-separated `scope` claim, split. Empty when the token has none. It cannot
+   * be changed: the same claims serve every request with the same token (see ./scope-set.ts).
    */
   scopes: ReadonlySet<string>;
   jti?: string;
@@ -40,7 +40,6 @@ export function readCognitoAccessToken(
   if (allowedClients !== "*" && !allowedClients.has(clientId)) {
     throw new TokenRejectedError("CLIENT_NOT_ALLOWED", "the token's client is not allowed", { claim: "client_id" });
   }
-  // Built in one shape, property by property: this runs once for every new token.
   const token: CognitoAccessToken = {
     iss: registered.iss,
     exp: registered.exp,
@@ -48,7 +47,7 @@ export function readCognitoAccessToken(
     sub,
     client_id: clientId,
     token_use: "access",
-    scopes: scopeSet(scope),
+    scopes: new ScopeSet(scope),
   };
   if (registered.nbf !== undefined) token.nbf = registered.nbf;
   if (jti !== undefined) token.jti = jti;

@@ -4,8 +4,8 @@
  * that RFC 7638 (JWK thumbprint) says define the key, plus the members that decide
  * what the key may be used for (`alg`, `use`, `key_ops`), which a thumbprint leaves
  * out. The members are compared as they are, not hashed: a thumbprint is a name to
- * publish, and here the string never leaves the isolate (hashing it through jose cost
- * consumers 3.8 KB of minified bundle and an await per key).
+ * publish, and here the string never leaves the isolate (hashing it would add jose's
+ * code to consumers' bundles and an await per key).
  * @module
  */
 import type { KeyedJwk } from "./remote-jwks.ts";

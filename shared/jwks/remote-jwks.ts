@@ -13,11 +13,8 @@
  *   A fetch that finds the kid it was made for costs nothing. So a flood of forged
  *   kids costs at most 12 JWKS requests a minute per isolate, and a key the issuer
  *   has just rotated in is accepted at most `cooldownMs` after it is published, even
- *   during such a flood. Concurrent callers share the fetch in flight.
- *   The trade-off is fetch rate against pickup delay: their product is about a
- *   minute. 30 s (the old flat cooldown) meant 2 fetches a minute but 30 s of 401s
- *   for a genuine new key; 1 s would mean 60 fetches a minute per isolate against
- *   Cognito's JWKS quota. 5 s keeps both within the targets (12 a minute, 5 s).
+ *   during such a flood. Concurrent callers share the fetch in flight. The
+ *   trade-off, fetch rate against pickup delay, is set out in ./refetch-budget.ts.
  * - After `maxAgeMs` the set is refreshed in the background (with `waitUntil`),
  *   while the current keys keep serving; while that refresh fails it is retried at
  *   most every `JWKS_STALE_RETRY_MS`.
@@ -26,15 +23,18 @@
  *   one, so its imported key and the verdicts cached under it are dropped. A signature
  *   that a known key does not verify asks for such a refresh ({@link suspect}), within
  *   the same refetch budget.
- * - A failed fetch (network, timeout, status, redirect, size, garbage) keeps the keys
- *   already known (stale-if-error). Redirects are never followed: the key set is
- *   trusted because of where it is served, so a 3xx is a failure. With no keys at
- *   all, callers get {@link JwksUnavailableError}.
+ * - A 200 whose body is a JSON object with a `keys` array is the issuer's word, even
+ *   when the array is empty or holds no usable key: kids that left are dropped, with
+ *   their imported keys and cached verdicts (an issuer may withdraw every key).
+ * - A failed fetch (network, timeout, error status, redirect, size, a body that is not
+ *   such an object) keeps the keys already known (stale-if-error). Redirects are never
+ *   followed: the key set is trusted because of where it is served, so a 3xx is a
+ *   failure. With no key set fetched yet, callers get {@link JwksUnavailableError}.
  * @module
  */
 import { ConfigError, JwksUnavailableError } from "../errors.ts";
 import { readBodyText } from "../http/read-body.ts";
-import { logEvent } from "../log.ts";
+import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
 import { keyFingerprint } from "./key-fingerprint.ts";
 import { RefetchBudget } from "./refetch-budget.ts";
@@ -54,6 +54,8 @@ export interface RemoteJwksOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
+  /** Where events go (a failed fetch, keys withdrawn). Default: JSON lines on the console. */
+  logger?: Logger;
 }
 
 /** A usable key from the set: a JWK with a `kid`. */
@@ -87,7 +89,7 @@ class JwksFetchFailure extends Error {
 function parseKeySet(text: string): Map<string, KeyedJwk> {
   const parsed: unknown = JSON.parse(text);
   const keys = (parsed as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new Error("the JWKS has no keys array");
+  if (!Array.isArray(keys)) throw new JwksFetchFailure("no keys array");
   const byKid = new Map<string, KeyedJwk>();
   for (const key of keys) {
     if (typeof key !== "object" || key === null) continue;
@@ -96,7 +98,6 @@ function parseKeySet(text: string): Map<string, KeyedJwk> {
     if (typeof kid !== "string" || kid === "" || typeof kty !== "string" || byKid.has(kid)) continue;
     byKid.set(kid, key as KeyedJwk);
   }
-  if (byKid.size === 0) throw new Error("the JWKS has no usable key");
   return byKid;
 }
 
@@ -113,6 +114,7 @@ export class RemoteJwks {
   private readonly fetchImpl: (request: Request) => Promise<Response>;
   private readonly now: () => number;
   private readonly budget: RefetchBudget;
+  private readonly logger: Logger;
 
   private keys: Map<string, KeyedJwk> | null = null;
   private thumbprints = new Map<string, string>();
@@ -139,6 +141,7 @@ export class RemoteJwks {
     this.maxAgeMs = numberOption("jwks.maxAgeMs", options.maxAgeMs, JWKS_MAX_AGE_MS);
     this.fetchImpl = options.fetch ?? ((request) => fetch(request));
     this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? jsonLineLogger();
     this.budget = new RefetchBudget(JWKS_REFETCH_BURST, this.cooldownMs, this.now());
   }
 
@@ -233,9 +236,10 @@ export class RemoteJwks {
       this.keys = keys;
       this.thumbprints = thumbprints;
       this.fetchedAt = this.now();
+      if (keys.size === 0) this.logger("warn", "jwks_keys_withdrawn", { jwksUri: this.jwksUri, keys: 0, droppedKids: dropped.length });
       if (dropped.length > 0) for (const listener of this.listeners) listener(dropped);
     } catch (error) {
-      logEvent("warn", "jwks_fetch_failed", {
+      this.logger("warn", "jwks_fetch_failed", {
         jwksUri: this.jwksUri,
         keptKeys: this.keys?.size ?? 0,
         reason: error instanceof JwksFetchFailure ? error.reason : error instanceof Error ? error.message : String(error),

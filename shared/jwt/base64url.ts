@@ -5,10 +5,10 @@
  * token could be altered (in its signature, which nothing signs) and still verify.
  *
  * Why not jose's `base64url.decode`: it accepts padding, and whitespace where
- * `Uint8Array.fromBase64` exists, so the canonical form had to be checked first with
- * a regular expression over every segment, which cost more than the decoding itself.
- * Here one native call decodes and checks the alphabet, and a length comparison
- * catches what it skips. It also keeps jose out of a consumer's bundle.
+ * `Uint8Array.fromBase64` exists, so the canonical form would have to be checked first
+ * with a regular expression over every segment. Here one native call decodes and checks
+ * the alphabet, and a length comparison catches what it skips. It also keeps jose out
+ * of a consumer's bundle.
  * @module
  */
 

@@ -1,9 +1,16 @@
 /**
- * Splits a compact JWS (`header.payload.signature`) and reads its protected header,
- * refusing everything a careful verifier should refuse before any cryptography:
- * oversized input, anything but three base64url segments, a header that is not a
- * JSON object, an algorithm outside the allowlist, and headers that would let the
- * token choose its own key (`jwk`, `jku`, `x5u`, `x5c`) or demand extensions (`crit`).
+ * Splits a compact JWS (`header.payload.signature`) and parses it, refusing everything
+ * a careful verifier should refuse before any cryptography: oversized input, anything
+ * but three canonical base64url segments, a header or payload that is not a JSON
+ * object (or names a member twice), an algorithm outside the allowlist, and headers
+ * that would let the token choose its own key (`jwk`, `jku`, `x5u`, `x5c`) or demand
+ * extensions (`crit`).
+ *
+ * Decoding allocates no ArrayBuffer: the header's and payload's JSON text is read out of
+ * a reused buffer at once, and the signed bytes are decoded into reused buffers by
+ * {@link signedBytes}, which the verifier calls right before `crypto.subtle.verify`, in
+ * the same synchronous step: no `await` and no caller code (a `waitUntil`, a JWKS fetch,
+ * another verification) runs between the decoding and the verification.
  * @module
  */
 import { TokenRejectedError } from "../errors.ts";
@@ -15,17 +22,12 @@ import { ScratchBytes } from "./scratch-bytes.ts";
 export interface ParsedJws {
   alg: JwsAlgorithm;
   kid: string;
-  /** `alg:kid`, the name of the verification key, built once per accepted header. */
-  keyName: string;
-  /**
-   * The bytes the signature covers (ASCII of `header.payload`) and the signature, as
-   * views of scratch buffers that the next token overwrites: use them before any
-   * `await`, or decode them again with {@link signedBytes}.
-   */
-  signingInput: Uint8Array<ArrayBuffer>;
-  signature: Uint8Array<ArrayBuffer>;
-  /** The three segments; the payload's is decoded (strictly) by {@link decodeJsonObject}. */
-  segments: JwsSegments;
+  /** The payload, parsed but not yet trusted: the signature covers it. */
+  payload: Record<string, unknown>;
+  /** Length of `header.payload`, the part of the token the signature covers. */
+  signedLength: number;
+  /** The signature's segment, decoded by {@link signedBytes}. */
+  signatureSegment: string;
 }
 
 // Header parameters that name keys or extensions; an access-token verifier with a
@@ -38,11 +40,10 @@ const MAX_KID_LENGTH = 256;
 // ignoreBOM: true keeps a byte-order mark in the text, so that the check below sees it
 // (with false, the decoder would drop it silently and the token would pass).
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const ascii = new TextEncoder();
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const ascii = new TextEncoder();
-// Every token is decoded into these (see scratch-bytes.ts): a header's or payload's JSON
-// text is read out of its buffer at once; the signed bytes go to crypto.subtle.verify.
+// The header's and payload's bytes, then the signature and the signed bytes (see scratch-bytes.ts).
 const jsonBytes = new ScratchBytes();
 const signatureBytes = new ScratchBytes();
 const signingInputBytes = new ScratchBytes();
@@ -77,50 +78,8 @@ export function decodeJsonObject(segment: string, part: "header" | "payload"): R
   return value as Record<string, unknown>;
 }
 
-/** A header that passed every check, remembered by its exact segment. */
-interface AcceptedHeader {
-  alg: JwsAlgorithm;
-  kid: string;
-  keyName: string;
-}
-
-/**
- * Remembers headers that passed, by their exact base64url segment: an issuer signs
- * every token under the same few headers, so parsing one (base64, UTF-8, JSON,
- * the duplicate and header checks) once per key is enough. Bounded, and only
- * headers that passed every check enter it, so hostile input cannot use it.
- *
- * A token's header is found by comparing the token's start with each segment held
- * (one or two for an issuer; at most 32, whatever is sent): no substring is cut from
- * the token and none is hashed. A segment matches only at its exact length, so a
- * longer header that starts with an accepted one is checked in full.
- */
-export class HeaderCache {
-  private readonly segments: string[] = [];
-  private readonly headers: AcceptedHeader[] = [];
-  private next = 0;
-
-  constructor(private readonly maxEntries = 32) {}
-
-  /** The accepted header that `token` starts with, its segment being the first `length` characters. */
-  find(token: string, length: number): AcceptedHeader | undefined {
-    for (let i = 0; i < this.segments.length; i++) {
-      const segment = this.segments[i]!;
-      if (segment.length === length && token.startsWith(segment)) return this.headers[i];
-    }
-    return undefined;
-  }
-
-  set(segment: string, header: AcceptedHeader): void {
-    // Once full, the oldest entry gives way.
-    this.segments[this.next] = segment;
-    this.headers[this.next] = header;
-    this.next = (this.next + 1) % this.maxEntries;
-  }
-}
-
-function checkHeader(headerSegment: string, allowedAlgorithms: readonly JwsAlgorithm[]): AcceptedHeader {
-  const header = decodeJsonObject(headerSegment, "header");
+function checkHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[]): { alg: JwsAlgorithm; kid: string } {
+  const header = decodeJsonObject(segment, "header");
   const { alg, kid, typ } = header;
   if (!isSupportedAlgorithm(alg) || !allowedAlgorithms.includes(alg)) {
     throw new TokenRejectedError("ALG_NOT_ALLOWED", "the token's algorithm is not allowed");
@@ -134,85 +93,37 @@ function checkHeader(headerSegment: string, allowedAlgorithms: readonly JwsAlgor
   }
   if (typeof kid !== "string" || kid === "") throw new TokenRejectedError("KID_MISSING", "the header has no kid");
   if (kid.length > MAX_KID_LENGTH) throw new TokenRejectedError("KID_UNKNOWN", "the header's kid is not a known key");
-  return { alg, kid, keyName: `${alg}:${kid}` };
+  return { alg, kid };
 }
 
-/** Where the three segments of a compact JWS are. */
-export interface JwsSegments {
-  /** Length of the header segment, which starts the token. */
-  headerLength: number;
-  payload: string;
-  signature: string;
-  /** Length of `header.payload`, the part the signature covers. */
-  signedLength: number;
-}
-
-/** Refuses oversized input and anything but three segments. Throws {@link TokenRejectedError}. */
-export function splitCompactJws(token: string, maxBytes: number): JwsSegments {
+/**
+ * Parses a compact JWS: its header (checked) and its payload (parsed, not trusted yet).
+ * The signature is decoded by {@link signedBytes}. Throws {@link TokenRejectedError}.
+ * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
+ */
+export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAlgorithm[], maxBytes: number): ParsedJws {
   if (token.length > maxBytes) throw new TokenRejectedError("TOKEN_TOO_LARGE", `the token is longer than ${maxBytes} bytes`);
   const first = token.indexOf(".");
   const second = first < 0 ? -1 : token.indexOf(".", first + 1);
   if (second < 0 || token.indexOf(".", second + 1) >= 0) {
     throw malformed("a compact JWS has exactly three segments");
   }
-  return {
-    headerLength: first,
-    payload: token.slice(first + 1, second),
-    signature: token.slice(second + 1),
-    signedLength: second,
-  };
-}
-
-/** The token's header, from the cache of accepted headers or checked now. Throws {@link TokenRejectedError}. */
-export function acceptedHeader(
-  token: string,
-  segments: JwsSegments,
-  allowedAlgorithms: readonly JwsAlgorithm[],
-  headers?: HeaderCache,
-): AcceptedHeader {
-  let header = headers?.find(token, segments.headerLength);
-  if (header === undefined) {
-    const segment = token.slice(0, segments.headerLength);
-    header = checkHeader(segment, allowedAlgorithms);
-    headers?.set(segment, header);
-  }
-  return header;
+  const { alg, kid } = checkHeader(token.slice(0, first), allowedAlgorithms);
+  const payload = decodeJsonObject(token.slice(first + 1, second), "payload");
+  return { alg, kid, payload, signedLength: second, signatureSegment: token.slice(second + 1) };
 }
 
 /**
  * The signature's bytes, and the bytes it covers (ASCII of `header.payload`), as views
- * of scratch buffers that the next call overwrites: give them to `crypto.subtle.verify`
- * (which copies them) before any `await`. Throws {@link TokenRejectedError}.
+ * of buffers that the next call overwrites: give them to `crypto.subtle.verify` (which
+ * copies them) in the same synchronous step. Throws {@link TokenRejectedError}.
  */
-export function signedBytes(
-  token: string,
-  segments: JwsSegments,
-): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
-  const signatureBuffer = signatureBytes.atLeast(segments.signature.length);
-  const signatureLength = decodeBase64urlInto(segments.signature, signatureBuffer);
+export function signedBytes(token: string, jws: ParsedJws): { signature: Uint8Array<ArrayBuffer>; signingInput: Uint8Array<ArrayBuffer> } {
+  const signatureBuffer = signatureBytes.atLeast(jws.signatureSegment.length);
+  const signatureLength = decodeBase64urlInto(jws.signatureSegment, signatureBuffer);
   if (signatureLength === undefined) throw malformed("the signature segment is not base64url");
-  // base64url is ASCII, one byte per character: anything else is refused here (the
-  // payload's decoding would refuse it too, later).
-  const inputBuffer = signingInputBytes.atLeast(segments.signedLength);
-  const { read, written } = ascii.encodeInto(token.slice(0, segments.signedLength), inputBuffer);
-  if (read !== segments.signedLength || written !== read) throw malformed("the token is not ASCII");
+  // The header and payload decoded as canonical base64url: `header.payload` is ASCII.
+  const inputBuffer = signingInputBytes.atLeast(jws.signedLength);
+  const { written } = ascii.encodeInto(token.slice(0, jws.signedLength), inputBuffer);
   return { signature: signatureBytes.view(signatureLength), signingInput: signingInputBytes.view(written) };
-}
-
-/**
- * Parses the token's structure and header, and decodes its signature. The payload is
- * decoded (strictly) by {@link decodeJsonObject}. Throws {@link TokenRejectedError}.
- * @param allowedAlgorithms the verifier's allowlist; the header's `alg` is only trusted if it is in it.
- * @param headers the verifier's cache of accepted headers (its allowlist never changes)
- */
-export function parseCompactJws(
-  token: string,
-  allowedAlgorithms: readonly JwsAlgorithm[],
-  maxBytes: number,
-  headers?: HeaderCache,
-): ParsedJws {
-  const segments = splitCompactJws(token, maxBytes);
-  const header = acceptedHeader(token, segments, allowedAlgorithms, headers);
-  const { signature, signingInput } = signedBytes(token, segments);
-  return { alg: header.alg, kid: header.kid, keyName: header.keyName, signingInput, signature, segments };
 }

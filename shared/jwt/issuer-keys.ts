@@ -35,7 +35,7 @@ function publicJwk(jwk: KeyedJwk): JsonWebKey {
 /**
  * Imports a checked JWK as a verification key with WebCrypto itself. Why not jose's
  * `importJWK`: it does the same call after checks this file already made, and it
- * brings a third of jose into every consumer's bundle (see bench: "What a consumer pays").
+ * would bring much of jose into every consumer's bundle (see bench: "What a consumer pays").
  */
 function importVerificationKey(jwk: KeyedJwk, alg: JwsAlgorithm): Promise<CryptoKey> {
   const params = algorithmParameters(alg).importParams as Parameters<SubtleCrypto["importKey"]>[2];
@@ -68,9 +68,13 @@ export class IssuerKeys {
     });
   }
 
-  /** The imported key for `alg:kid`, if one is ready (no fetch, no await). */
-  ready(cacheKey: string): CryptoKey | undefined {
-    return this.readyKeys.get(cacheKey);
+  /**
+   * The imported key for this alg and kid, if one is ready (no fetch, no await): the
+   * issuer's current key for the kid, checked for the algorithm. A key that left the
+   * set, or whose kid now names other material, is no longer returned.
+   */
+  ready(alg: JwsAlgorithm, kid: string): CryptoKey | undefined {
+    return this.readyKeys.get(`${alg}:${kid}`);
   }
 
   /**

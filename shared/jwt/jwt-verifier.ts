@@ -9,18 +9,21 @@
  * never verifies a token claiming issuer A. Every claim, `iss` included, is checked
  * again after the signature.
  *
- * The hot path calls `crypto.subtle.verify` directly on keys imported once per
- * isolate, and a verified-token cache turns a repeated token into a map lookup.
+ * One straight path: split and parse the token, choose the key, verify the signature,
+ * check the claims, remember the verdict. Keys are imported once per isolate, and the
+ * verified-token cache turns a repeated token into a map lookup.
  * @module
  */
 import { ConfigError, TokenRejectedError } from "../errors.ts";
 import type { RemoteJwks, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
+import type { Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
 import { checkIssuers } from "./check-issuer.ts";
-import { decodeJsonObject, HeaderCache, parseCompactJws, signedBytes } from "./compact-jws.ts";
+import { parseCompactJws, signedBytes } from "./compact-jws.ts";
+import { freezeDeep } from "./freeze-deep.ts";
 import { IssuerKeys } from "./issuer-keys.ts";
-import { checkLifetime, checkTimeWindow, type RegisteredClaims, readRegisteredClaims, readString } from "./registered-claims.ts";
+import { checkRegisteredClaims, checkTimeWindow, type RegisteredClaims } from "./registered-claims.ts";
 import { VerifiedTokenCache } from "./verified-token-cache.ts";
 
 export interface JwtVerifierOptions<T> {
@@ -45,9 +48,15 @@ export interface JwtVerifierOptions<T> {
   /** Verified tokens remembered per isolate. Default 1,000; 0 turns the cache off. */
   verifiedTokenCacheSize?: number;
   /** JWKS fetching (for each issuer): cooldown, timeout, size cap, fetch function. */
-  jwks?: Omit<RemoteJwksOptions, "jwksUri" | "now">;
-  /** Checks the provider's claims after the registered ones; throw TokenRejectedError to refuse. */
+  jwks?: Omit<RemoteJwksOptions, "jwksUri" | "now" | "logger">;
+  /**
+   * Checks the provider's claims after the registered ones; throw TokenRejectedError to
+   * refuse. What it returns is frozen, deeply (objects and arrays): the cache hands the
+   * same value to every request with the same token.
+   */
   claims: (payload: Record<string, unknown>, registered: RegisteredClaims) => T;
+  /** Where the verifier's events go (a JWKS fetch that failed, keys withdrawn). Default: JSON lines on the console. */
+  logger?: Logger;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
 }
@@ -95,9 +104,6 @@ export class JwtVerifier<T> {
   private readonly now: () => number;
   private readonly cache: VerifiedTokenCache<T>;
   private readonly keysByIssuer = new Map<string, IssuerKeys>();
-  private readonly headers = new HeaderCache();
-  /** The issuer's keys when there is only one: a new token and a cache hit then skip the lookup by issuer. */
-  private readonly singleKeys: IssuerKeys | undefined;
 
   /**
    * @throws {ConfigError} when an option is missing or invalid
@@ -130,9 +136,8 @@ export class JwtVerifier<T> {
     const forget = (issuer: string, kids: readonly string[]) => this.cache.forgetKeys(issuer, kids);
     for (const issuer of this.issuers) {
       const jwksUri = options.jwksUri ?? `${issuer}/.well-known/jwks.json`;
-      this.keysByIssuer.set(issuer, new IssuerKeys(issuer, { ...options.jwks, jwksUri, now: this.now }, forget));
+      this.keysByIssuer.set(issuer, new IssuerKeys(issuer, { ...options.jwks, jwksUri, now: this.now, logger: options.logger }, forget));
     }
-    this.singleKeys = this.issuers.length === 1 ? this.keysByIssuer.get(this.issuer) : undefined;
   }
 
   /** The first issuer configured (the only one, for a single-issuer verifier). */
@@ -166,56 +171,56 @@ export class JwtVerifier<T> {
     if (cached === undefined) return undefined;
     checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
     // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set.
-    (this.singleKeys ?? this.keysByIssuer.get(cached.iss)!).jwks.refreshIfStale(options?.waitUntil);
+    this.keysByIssuer.get(cached.iss)!.jwks.refreshIfStale(options?.waitUntil);
     return cached.claims;
   }
 
   /**
-   * Verifies a token and returns what the `claims` check made of its payload.
+   * Verifies a token and returns what the `claims` check made of its payload (frozen).
    * @throws {TokenRejectedError} with a stable `code` when the token is not acceptable
    * @throws {JwksUnavailableError} when no key set could be fetched at all
    */
   async verify(token: string, options?: VerifyOptions): Promise<T> {
-    // verifyCached, inlined: this is the path of nearly every request.
-    const nowSeconds = this.now() / 1000;
-    const cached = this.cache.get(token);
-    if (cached !== undefined) {
-      checkTimeWindow(cached, nowSeconds, this.toleranceSeconds);
-      (this.singleKeys ?? this.keysByIssuer.get(cached.iss)!).jwks.refreshIfStale(options?.waitUntil);
-      return cached.claims;
-    }
+    const cached = this.verifyCached(token, options);
+    if (cached !== undefined) return cached;
+    const waitUntil = options?.waitUntil;
 
-    const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes, this.headers);
-    const payload = decodeJsonObject(jws.segments.payload, "payload");
-    // `iss` chooses the key set, nothing more yet: it is checked again after the signature.
-    const iss = readString(payload, "iss", true)!;
-    // With one issuer, a comparison: the map would hash the new string first.
-    const keys = this.singleKeys === undefined ? this.keysByIssuer.get(iss) : iss === this.singleKeys.issuer ? this.singleKeys : undefined;
+    // 1. Split and parse: the header checked, the payload parsed.
+    const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes);
+    const { alg, kid, payload } = jws;
+
+    // 2. Choose the key. `iss` only chooses the issuer's key set here: it is checked
+    // with every other claim after the signature. A token naming an issuer that is not
+    // trusted is refused before any key is fetched.
+    const iss = payload.iss;
+    if (typeof iss !== "string") throw new TokenRejectedError("CLAIM_INVALID", "the iss claim must be a string", { claim: "iss" });
+    const keys = this.keysByIssuer.get(iss);
     if (keys === undefined) {
       throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
     }
-    let key = keys.ready(jws.keyName);
-    let { signature, signingInput } = jws;
-    if (key === undefined) {
-      key = await keys.keyFor(jws.kid, jws.alg, options?.waitUntil);
-      // Other verifications ran during the await and reused the scratch buffers.
-      ({ signature, signingInput } = signedBytes(token, jws.segments));
-    } else {
-      keys.jwks.refreshIfStale(options?.waitUntil);
-    }
-    // No await since the bytes were decoded; verify copies them before it returns.
-    const valid = await crypto.subtle.verify(algorithmParameters(jws.alg).verifyParams, key, signature, signingInput);
-    if (!valid) {
-      keys.jwks.suspect(options?.waitUntil);
+    const key = keys.ready(alg, kid) ?? (await keys.keyFor(kid, alg, waitUntil));
+
+    // 3. Verify the signature. Its bytes are decoded into reused buffers and handed to
+    // crypto.subtle.verify, which copies them, in one synchronous step; the key set's
+    // freshness check, which may run the caller's waitUntil, comes after: no caller code
+    // runs between the decoding and the verification.
+    const { signature, signingInput } = signedBytes(token, jws);
+    const verified = crypto.subtle.verify(algorithmParameters(alg).verifyParams, key, signature, signingInput);
+    keys.jwks.refreshIfStale(waitUntil);
+    if (!(await verified)) {
+      keys.jwks.suspect(waitUntil);
       throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
     }
 
-    const registered = readRegisteredClaims(payload, keys.issuer);
-    checkLifetime(registered, this.maxLifetimeSeconds, this.toleranceSeconds);
-    checkTimeWindow(registered, nowSeconds, this.toleranceSeconds);
-    const claims = this.claims(payload, registered);
-    if (this.cache.admit(token)) {
-      this.cache.set(token, { claims, iss: registered.iss, kid: jws.kid, exp: registered.exp, iat: registered.iat, nbf: registered.nbf });
+    // 4. Check the claims: the registered ones, then the caller's.
+    const registered = checkRegisteredClaims(payload, keys.issuer, this.now() / 1000, this.toleranceSeconds, this.maxLifetimeSeconds);
+    const claims = freezeDeep(this.claims(payload, registered));
+
+    // 5. Remember the verdict, only if the key that verified it is still the issuer's
+    // key for this kid: where WebCrypto runs off the main thread (Node), a refresh that
+    // drops the kid can land during the verification, and its verdict must not outlive it.
+    if (keys.ready(alg, kid) === key) {
+      this.cache.set(token, { claims, iss: registered.iss, kid, exp: registered.exp, iat: registered.iat, nbf: registered.nbf });
     }
     return claims;
   }

@@ -77,3 +77,21 @@ export function checkTimeWindow(claims: TimeWindow, nowSeconds: number, toleranc
     throw new TokenRejectedError("TOKEN_ISSUED_IN_FUTURE", "the token was issued in the future", { claim: "iat" });
   }
 }
+
+/**
+ * Every check of the registered claims, after the signature: their types, the issuer,
+ * the lifetime and the time window at `nowSeconds`.
+ * @throws {TokenRejectedError} CLAIM_INVALID, ISSUER_MISMATCH, TOKEN_LIFETIME_TOO_LONG or a time-window code
+ */
+export function checkRegisteredClaims(
+  payload: Record<string, unknown>,
+  expectedIssuer: string,
+  nowSeconds: number,
+  toleranceSeconds: number,
+  maxLifetimeSeconds: number,
+): RegisteredClaims {
+  const registered = readRegisteredClaims(payload, expectedIssuer);
+  checkLifetime(registered, maxLifetimeSeconds, toleranceSeconds);
+  checkTimeWindow(registered, nowSeconds, toleranceSeconds);
+  return registered;
+}

@@ -1,12 +1,13 @@
 /**
  * A byte buffer reused from one token to the next, so that decoding a token allocates
- * nothing: on a Worker that sees a new token on most requests, what a verification
- * allocates is a measurable part of its cost (in workerd, 2026-12-02, each extra
- * kilobyte allocated per token added about 1 µs, more than the work that filled it).
+ * no ArrayBuffer: on a Worker that sees a new token on most requests, the buffers a
+ * verification allocated were a measured part of its cost (bench/RESULTS.md, "Where a
+ * distinct token's time goes").
  *
  * What is written here is valid only until the next write: read it synchronously, with
- * no `await` between the write and the last read. `crypto.subtle.verify` may be given a
- * view of it, because WebCrypto copies its inputs before it returns ("Let data be the
+ * no `await` and no caller code between the write and the last read. The verifier
+ * decodes the signed bytes here and hands them to `crypto.subtle.verify` in the same
+ * synchronous step, which is allowed because WebCrypto copies its inputs before it returns ("Let data be the
  * result of getting a copy of the bytes held by the data parameter", W3C Web
  * Cryptography API, SubtleCrypto.verify, https://www.w3.org/TR/WebCryptoAPI/#SubtleCrypto-method-verify).
  * @module

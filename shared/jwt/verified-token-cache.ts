@@ -5,20 +5,20 @@
  *
  * Only what cannot change is cached: the signature and the claims checks. The time
  * window is checked again on every hit by the verifier, and the scope by the route.
- * A token that failed is never stored. Bounded, by "second chance", which keeps what
- * is in use as LRU does at a lower cost: a hit only marks its entry; when the cache is
- * full, the oldest entry goes unless it was used since it came in, in which case it
- * is unmarked and moved to the end (a `Map` keeps insertion order) and the next
- * oldest is considered. A hit then costs one lookup and one write, with no
- * re-insertion into the map: this is the hot path of every repeated token.
+ * A token that failed is never stored. Every hit hands out the same claims object,
+ * so the verifier freezes it (./freeze-deep.ts): what one request does with its
+ * claims cannot change what the next request with the same token sees.
  *
- * Once full, the cache takes a new token only the second time it is verified (see
- * ./admission-filter.ts): tokens seen once neither evict the ones in use nor cost
- * the memory of their verdicts. A token sent again is verified twice, then cached.
+ * Bounded, by "second chance", which keeps what is in use as LRU does at a lower cost:
+ * a hit only marks its entry; when the cache is full, the oldest entry goes unless it
+ * was used since it came in, in which case it is unmarked and moved to the end (a `Map`
+ * keeps insertion order) and the next oldest is considered. A hit then costs one lookup
+ * and one write, with no re-insertion into the map. A token that comes back (a BFF's,
+ * sent for an hour) stays as long as it is used again before as many new tokens as
+ * the cache holds have passed through it.
  * @module
  */
 
-import { AdmissionFilter } from "./admission-filter.ts";
 import type { TimeWindow } from "./registered-claims.ts";
 
 export interface CachedVerdict<T> extends TimeWindow {
@@ -35,11 +35,8 @@ interface Entry<T> {
 
 export class VerifiedTokenCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
-  private readonly admission: AdmissionFilter | undefined;
 
-  constructor(private readonly maxEntries: number) {
-    this.admission = maxEntries > 0 ? new AdmissionFilter(maxEntries) : undefined;
-  }
+  constructor(private readonly maxEntries: number) {}
 
   get(token: string): CachedVerdict<T> | undefined {
     const entry = this.entries.get(token);
@@ -48,17 +45,7 @@ export class VerifiedTokenCache<T> {
     return entry.verdict;
   }
 
-  /**
-   * Whether a token just verified should be stored: the cache has room, or it is full
-   * and the admission filter saw the token before (the filter remembers it either way).
-   * Asked before {@link set}, so that a verdict not stored is not even built.
-   */
-  admit(token: string): boolean {
-    if (this.admission === undefined) return false;
-    return this.entries.size < this.maxEntries || this.admission.seenBefore(token);
-  }
-
-  /** Remembers a verdict (see {@link admit} for whether to). */
+  /** Remembers a verdict. */
   set(token: string, verdict: CachedVerdict<T>): void {
     // A cache of size 0 stores nothing (and makeRoom would never end).
     if (this.maxEntries <= 0) return;

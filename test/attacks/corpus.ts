@@ -227,6 +227,17 @@ const forgery: AttackCase[] = [
       bearer(`${segments(kit.valid)[0]}.${segments(await kit.pool(kit.claims({ scope: "x" })))[1]}.${segments(kit.valid)[2]}`),
   },
   {
+    // Issue 24 item 4: the payload a re-entrant verification got accepted when the
+    // signed bytes lived in shared buffers; through MyService, it must simply fail.
+    family: "forgery",
+    name: "claims of the attacker's choosing under the pool's header, a signature of all As",
+    expected: INVALID,
+    build: async (kit) =>
+      bearer(
+        `${segments(kit.valid)[0]}.${b64(JSON.stringify(kit.claims({ jti: "forged-001", scope: "MyService/admin_write2" })))}.${"A".repeat(segments(kit.valid)[2].length)}`,
+      ),
+  },
+  {
     family: "forgery",
     name: "the header's alg says RS512 over an RS256 signature",
     expected: INVALID,

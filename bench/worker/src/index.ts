@@ -89,9 +89,8 @@ async function run(url: URL): Promise<Response> {
     for (let i = 0; i < n; i++) await verify(state.repeated);
   } else {
     // Tokens the verifier has never seen: each implementation walks the pool with its
-    // own cursor, and no token comes back. (A token that came back could be a cache
-    // hit: once full, the verified-token cache keeps what it holds against tokens seen
-    // once, so the first 1,000 tokens would stay in it.)
+    // own cursor, and no token comes back. (A token that came back could be a hit in
+    // the verified-token cache, which keeps the last 1,000 tokens verified.)
     const start = state.cursor.get(impl) ?? WARMUP_TOKENS;
     if (start + n > state.distinct.length) {
       return new Response(`set up more tokens: ${impl} has used ${start} of ${state.distinct.length}`, { status: 409 });
@@ -104,13 +103,11 @@ async function run(url: URL): Promise<Response> {
 
 /**
  * V8 compiles a hot function twice: quickly (Maglev) within the first thousand calls,
- * then fully optimized (TurboFan) much later. With V8's --trace-opt (workerd
- * 1.20260426.1, 2026-12-02), this project's verifier's helper functions reached
- * TurboFan only after about 17,000 verifications (its verify method stayed in Maglev
- * in one trace of 58,000), and a run of 11 rounds of 2,000 measured a mix of both,
- * changing from one process to the next. Every implementation is warmed up the same
- * way, on tokens the samples never use: a Worker serving a steady stream of requests
- * runs in optimized code.
+ * then fully optimized (TurboFan) much later; V8's --trace-opt showed this project's
+ * verifier's helpers reaching TurboFan only after many thousand verifications, and
+ * rounds measured without a warm-up a mix of both, changing from one process to the
+ * next. Every implementation is warmed up the same way, on tokens the samples never
+ * use: a Worker serving a steady stream of requests runs in optimized code.
  */
 async function warmup(passes: number): Promise<Response> {
   if (!state) return new Response("call /setup first", { status: 409 });

@@ -34,16 +34,16 @@ export function signedBytes(token: string): { data: Uint8Array; signature: Uint8
 }
 
 /**
- * The CryptoKey this project's verifier imported for `alg:kid`, read from its internals
+ * The CryptoKey this project's verifier imported for alg and kid, read from its internals
  * (the package exports no way to get it). The floor verifies with this very key: two
- * imports of one key verified up to 10% apart in one workerd process (2026-12-02,
- * depending on where the key's structures land in memory), and with a key of its own
- * the floor's luck, not the verifier's work, set much of each run's ratio.
+ * imports of one key can verify at measurably different speeds in one workerd process
+ * (where the key's structures land in memory), and with a key of its own the floor's
+ * luck, not the verifier's work, would set part of each run's ratio.
  */
-function importedKey(verifier: CognitoAccessTokenVerifier, issuer: string, keyName: string): CryptoKey {
-  type Internals = { verifier: { keysByIssuer: Map<string, { ready(name: string): CryptoKey | undefined }> } };
-  const key = (verifier as unknown as Internals).verifier.keysByIssuer.get(issuer)?.ready(keyName);
-  if (key === undefined) throw new Error(`the verifier holds no key ${keyName}`);
+function importedKey(verifier: CognitoAccessTokenVerifier, issuer: string, alg: "RS256", kid: string): CryptoKey {
+  type Internals = { verifier: { keysByIssuer: Map<string, { ready(alg: string, kid: string): CryptoKey | undefined }> } };
+  const key = (verifier as unknown as Internals).verifier.keysByIssuer.get(issuer)?.ready(alg, kid);
+  if (key === undefined) throw new Error(`the verifier holds no key ${alg}:${kid}`);
   return key;
 }
 
@@ -86,7 +86,7 @@ export async function buildVerifiers(
   const cached: VerifyCached = (token) => ours.verifyCached(token);
   // Load keys (ours fetches its JWKS once) and check every implementation accepts the token.
   await verifiers.ours(warmToken);
-  floorKey = importedKey(ours, fixture.issuer, `RS256:${(fixture.jwks.keys[0] as { kid: string }).kid}`);
+  floorKey = importedKey(ours, fixture.issuer, "RS256", (fixture.jwks.keys[0] as { kid: string }).kid);
   for (const verify of Object.values(verifiers)) await verify(warmToken);
   if (cached(warmToken) === undefined) throw new Error("the verified token is not in the cache");
   return { verify: verifiers, cached };

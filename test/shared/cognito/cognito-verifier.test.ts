@@ -47,10 +47,9 @@ describe("a valid token", () => {
     expect([...token.scopes]).toEqual(["a/b", WEATHER_READ, "c/d"]);
   });
 
-  it("has scopes that cannot be changed, shared by the tokens with the same scope claim", async () => {
+  it("has scopes that cannot be changed", async () => {
     const first = await verifier.verify(await issuer.sign(issuer.claims({ jti: "one" })));
     const second = await verifier.verify(await issuer.sign(issuer.claims({ jti: "two" })));
-    expect(second.scopes).toBe(first.scopes);
     const scopes = first.scopes as Set<string>;
     expect(() => scopes.add("MyService/admin")).toThrow(TypeError);
     expect(() => scopes.delete(WEATHER_READ)).toThrow(TypeError);

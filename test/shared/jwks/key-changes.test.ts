@@ -174,3 +174,59 @@ describe("a JWKS endpoint that redirects", () => {
     expect(warnings).toContainEqual(expect.objectContaining({ reason: "redirect", keptKeys: 1 }));
   });
 });
+
+describe("an issuer that withdraws keys", () => {
+  let warnings: Array<Record<string, unknown>>;
+  // The JWKS endpoint's next answers, once set; the test issuer's until then.
+  let answer: { body: string; status: number } | undefined;
+  const fetch = async (request: Request) =>
+    answer === undefined ? issuer.fetch(request) : new Response(answer.body, { status: answer.status });
+  beforeEach(() => {
+    answer = undefined;
+    warnings = [];
+    vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(JSON.parse(line)));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  async function refreshWith(verifier: ReturnType<typeof createVerifier>, body: unknown, status = 200) {
+    answer = { body: typeof body === "string" ? body : JSON.stringify(body), status };
+    await verifier.jwks.refresh();
+  }
+
+  it("is believed when a 200 holds an empty keys array: the withdrawn keys and their cached verdicts are dropped", async () => {
+    const verifier = createVerifier({ maxAgeMs: 1_000 });
+    const token = await issuer.sign();
+    await verifier.verify(token);
+    issuer.published = [];
+    clock += 60_000;
+    await verifier.verify(token, { waitUntil }); // a cache hit, which starts the refresh
+    await Promise.all(pending);
+    expect(issuer.fetchCount).toBe(2);
+    expect(verifier.verifyCached(token)).toBeUndefined();
+    expect(await codeOf(verifier.verify(token))).toBe("KID_UNKNOWN");
+    expect(await codeOf(verifier.verify(await issuer.sign()))).toBe("KID_UNKNOWN");
+    expect(warnings).toContainEqual(expect.objectContaining({ event: "jwks_keys_withdrawn", keys: 0 }));
+  });
+
+  it("is believed when a 200 holds only keys that cannot be used", async () => {
+    const verifier = createVerifier({ fetch });
+    const token = await issuer.sign();
+    await verifier.verify(token);
+    await refreshWith(verifier, { keys: [{ kty: "RSA" }, "not a key"] });
+    expect(await codeOf(verifier.verify(token))).toBe("KID_UNKNOWN");
+  });
+
+  it.each([
+    ["an error status", { keys: [] }, 500],
+    ["a body that is not JSON", "<html>", 200],
+    ["a body without a keys array", { keys: "none" }, 200],
+    ["a body that is JSON null", "null", 200],
+  ])("is not assumed from %s: the keys known keep serving", async (_, body, status) => {
+    const verifier = createVerifier({ fetch });
+    const token = await issuer.sign();
+    await verifier.verify(token);
+    await refreshWith(verifier, body, status);
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    await expect(verifier.verify(await issuer.sign())).resolves.toBeDefined();
+  });
+});
