@@ -17,10 +17,10 @@ import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
 import { ROOT } from "../scripts/local-stack.mjs";
 
 /** The last commit with every optimisation in place (before issue 23's simplification). */
-export const BASE_COMMIT = "24e89b9";
+const BASE_COMMIT = "24e89b9";
 
 /** What each patch in bench/ablation/ switches off. */
-export const OPTIMISATIONS = {
+const OPTIMISATIONS = {
   "scratch-buffers": "scratch buffers reused for decoding, and the second decode after an await (off: fresh arrays)",
   "header-cache": "HeaderCache: accepted header segments remembered (off: every header parsed)",
   "admission-filter": "TinyLFU admission filter in front of the full verified-token cache (off: every verdict stored)",

@@ -204,7 +204,7 @@ async function http(quick, progress) {
         })
       ).json()
     ).access_token;
-    await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST" }); // count MyBFF's token requests only
+    await fetch(`${urls.cognito}/_dev/stats/reset`, { method: "POST", headers: { "X-Cognito-Local-Dev": "1" } }); // count MyBFF's token requests only
     await fetch(`${urls.bff}/weatherforecast`); // warm: the BFF's token is cached from here on
     const auth = { Authorization: `Bearer ${token}` };
     const pairs = [
@@ -222,7 +222,8 @@ async function http(quick, progress) {
         samples.get(label).push(await load(url, headers, seconds));
       }
     }
-    const tokenRequests = (await (await fetch(`${urls.cognito}/_dev/stats`)).json()).tokensIssuedTotal;
+    const tokenRequests = (await (await fetch(`${urls.cognito}/_dev/stats`, { headers: { "X-Cognito-Local-Dev": "1" } })).json())
+      .tokensIssuedTotal;
     const rows = pairs.map(([label]) => {
       const runs = samples.get(label);
       return {

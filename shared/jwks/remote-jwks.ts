@@ -63,12 +63,12 @@ export type KeyedJwk = JsonWebKey & { kid: string };
 
 export const JWKS_COOLDOWN_MS = 5_000;
 /** Unknown-kid fetches allowed at once; with 1, the rate under a flood is 60 s / cooldownMs a minute. */
-export const JWKS_REFETCH_BURST = 1;
-export const JWKS_TIMEOUT_MS = 5_000;
-export const JWKS_MAX_RESPONSE_BYTES = 64 * 1024;
-export const JWKS_MAX_AGE_MS = 10 * 60_000;
+const JWKS_REFETCH_BURST = 1;
+const JWKS_TIMEOUT_MS = 5_000;
+const JWKS_MAX_RESPONSE_BYTES = 64 * 1024;
+const JWKS_MAX_AGE_MS = 10 * 60_000;
 /** A stale set whose background refresh failed is retried this often, not per request. */
-export const JWKS_STALE_RETRY_MS = 30_000;
+const JWKS_STALE_RETRY_MS = 30_000;
 // With no key known at all, a failed fetch is retried sooner than the cooldown: every
 // request fails until one succeeds, so waiting the full cooldown would cost availability.
 const RETRY_WITHOUT_KEYS_MS = 1_000;

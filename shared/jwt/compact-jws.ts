@@ -57,7 +57,7 @@ function malformed(message: string): TokenRejectedError {
  * The JSON must start with `{` and end with `}`: a byte-order mark, whitespace or
  * anything else around it is refused, since no issuer sends it and parsers differ on it.
  */
-export function decodeJsonObject(segment: string, part: "header" | "payload"): Record<string, unknown> {
+function decodeJsonObject(segment: string, part: "header" | "payload"): Record<string, unknown> {
   let text: string;
   let value: unknown;
   try {

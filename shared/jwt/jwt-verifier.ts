@@ -66,17 +66,17 @@ export interface VerifyOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 
-export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
-export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
+const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 /**
  * Cognito's longest access-token validity: "You can set the access token expiration
  * to any value between 5 minutes and 1 day" (AWS, "Understanding the access token",
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html;
  * CloudFormation `AWS::Cognito::UserPoolClient` `AccessTokenValidity`: maximum 86400 seconds).
  */
-export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 function checkAlgorithms(algorithms: readonly unknown[]): JwsAlgorithm[] {
   if (algorithms.length === 0) throw new ConfigError("algorithms must not be empty", "algorithms");

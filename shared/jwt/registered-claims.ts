@@ -21,7 +21,7 @@ function invalid(claim: string, message: string): TokenRejectedError {
 }
 
 /** A NumericDate: a finite, non-negative JSON number (a string "1700000000" is refused). */
-export function readNumericDate(payload: Record<string, unknown>, claim: string, required: boolean): number | undefined {
+function readNumericDate(payload: Record<string, unknown>, claim: string, required: boolean): number | undefined {
   const value = payload[claim];
   if (value === undefined && !required) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
@@ -39,7 +39,7 @@ export function readString(payload: Record<string, unknown>, claim: string, requ
 }
 
 /** Reads `iss`, `exp`, `iat` (all required) and `nbf` (optional) and checks the issuer. */
-export function readRegisteredClaims(payload: Record<string, unknown>, expectedIssuer: string): RegisteredClaims {
+function readRegisteredClaims(payload: Record<string, unknown>, expectedIssuer: string): RegisteredClaims {
   const iss = readString(payload, "iss", true)!;
   const exp = readNumericDate(payload, "exp", true)!;
   const iat = readNumericDate(payload, "iat", true)!;
@@ -54,7 +54,7 @@ export function readRegisteredClaims(payload: Record<string, unknown>, expectedI
  * tokens live at most a day) did not issue this one, or a key is misused. Checked once,
  * when the token is verified (its claims cannot change afterwards).
  */
-export function checkLifetime(claims: TimeWindow, maxLifetimeSeconds: number, toleranceSeconds: number): void {
+function checkLifetime(claims: TimeWindow, maxLifetimeSeconds: number, toleranceSeconds: number): void {
   if (!(claims.exp - claims.iat <= maxLifetimeSeconds + toleranceSeconds)) {
     throw new TokenRejectedError("TOKEN_LIFETIME_TOO_LONG", `the token lives longer than ${maxLifetimeSeconds} seconds`, {
       claim: "exp",
