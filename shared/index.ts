@@ -47,6 +47,6 @@ export type { RegisteredClaims, TimeWindow } from "./jwt/registered-claims.ts";
 // What the token cache stores its tokens in (a Workers KV namespace fits it).
 export type { KeyValueStore } from "./key-value-store.ts";
 // Logging chosen by the caller: each class takes a `logger` option.
-export { jsonLineLogger, type LogFields, type Logger, type LogLevel, logEvent, parseLogLevel, setLogLevel, silentLogger } from "./log.ts";
+export { jsonLineLogger, type LogFields, type Logger, type LogLevel, parseLogLevel, silentLogger } from "./log.ts";
 // Building a Worker's objects once per isolate.
 export { oncePerEnv } from "./once-per-env.ts";

@@ -39,18 +39,3 @@ export function jsonLineLogger(minLevel: LogLevel = "info"): Logger {
 
 /** Drops every event. */
 export const silentLogger: Logger = () => {};
-
-// --- Transitional: the module-global API that each caller is moving off. ---
-// Removed once no file imports it (issue 23, item 7).
-let globalLogger: Logger = jsonLineLogger();
-
-/** @deprecated Pass `logger: jsonLineLogger(level)` to the class instead. */
-export function setLogLevel(level: unknown): void {
-  const parsed = parseLogLevel(level);
-  if (parsed !== undefined) globalLogger = jsonLineLogger(parsed);
-}
-
-/** @deprecated Call the `logger` the class was given. */
-export function logEvent(level: LogLevel, event: string, fields: LogFields = {}): void {
-  globalLogger(level, event, fields);
-}

@@ -13,7 +13,6 @@ export {
 } from "./access-token-auth.ts";
 export { misconfigured } from "./auth-responses.ts";
 export {
-  answerError,
   notFoundProblem,
   type ProblemErrorHandlerOptions,
   type ProblemOptions,

@@ -57,13 +57,3 @@ export function problemErrorHandler(options: ProblemErrorHandlerOptions = {}): E
   const logger = options.logger ?? jsonLineLogger();
   return (error) => answer(error, logger);
 }
-
-const defaultLogger = jsonLineLogger();
-
-/**
- * The 0.3 `onError`, logging with the default logger.
- * @deprecated Use `app.onError(problemErrorHandler({ logger }))`.
- */
-export function answerError(error: Error): Response {
-  return answer(error, defaultLogger);
-}
