@@ -63,6 +63,19 @@ describe("the committed figure blocks", () => {
     expect(library.match(/<!-- bench:library -->/g)).toHaveLength(1);
   });
 
+  it("hold the READMEs' measured figures: none outside them", () => {
+    // What a run's figure looks like: a time in µs, a ratio such as 1.26x, a decimal range.
+    const measured = /\d\s?µs|\b\d+\.\d+x\b|\(\d+\.\d+ to \d+\.\d+\)/;
+    for (const file of FIGURE_FILES) {
+      const prose = readFileSync(join(ROOT, file), "utf8").replace(
+        /<!-- ((?:bench|reliability|figures):[a-z-]+) -->[\s\S]*?<!-- \/\1 -->/g,
+        "",
+      );
+      const lines = prose.split("\n").filter((line) => measured.test(line));
+      expect(lines, `${file}: a measured figure outside a generated block`).toEqual([]);
+    }
+  });
+
   it("go stale when a result changes", () => {
     const bench = structuredClone(committed.bench);
     bench.targets[0].median = 12_345.6;
