@@ -59,35 +59,23 @@ function summary({ bench, reliability }) {
     row(["---", "---", "---", "---"]),
     ...b.targets.map((t) => row([t.what, `${num(t.median)}${span(t.range)}`, num(t.worst), t.met ? "yes" : "**no**"])),
   ];
-  lines.push("");
-  if (!reliability) {
-    lines.push("The hostile-input, fault and load figures are in [RELIABILITY.md](RELIABILITY.md).");
-  } else {
-    lines.push(
-      `Reliability, last run ${day(reliability.measuredAt)} (${machineLine(reliability.machine)}); every figure in [RELIABILITY.md](RELIABILITY.md):`,
-      "",
-      row(["what", "result"]),
-      row(["---", "---"]),
-      ...reliabilityRows(reliability).map(row),
-    );
-  }
+  lines.push(
+    "",
+    reliability ? reliabilityLine(reliability) : "The hostile-input, fault and load figures are in [RELIABILITY.md](RELIABILITY.md).",
+  );
   return lines.join("\n");
 }
 
-function reliabilityRows(r) {
+/** The reliability run's headline, as a few lines of prose (every figure is in RELIABILITY.md). */
+function reliabilityLine(r) {
   return [
-    ["forged or invalid requests accepted (attack corpus and fuzzing)", num(r.forgedAccepted)],
-    ["5xx answers to hostile input", num(r.serverErrorsToHostileInput)],
-    ["requests lost under load (valid tokens)", num(r.lostUnderLoad)],
-    [`token requests for ${num(r.bffLoad.requests)} MyBFF requests`, num(r.bffLoad.tokenRequests)],
-    [
-      `JWKS fetches during ${num(r.jwksFlood.requests)} requests with unknown kids in ${num(r.jwksFlood.seconds)} s; a rotated key accepted after`,
-      `${num(r.jwksFlood.fetches)}; ${num(r.jwksFlood.rotationPickupMs)} ms`,
-    ],
-    ["fault, rotation and degradation tests passed", `${num(r.faultTests.passed)} of ${num(r.faultTests.total)}`],
-    [`secrets or tokens in ${num(r.logLines.scanned)} log lines`, num(r.logLines.leaks)],
-    ["every suite passed", r.allPassed ? "yes" : "**no**"],
-  ];
+    `Reliability, last run ${day(r.measuredAt)} (${machineLine(r.machine)}): ${r.allPassed ? "every suite passed" : "**some suites failed**"};`,
+    `${num(r.forgedAccepted)} forged or invalid requests accepted, ${num(r.serverErrorsToHostileInput)} 5xx answers to hostile input,`,
+    `${num(r.lostUnderLoad)} requests lost under load; ${num(r.bffLoad.tokenRequests)} token requests for ${num(r.bffLoad.requests)} MyBFF requests;`,
+    `${num(r.jwksFlood.fetches)} JWKS fetches during ${num(r.jwksFlood.requests)} requests with unknown kids in ${num(r.jwksFlood.seconds)} s;`,
+    `fault tests: ${num(r.faultTests.passed)} of ${num(r.faultTests.total)} passed; ${num(r.logLines.leaks)} secrets or tokens in ${num(r.logLines.scanned)} log lines.`,
+    "Every figure: [RELIABILITY.md](RELIABILITY.md).",
+  ].join("\n");
 }
 
 /** The library README's figures: one verification each way, and a consumer Worker's size. */
