@@ -69,12 +69,11 @@ function summary({ bench, reliability }) {
 /** The reliability run's headline, as a few lines of prose (every figure is in RELIABILITY.md). */
 function reliabilityLine(r) {
   return [
-    `Reliability, last run ${day(r.measuredAt)} (${machineLine(r.machine)}): ${r.allPassed ? "every suite passed" : "**some suites failed**"};`,
+    `[Reliability](RELIABILITY.md), last run ${day(r.measuredAt)} (${machineLine(r.machine)}): ${r.allPassed ? "every suite passed" : "**some suites failed**"};`,
     `${num(r.forgedAccepted)} forged or invalid requests accepted, ${num(r.serverErrorsToHostileInput)} 5xx answers to hostile input,`,
     `${num(r.lostUnderLoad)} requests lost under load; ${num(r.bffLoad.tokenRequests)} token requests for ${num(r.bffLoad.requests)} MyBFF requests;`,
     `${num(r.jwksFlood.fetches)} JWKS fetches during ${num(r.jwksFlood.requests)} requests with unknown kids in ${num(r.jwksFlood.seconds)} s;`,
     `fault tests: ${num(r.faultTests.passed)} of ${num(r.faultTests.total)} passed; ${num(r.logLines.leaks)} secrets or tokens in ${num(r.logLines.scanned)} log lines.`,
-    "Every figure: [RELIABILITY.md](RELIABILITY.md).",
   ].join("\n");
 }
 

@@ -109,7 +109,7 @@ describe("rewriteBlocks", () => {
   it("links RELIABILITY.md while no reliability results are committed", () => {
     const out = rewriteBlocks("<!-- figures:summary -->\n<!-- /figures:summary -->\n", { ...committed, reliability: null });
     expect(out).toContain("[RELIABILITY.md](RELIABILITY.md)");
-    expect(out).not.toContain("Reliability, last run");
+    expect(out).not.toContain("secrets or tokens in");
   });
 });
 
@@ -126,7 +126,9 @@ describe("recordReliability", () => {
       jwksFlood: { fetches: 12, rotationPickupMs: 2800, requests: 1000, seconds: 60 },
     });
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    expect(readme).toContain("Reliability, last run 2026-12-03 (Test CPU, 2 cores, Node v24.21.0): **some suites failed**;");
+    expect(readme).toContain(
+      "[Reliability](RELIABILITY.md), last run 2026-12-03 (Test CPU, 2 cores, Node v24.21.0): **some suites failed**;",
+    );
     expect(readme).toContain("1 forged or invalid requests accepted");
     expect(readme).toContain("1 token requests for 5,485 MyBFF requests");
     expect(readme).toContain("fault tests: 1 of 2 passed");
