@@ -26,11 +26,6 @@ const reliabilityRun = {
     leaks: 0,
   },
   flood: { durationMs: 60_000, forgedRequests: 1000, jwksFetches: 12, rotationPickupMs: 2800 },
-  storm: {
-    refused: { sequential: { tokenRequests: 2 }, concurrent: { tokenRequests: 2 } },
-    outage: { tokenRequests: 25, recoveryToFirst200Ms: 30_700 },
-  },
-  limit: { ok: 60, limited: 29_039, tokenRequests: 1 },
   ok: false,
 };
 
