@@ -22,7 +22,10 @@
 // The model is the documented worst case: KV also refreshes hot keys in the
 // background before their cache expires (How KV works), which only shortens the lag.
 import { jsonLineLogger } from "edge-cc-auth";
-import { ClientCredentialsTokenCache, TokenCoordinatorCore } from "edge-cc-auth/client-credentials";
+import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
+// The coordinator's core without its Durable Object shell (which needs workerd): internal,
+// so the model reaches into the built package rather than its public entry points.
+import { TokenCoordinatorCore } from "../shared/dist/client-credentials/token-coordinator.js";
 
 const HOUR = 3_600_000;
 const CACHE_TTL_MS = 60_000;

@@ -23,6 +23,7 @@ import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { buildWorker } from "../scripts/build-workers.mjs";
 import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
+import { writeFigureBlocks } from "../scripts/figure-blocks.mjs";
 import { ROOT, startStack } from "../scripts/local-stack.mjs";
 import { createProgress, silentProgress } from "../scripts/progress.mjs";
 import { machine } from "../scripts/reliability/machine.mjs";
@@ -605,10 +606,14 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
   const [key, file] = process.argv[process.argv.indexOf("--merge") + 1].split("=");
   const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
   results[key] = JSON.parse(readFileSync(resolve(ROOT, file), "utf8"));
+  results.targets = report(results).targets;
   writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   if (results.locations) writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
   writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown(results, report(results)));
-  console.log(`merged ${key} into bench/results.json; wrote bench/RESULTS.md and bench/token-requests-per-lifetime.svg`);
+  writeFigureBlocks();
+  console.log(
+    `merged ${key} into bench/results.json; wrote bench/RESULTS.md, the READMEs' figure blocks and bench/token-requests-per-lifetime.svg`,
+  );
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--ablation")) {
   // What each optimisation of the distinct-token path buys (bench/ablation.mjs): writes
   // bench/ablation.json and renders bench/RESULTS.md again with it.
@@ -627,13 +632,15 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
   writeFileSync(ABLATION_FILE, `${JSON.stringify(result, null, 2)}\n`);
   const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
   writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown(results, report(results)));
-  console.log("wrote bench/ablation.json and bench/RESULTS.md");
+  writeFigureBlocks();
+  console.log("wrote bench/ablation.json, bench/RESULTS.md and the READMEs' figure blocks");
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--render")) {
   // Writes the report again from bench/results.json, measuring nothing (after a change of wording).
   const outIndex = process.argv.indexOf("--out");
   const out = outIndex > 0 ? process.argv[outIndex + 1] : join("bench", "RESULTS.md");
   const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
   writeFileSync(resolve(ROOT, out), markdown(results, report(results)));
+  if (outIndex < 0) writeFigureBlocks();
   console.log(`wrote ${out} from bench/results.json`);
 } else if (process.argv[1] === import.meta.filename) {
   const quick = process.argv.includes("--quick");
@@ -659,7 +666,9 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
     writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify({ ...results, targets: summary.targets }, null, 2)}\n`);
     writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
     writeFileSync(resolve(ROOT, out), markdown(results, summary));
-    console.log(`wrote ${out} and bench/results.json`);
+    // The READMEs quote these results only inside blocks rewritten from them.
+    writeFigureBlocks();
+    console.log(`wrote ${out}, bench/results.json and the READMEs' figure blocks`);
   }
 }
 

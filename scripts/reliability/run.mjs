@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { buildWorker } from "../build-workers.mjs";
+import { recordReliability } from "../figure-blocks.mjs";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { createProgress } from "../progress.mjs";
 import { measureJwksFlood } from "./jwks-flood.mjs";
@@ -352,5 +353,7 @@ client's tests check every error message.
 `;
 writeFileSync(join(ROOT, "RELIABILITY.md"), md);
 const ok = allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk;
+// The README's summary block is rewritten from these figures (RELIABILITY.json).
+recordReliability({ machine: m, families, fuzz, faults, load, flood, ok });
 console.log(`wrote RELIABILITY.md (${ok ? "all passed" : "FAILURES"})`);
 process.exit(ok ? 0 : 1);
