@@ -68,7 +68,7 @@ export interface VerifyOptions {
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
-export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
+const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 /**
  * Cognito's longest access-token validity: "You can set the access token expiration

@@ -45,7 +45,8 @@ describe("MyService /docs", () => {
     // OpenAPI document, the 401 of "Try it out"; the middleware).
     const documents = answers.filter(({ url }) => new URL(url).pathname.startsWith("/docs/"));
     expect(documents.length).toBeGreaterThanOrEqual(4);
-    for (const { url, headers } of documents) expectPageSecurityHeaders(url, headers, PAGE_CONNECT_SRC.serviceDocs);
+    for (const { url, headers } of documents)
+      expectPageSecurityHeaders(url, headers, PAGE_CONNECT_SRC.serviceDocs(local.stack.urls.cognito));
     const apiAnswers = answers.filter(({ url }) => ["/openapi.json", "/weatherforecast"].includes(new URL(url).pathname));
     expect(apiAnswers).toHaveLength(2);
     for (const { headers } of apiAnswers) {

@@ -45,10 +45,10 @@ describe("npm run bench -- --quick", () => {
     expect(results.coldToken.rows.map((r: { id: string }) => r.id)).toEqual(["bff-kv", "bff-coordinator", "bff-none"]);
     for (const row of results.coldToken.rows) expect(row.ms).toBeGreaterThan(0);
     const { targets } = report(results);
-    expect(targets.length).toBe(9);
+    expect(targets.length).toBe(12);
     // A target measured over several runs is met only when its worst run meets it.
     const distinct = targets.find((t) => t.what.startsWith("distinct tokens"))!;
     expect(distinct.worst).toBe(distinct.range![1]);
-    expect(distinct.met).toBe(distinct.worst <= 1.3);
+    expect(distinct.met).toBe(distinct.worst <= 1.5);
   }, 180_000);
 });

@@ -1,6 +1,7 @@
 // A short load run through the real local stack (wrangler dev): no error, no non-2xx,
 // one token request, and forged tokens that cost no 5xx and few JWKS downloads.
 // Latency is recorded, not asserted: `npm run reliability` runs it at full size.
+import { JWKS_COOLDOWN_MS } from "edge-cc-auth";
 import { describe, expect, it } from "vitest";
 import { runLoad } from "../../scripts/reliability/load.mjs";
 
@@ -17,7 +18,9 @@ describe("load on the local stack", () => {
     expect(result.service.errors).toBe(0);
     expect(result.forged.requests).toBeGreaterThan(20);
     expect(result.forged.statusCodes).toEqual({ 401: result.forged.requests });
-    expect(result.forged.jwksRequests).toBeLessThanOrEqual(1);
+    // Unknown kids may refetch the key set once per cooldown (remote-jwks.ts): a slow
+    // machine stretches the run over more than one.
+    expect(result.forged.jwksRequests).toBeLessThanOrEqual(1 + Math.floor(result.forged.durationMs / JWKS_COOLDOWN_MS));
     expect(result.leaks).toBe(0);
   }, 120_000);
 });

@@ -127,8 +127,8 @@ async function watchCspViolations(page: Page): Promise<CspViolations> {
 export const PAGE_CONNECT_SRC = {
   /** MyBFF's page and docs: their own origin. */
   bff: ["'self'"],
-  /** MyService's docs: also the token endpoint's origin, for Authorize (cognito-local in the local stack). */
-  serviceDocs: ["'self'", "http://127.0.0.1:8789"],
+  /** MyService's docs: also the token endpoint's origin, for Authorize (the stack's cognito-local). */
+  serviceDocs: (cognitoUrl: string) => ["'self'", new URL(cognitoUrl).origin],
 };
 
 /**

@@ -10,9 +10,9 @@
 // own token (the one extra), which every later new isolate then reads from KV. The old
 // isolates keep the token they hold in memory until they are retired.
 import { afterAll, describe, expect, it } from "vitest";
+import { DEV_CLIENT_ID } from "#scripts/dev-settings.mjs";
 import { DEV_SECRET } from "#test/support/cognito-local.ts";
 import { type LocalNetwork, startLocalNetwork } from "#test/support/local-network.ts";
-import { DEV_CLIENT_ID } from "../../../scripts/dev-settings.mjs";
 
 /** A secret cognito-local accepts as AddUserPoolClientSecret's ClientSecret (24 to 64 of [\w+]). */
 const NEW_SECRET = "RotatedMyBffSecret0123456789";
