@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { COMPATIBILITY_DATE, devServiceVars } from "./scripts/dev-settings.mjs";
+import { devServiceVars, WORKERS_RUNTIME } from "./scripts/dev-settings.mjs";
 import { COGNITO_LOCAL_WORKER_NAME, cognitoLocalWorker } from "./test/support/cognito-local-worker.ts";
 
 export default defineConfig({
@@ -29,7 +29,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             miniflare: {
-              compatibilityDate: COMPATIBILITY_DATE,
+              ...WORKERS_RUNTIME,
               kvNamespaces: ["TEST_KV"],
               bindings: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" },
             },

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET as DEV_SECRET, devBffVars, devServiceVars } from "../scripts/dev-settings.mjs";
+import { DEV_CLIENT_SECRET as DEV_SECRET, devBffVars, devServiceVars, WORKERS_RUNTIME } from "../scripts/dev-settings.mjs";
 import { ROOT } from "../scripts/local-stack.mjs";
 import { cognitoLocalWorker, myServiceWorker } from "../scripts/miniflare-workers.mjs";
 
@@ -29,7 +29,7 @@ function bff(name, kvId, coordinator) {
     name,
     modules: true,
     scriptPath: join(ROOT, ".build/bff/index.js"),
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
     bindings: { ...devBffVars(COGNITO, SERVICE), AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_SECRET, RATE_LIMIT: "off", LOG_LEVEL: "error" },
     kvNamespaces: { TOKEN_CACHE: kvId },
     serviceBindings: { MY_SERVICE: "myservice" },
@@ -51,7 +51,7 @@ function network(persistTo, run) {
         name: "router",
         modules: true,
         script: ROUTER,
-        compatibilityDate: COMPATIBILITY_DATE,
+        ...WORKERS_RUNTIME,
         serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice" },
       },
       myServiceWorker({ ...devServiceVars(COGNITO), LOG_LEVEL: "error" }),

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../scripts/dev-settings.mjs";
 import { ROOT, WRANGLER_ENV } from "../scripts/local-stack.mjs";
 
 const CONSUMERS = [
@@ -55,7 +55,13 @@ async function build(consumer, dir, minify) {
   const config = join(dir, `${consumer.id}${minify ? "-min" : ""}.wrangler.json`);
   writeFileSync(
     config,
-    JSON.stringify({ name: `consumer-${consumer.id}`, main: join(ROOT, consumer.entry), compatibility_date: COMPATIBILITY_DATE, minify }),
+    JSON.stringify({
+      name: `consumer-${consumer.id}`,
+      main: join(ROOT, consumer.entry),
+      compatibility_date: COMPATIBILITY_DATE,
+      compatibility_flags: COMPATIBILITY_FLAGS,
+      minify,
+    }),
   );
   const outfile = join(dir, `${consumer.id}${minify ? "-min" : ""}.bundle`);
   const output = wrangler(["deploy", "--dry-run", "-c", config, "--outfile", outfile], dir);
@@ -114,7 +120,7 @@ async function importMs(bundle) {
       { type: "ESModule", path: "/bench-wrapper.mjs", contents: wrapper },
       { type: "ESModule", path: `/${bundle.name}`, contents: bundle.code },
     ],
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
   });
   try {
     const time = async (path) => {

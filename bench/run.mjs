@@ -22,7 +22,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { buildWorker } from "../scripts/build-workers.mjs";
-import { COMPATIBILITY_DATE } from "../scripts/dev-settings.mjs";
+import { WORKERS_RUNTIME } from "../scripts/dev-settings.mjs";
 import { writeFigureBlocks } from "../scripts/figure-blocks.mjs";
 import { ROOT, startStack } from "../scripts/local-stack.mjs";
 import { createProgress, silentProgress } from "../scripts/progress.mjs";
@@ -69,7 +69,7 @@ async function verificationProcess({ quick, withEconomy }) {
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(ROOT, ".build/bench/index.js"),
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
     kvNamespaces: { BENCH_KV: "bench-kv" },
   });
   try {
@@ -263,7 +263,7 @@ async function coldStart(progress) {
       const mf = new Miniflare({
         modules: true,
         scriptPath: join(ROOT, ".build", w.build, "index.js"),
-        compatibilityDate: COMPATIBILITY_DATE,
+        ...WORKERS_RUNTIME,
         bindings: { COGNITO_ISSUER: "http://127.0.0.1:8789/us-east-1_toFGiuX5i", COGNITO_ALLOWED_CLIENT_IDS: "*" },
         kvNamespaces: ["TOKEN_CACHE"],
       });

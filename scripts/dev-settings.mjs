@@ -62,13 +62,23 @@ export function devBffVars(cognitoOrigin, serviceUrl, tokenSource = "token-endpo
   };
 }
 
+const SERVICE_CONFIG = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+
 /**
  * The Workers compatibility date of every worker and test, read from MyService's
  * wrangler.toml (the other configs carry the same date; a test checks they agree).
  */
-export const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
-  readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8"),
-)[1];
+export const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(SERVICE_CONFIG)[1];
+
+/**
+ * The compatibility flags of every worker and test (Node.js compatibility off), read
+ * from the same file.
+ * @type {string[]}
+ */
+export const COMPATIBILITY_FLAGS = JSON.parse(/^compatibility_flags\s*=\s*(\[[^\]]*\])/m.exec(SERVICE_CONFIG)[1]);
+
+/** Miniflare's options for the runtime every worker runs on: the date and flags above. */
+export const WORKERS_RUNTIME = { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: COMPATIBILITY_FLAGS };
 
 /**
  * MyBFF's dev-only client secret, from workers/cognito-local/.dev.vars.example (public;

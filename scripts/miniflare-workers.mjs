@@ -1,7 +1,7 @@
 // The Miniflare options of the built workers (.build/) that Node-side tests, the
 // reliability runs and the bench start side by side: one definition of each.
 import { join } from "node:path";
-import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET, devServiceVars } from "./dev-settings.mjs";
+import { DEV_CLIENT_SECRET, devServiceVars, WORKERS_RUNTIME } from "./dev-settings.mjs";
 import { ROOT } from "./local-stack.mjs";
 
 /** Where the workers reach cognito-local (a router worker or outboundService maps it). */
@@ -18,7 +18,7 @@ export function cognitoLocalWorker(bindings = {}) {
     modules: true,
     scriptPath: join(ROOT, ".build/cognito-local/index.js"),
     modulesRules: [{ type: /** @type {const} */ ("Text"), include: ["**/*.yaml"] }],
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
     kvNamespaces: ["COGNITO_STATE"],
     bindings: { AWS_REGION: "us-east-1", ISSUER_ORIGIN: COGNITO_ORIGIN, CLIENT_SECRET_MyBFF: DEV_CLIENT_SECRET, ...bindings },
   };
@@ -33,7 +33,7 @@ export function myServiceWorker(bindings = devServiceVars(COGNITO_ORIGIN), outbo
     name: "myservice",
     modules: true,
     scriptPath: join(ROOT, ".build/service/index.js"),
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
     bindings,
     outboundService,
   };

@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE } from "../dev-settings.mjs";
+import { WORKERS_RUNTIME } from "../dev-settings.mjs";
 import { ROOT } from "../local-stack.mjs";
 
 const WORKER = `
@@ -45,7 +45,7 @@ export async function measureJwksFlood({ durationMs = 60_000, kids = 1_000, rota
     write: false,
     logLevel: "error",
   });
-  const mf = new Miniflare({ modules: true, script: bundle.outputFiles[0].text, compatibilityDate: COMPATIBILITY_DATE });
+  const mf = new Miniflare({ modules: true, script: bundle.outputFiles[0].text, ...WORKERS_RUNTIME });
   try {
     const query = new URLSearchParams({ durationMs: String(durationMs), kids: String(kids), rotateAtMs: String(rotateAtMs) });
     const response = await mf.dispatchFetch(`http://flood/?${query}`);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET, devBffVars } from "../dev-settings.mjs";
+import { DEV_CLIENT_SECRET, devBffVars, WORKERS_RUNTIME } from "../dev-settings.mjs";
 import { ROOT } from "../local-stack.mjs";
 import { cognitoLocalWorker, myServiceWorker } from "../miniflare-workers.mjs";
 
@@ -79,7 +79,7 @@ export async function startRateLimitedBff(options = {}) {
         name: "bff",
         modules: true,
         scriptPath: join(ROOT, ".build/bff/index.js"),
-        compatibilityDate: COMPATIBILITY_DATE,
+        ...WORKERS_RUNTIME,
         bindings: {
           ...Object.fromEntries(Object.entries(config.bindings ?? {}).filter(([, v]) => typeof v === "string")),
           ...devBffVars(COGNITO, SERVICE),
@@ -96,7 +96,7 @@ export async function startRateLimitedBff(options = {}) {
         name: "router",
         modules: true,
         script: ROUTER,
-        compatibilityDate: COMPATIBILITY_DATE,
+        ...WORKERS_RUNTIME,
         serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice" },
       },
       myServiceWorker(),

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { deployProblems } from "../../scripts/deploy/check-deploy-config.mjs";
 import { readSettings, writeSettings } from "../../scripts/deploy/wrangler-toml.mjs";
-import { COMPATIBILITY_DATE } from "../../scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "aws");
@@ -299,7 +299,7 @@ describe("the GitHub workflow", () => {
 });
 
 describe("the worker configs", () => {
-  it("share one compatibility date, the one the tests use", () => {
+  it("share one compatibility date and Node.js compatibility off, as the tests use them", () => {
     const configs = [
       "wrangler.toml",
       "workers/bff/wrangler.toml",
@@ -309,7 +309,9 @@ describe("the worker configs", () => {
       "test/package/consumer/wrangler.toml",
     ];
     for (const path of configs) {
-      expect(readFileSync(join(ROOT, path), "utf8"), path).toContain(`compatibility_date = "${COMPATIBILITY_DATE}"`);
+      const config = readFileSync(join(ROOT, path), "utf8");
+      expect(config, path).toContain(`compatibility_date = "${COMPATIBILITY_DATE}"`);
+      expect(config, path).toContain(`compatibility_flags = ${JSON.stringify(COMPATIBILITY_FLAGS).replaceAll(",", ", ")}`);
     }
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMPATIBILITY_DATE, DEV_CLIENT_ID, DEV_POOL_ID } from "../../scripts/dev-settings.mjs";
+import { DEV_CLIENT_ID, DEV_POOL_ID, WORKERS_RUNTIME } from "../../scripts/dev-settings.mjs";
 import { WRANGLER_ENV } from "../../scripts/local-stack.mjs";
 import { DEV_SECRET } from "../support/cognito-local";
 import { cognitoLocalWorker } from "../support/cognito-local-worker";
@@ -85,7 +85,7 @@ describe("the packed edge-cc-auth", () => {
           modules: true,
           scriptPath: join(outdir, "index.js"),
           modulesRoot: outdir, // the bundle lives outside this repository
-          compatibilityDate: COMPATIBILITY_DATE,
+          ...WORKERS_RUNTIME,
           kvNamespaces: ["TOKENS"],
           bindings: {
             ISSUER: `http://127.0.0.1:8789/${DEV_POOL_ID}`,

@@ -2,7 +2,7 @@
 // - a worker imports another folder only by a name (edge-cc-auth, hono, #test/...),
 //   never by a relative path that leaves the worker's folder;
 // - the library and the workers import nothing from Node (`node:`) and no config
-//   turns on nodejs_compat: they run on the Workers runtime alone;
+//   leaves Node.js compatibility on: they run on the Workers runtime alone;
 // - the library's core imports no `cloudflare:` module: only the token-coordinator
 //   entry point (a Durable Object) may, and shared/tsconfig.json leaves it out.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -89,11 +89,28 @@ describe("imports", () => {
     expect(config).toMatch(/"exclude": \[[^\]]*"token-coordinator"/);
   });
 
-  it("run with no nodejs_compat in any worker config", () => {
+  it("switch Node.js compatibility off in every worker config", () => {
     const configs = ["wrangler.toml", ...workers.map((worker) => `workers/${worker}/wrangler.toml`)].filter((config) =>
       existsSync(join(ROOT, config)),
     );
     expect(configs).toContain("workers/bff/wrangler.toml");
-    for (const config of configs) expect(readFileSync(join(ROOT, config), "utf8"), config).not.toMatch(/nodejs_compat/);
+    for (const config of configs) {
+      const text = readFileSync(join(ROOT, config), "utf8");
+      expect(text, config).toContain(`compatibility_flags = ["no_nodejs_compat", "no_nodejs_compat_v2"]`);
+      expect(text, config).not.toMatch(/"nodejs_compat(_v2)?"/);
+    }
+  });
+
+  // From compatibility date 2026-08-04 the runtime gives Node.js APIs unless both flags
+  // say no. wrangler still bundles a node: import (as an external, with a warning), so
+  // the check is on what it bundled: the deployable workers as test/global-setup.ts built them.
+  it("leave no node: import in a deployable bundle", () => {
+    for (const worker of ["service", "bff", "cognito-local"]) {
+      const bundle = readFileSync(join(ROOT, ".build", worker, "index.js"), "utf8");
+      expect(
+        specifiers(bundle).filter((specifier) => specifier.startsWith("node:")),
+        worker,
+      ).toEqual([]);
+    }
   });
 });

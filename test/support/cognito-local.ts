@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE, DEV_CLIENT_SECRET } from "../../scripts/dev-settings.mjs";
+import { DEV_CLIENT_SECRET, WORKERS_RUNTIME } from "../../scripts/dev-settings.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -39,7 +39,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions = {}): Prom
     modules: true,
     scriptPath: join(ROOT, ".build", "cognito-local", "index.js"),
     modulesRules: [{ type: "Text", include: ["**/*.yaml"] }],
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
     kvNamespaces: ["COGNITO_STATE"],
     kvPersist: options.persistDir ?? false,
     bindings: {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { COGNITO_LOCAL_DEV_HEADERS, COMPATIBILITY_DATE, devBffVars, devServiceVars } from "../../scripts/dev-settings.mjs";
+import { COGNITO_LOCAL_DEV_HEADERS, devBffVars, devServiceVars, WORKERS_RUNTIME } from "../../scripts/dev-settings.mjs";
 import { myServiceWorker } from "../../scripts/miniflare-workers.mjs";
 import { DEV_SECRET } from "./cognito-local";
 import { cognitoLocalWorker } from "./cognito-local-worker.ts";
@@ -171,7 +171,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     name: `bff-${i + 1}`,
     modules: true,
     scriptPath: join(ROOT, ".build/bff/index.js"),
-    compatibilityDate: COMPATIBILITY_DATE,
+    ...WORKERS_RUNTIME,
     bindings: withSettings(commonBffVars, options.bffVarsOf?.[i + 1]),
     kvNamespaces: { TOKEN_CACHE: TOKEN_CACHE_NAMESPACE },
     serviceBindings: options.serviceBinding === false ? {} : { MY_SERVICE: "myservice" },
@@ -210,14 +210,14 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
         name: "router",
         modules: true,
         script: ROUTER,
-        compatibilityDate: COMPATIBILITY_DATE,
+        ...WORKERS_RUNTIME,
         serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice", FAULTS: "faults" },
       },
       {
         name: "faults",
         modules: true,
         script: FAULTS,
-        compatibilityDate: COMPATIBILITY_DATE,
+        ...WORKERS_RUNTIME,
         serviceBindings: { COGNITO: "cognito-local" },
       },
     ],

@@ -25,7 +25,7 @@ function directives(policy: string | null): Record<string, string[]> {
   );
 }
 
-function expectCommonHeaders(headers: Headers) {
+function expectCommonHeaders(headers: Pick<Headers, "get">) {
   const csp = headers.get("Content-Security-Policy");
   const policy = directives(csp);
   expect(policy["frame-ancestors"]).toEqual(["'none'"]);
