@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { devServiceVars, WORKERS_RUNTIME } from "./scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, devServiceVars } from "./scripts/dev-settings.mjs";
 import { COGNITO_LOCAL_WORKER_NAME, cognitoLocalWorker } from "./test/support/cognito-local-worker.ts";
 
 export default defineConfig({
@@ -29,7 +29,10 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             miniflare: {
-              ...WORKERS_RUNTIME,
+              // The date alone: the plugin's test runner needs Node.js compatibility (it
+              // imports node:inspector). That the library imports nothing from Node is
+              // checked on its sources (test/package/source-boundaries.test.ts).
+              compatibilityDate: COMPATIBILITY_DATE,
               kvNamespaces: ["TEST_KV"],
               bindings: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" },
             },

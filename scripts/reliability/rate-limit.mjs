@@ -45,7 +45,7 @@ function bffConfig() {
 export function configuredRateLimit() {
   const [entry] = Object.values(bffConfig().ratelimits ?? {});
   if (!entry) throw new Error("workers/bff/wrangler.toml declares no [[ratelimits]]");
-  return { binding: entry.name, limit: entry.simple.limit, period: entry.simple.period };
+  return { binding: entry.name, namespaceId: entry.namespace_id, limit: entry.simple.limit, period: entry.simple.period };
 }
 
 /**
@@ -56,7 +56,7 @@ export function configuredRateLimit() {
  */
 export async function startRateLimitedBff(options = {}) {
   const config = bffConfig();
-  const { binding } = configuredRateLimit();
+  const { binding, namespaceId } = configuredRateLimit();
   const simple = options.ratelimit === undefined ? configuredRateLimit() : options.ratelimit;
   const logs = [];
   const collect = (stream) => {
@@ -87,7 +87,8 @@ export async function startRateLimitedBff(options = {}) {
           ...options.bffVars,
         },
         kvNamespaces: { TOKEN_CACHE: "rate-limit-token-cache" },
-        ratelimits: simple ? { [binding]: { simple: { limit: simple.limit, period: simple.period } } } : {},
+        // miniflare 4.20260730 requires the namespace id, as a deploy does.
+        ratelimits: simple ? { [binding]: { namespace_id: namespaceId, simple: { limit: simple.limit, period: simple.period } } } : {},
         serviceBindings: { MY_SERVICE: "router" },
         outboundService: "router",
         assets: config.assets,
