@@ -27,7 +27,9 @@ const wranglerArgs = (args, configPath) => [join(ROOT, "node_modules/wrangler/bi
 const env = { ...process.env, ...WRANGLER_ENV };
 if (process.argv.includes("--check")) {
   if (secretNotSet(configs.bff)) {
-    stop(`Not ready: npm run configure could not set MyBFF's secret ${SECRET_NAME}. Run \`npx wrangler login\`, then \`${SECRET_COMMAND}\`.`);
+    stop(
+      `Not ready: npm run configure could not set MyBFF's secret ${SECRET_NAME}. Run \`npx wrangler login\`, then \`${SECRET_COMMAND}\`.`,
+    );
   }
   console.log("wrangler.toml and workers/bff/wrangler.toml are ready to deploy.");
   process.exit(0);
