@@ -7,6 +7,7 @@
 // (no deploy, no Cloudflare account needed).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { deployProblems } from "./check-deploy-config.mjs";
 import { markSecretSet, SECRET_COMMAND, SECRET_NAME, secretNotSet } from "./secret-state.mjs";
@@ -45,8 +46,7 @@ const secrets = spawnSync(process.execPath, wranglerArgs(["secret", "list", "--f
 if (secrets.status !== 0) {
   // wrangler's first error line, its first sentence: "In a non-interactive environment, it's
   // necessary to set a CLOUDFLARE_API_TOKEN ..." when not logged in, else an API error.
-  const reason = `${secrets.stderr}\n${secrets.stdout}`
-    .replace(/\x1b\[[0-9;]*m/g, "")
+  const reason = stripVTControlCharacters(`${secrets.stderr}\n${secrets.stdout}`)
     .split("\n")
     .map((line) => line.replace(/^[^A-Za-z[]*(\[ERROR\]\s*)?/, "").trim())
     .find((line) => line.length > 0)
