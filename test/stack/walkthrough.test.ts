@@ -88,6 +88,12 @@ describe("npm run dev", () => {
     expect(output).not.toMatch(/\[WARNING\]|might be out of date|❓/);
   });
 
+  it("says in one line which issuer MyService trusts: cognito-local's, overriding the configs'", () => {
+    const lines = output.split("\n").filter((line) => line.startsWith("Issuer: "));
+    expect(lines).toEqual([expect.stringContaining(`Issuer: cognito-local's http://127.0.0.1:${PORTS.cognito}/${DEV_POOL_ID} `)]);
+    expect(lines[0]).toContain("COGNITO=real npm run dev");
+  });
+
   it("prints the curl commands to try, with its ports", () => {
     const printed = readmeWalkthrough(PORTS).replace(/^(?=.)/gm, "  ");
     expect(printed).toContain(`127.0.0.1:${PORTS.bff}/weatherforecast`);
