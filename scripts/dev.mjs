@@ -74,7 +74,7 @@ if (taken.length > 0) {
   for (const { worker, port: number, code } of taken) {
     const why = code === "EADDRINUSE" ? "is already in use" : `cannot be used (${code})`;
     console.error(
-      `npm run dev: port ${number} (${names[worker]}) ${why}: stop what listens there (\`lsof -i :${number}\` shows it; an earlier npm run dev?), or choose another port: ${PORT_VARIABLES[worker]}=${number + 1000} npm run dev`,
+      `npm run dev: port ${number} (${names[worker]}) ${why}: stop what listens there (\`lsof -i :${number}\` shows it; an earlier npm run dev?), or choose another port: ${PORT_VARIABLES[worker]}=${number <= 64535 ? number + 1000 : number - 1000} npm run dev`,
     );
   }
   process.exit(1);
