@@ -1,6 +1,7 @@
-// The measured figures that README.md and shared/README.md show, generated from the
-// committed results: bench/results.json (written by `npm run bench`) and
-// RELIABILITY.json (written by `npm run reliability` beside RELIABILITY.md). A
+// The measured figures that shared/README.md shows, generated from the committed
+// results: bench/results.json (written by `npm run bench`). RELIABILITY.json (written
+// by `npm run reliability` beside RELIABILITY.md) keeps that run's headline. README.md
+// shows no figures: it links bench/RESULTS.md and RELIABILITY.md. A
 // figure typed into prose goes stale at the next run; one inside a block such as
 //
 //   <!-- bench:summary -->
@@ -19,7 +20,7 @@ const ROOT = join(import.meta.dirname, "..");
 
 /** The files whose blocks are generated. Bench and reliability figures live in
  * bench/RESULTS.md and RELIABILITY.md; these only summarise them. */
-export const FIGURE_FILES = ["README.md", "shared/README.md"];
+export const FIGURE_FILES = ["shared/README.md"];
 
 export const BENCH_RESULTS = "bench/results.json";
 export const RELIABILITY_RESULTS = "RELIABILITY.json";
@@ -49,34 +50,6 @@ function requireBench(bench, name) {
   return bench;
 }
 
-/** The README's summary: the benchmark's targets, and the reliability run's headline. */
-function summary({ bench, reliability }) {
-  const b = requireBench(bench, "figures:summary");
-  const lines = [
-    `Benchmarks, last run ${day(b.machine.date)} (${machineLine(b.machine)}); method and every figure in [bench/RESULTS.md](bench/RESULTS.md):`,
-    "",
-    row(["target", "median (range over the runs)", "worst run", "met"]),
-    row(["---", "---", "---", "---"]),
-    ...b.targets.map((t) => row([t.what, `${num(t.median)}${span(t.range)}`, num(t.worst), t.met ? "yes" : "**no**"])),
-  ];
-  lines.push(
-    "",
-    reliability ? reliabilityLine(reliability) : "The hostile-input, fault and load figures are in [RELIABILITY.md](RELIABILITY.md).",
-  );
-  return lines.join("\n");
-}
-
-/** The reliability run's headline, as a few lines of prose (every figure is in RELIABILITY.md). */
-function reliabilityLine(r) {
-  return [
-    `[Reliability](RELIABILITY.md), last run ${day(r.measuredAt)} (${machineLine(r.machine)}): ${r.allPassed ? "every suite passed" : "**some suites failed**"};`,
-    `${num(r.forgedAccepted)} forged or invalid requests accepted, ${num(r.serverErrorsToHostileInput)} 5xx answers to hostile input,`,
-    `${num(r.lostUnderLoad)} requests lost under load; ${num(r.bffLoad.tokenRequests)} token requests for ${num(r.bffLoad.requests)} MyBFF requests;`,
-    `${num(r.jwksFlood.fetches)} JWKS fetches during ${num(r.jwksFlood.requests)} requests with unknown kids in ${num(r.jwksFlood.seconds)} s;`,
-    `fault tests: ${num(r.faultTests.passed)} of ${num(r.faultTests.total)} passed; ${num(r.logLines.leaks)} secrets or tokens in ${num(r.logLines.scanned)} log lines.`,
-  ].join("\n");
-}
-
 /** The library README's figures: one verification each way, and a consumer Worker's size. */
 function library({ bench }) {
   const b = requireBench(bench, "bench:library");
@@ -100,7 +73,7 @@ function library({ bench }) {
   return lines.join("\n");
 }
 
-const RENDERERS = { "figures:summary": summary, "bench:library": library };
+const RENDERERS = { "bench:library": library };
 
 /** The text with every block rewritten from the results. Throws on a block it does not
  * know and on an opening marker with no closing one, so that neither passes unseen. */
@@ -138,8 +111,8 @@ export function writeFigureBlocks(root = ROOT) {
 }
 
 /**
- * Keeps the reliability run's headline figures (what the README's summary shows) as
- * RELIABILITY.json and rewrites the blocks. scripts/reliability/run.mjs calls it with
+ * Keeps the reliability run's headline figures as RELIABILITY.json (beside the full
+ * report, RELIABILITY.md) and rewrites the blocks. scripts/reliability/run.mjs calls it with
  * what it measured; only those numbers and flags are kept, so the file stays the same
  * however the run's other measurements change. Every figure is in RELIABILITY.md.
  */

@@ -97,39 +97,99 @@ function freePort() {
   });
 }
 
-function workerCommands(ports, persistTo, extraVars = {}, serviceConfig = "wrangler.toml", tokenSource = "token-endpoint") {
+/** Each worker's port variable of `npm run dev`. */
+export const PORT_VARIABLES = { cognito: "COGNITO_PORT", service: "SERVICE_PORT", bff: "BFF_PORT" };
+
+/**
+ * The workers whose port is taken on 127.0.0.1 now (by another program, or a stack
+ * left running), with the error that says so: checked before anything starts, so that
+ * a taken port is one line instead of wrangler's and workerd's stack traces.
+ * @param {Record<string, number>} ports
+ * @returns {Promise<Array<{ worker: string, port: number, code: string }>>}
+ */
+export async function takenPorts(ports) {
+  const taken = [];
+  for (const [worker, port] of Object.entries(ports)) {
+    const code = await new Promise((resolve) => {
+      const server = createServer();
+      server.once("error", (error) => resolve(error.code ?? "error"));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(null)));
+    });
+    if (code) taken.push({ worker, port, code });
+  }
+  return taken;
+}
+
+function workerCommands(
+  ports,
+  persistTo,
+  extraVars = {},
+  serviceConfig = "wrangler.toml",
+  tokenSource = "token-endpoint",
+  realPool = false,
+) {
   const urls = stackUrls(ports);
   const common = ["--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])];
   // Every setting that differs from production is given on the command line, so the
   // stack runs whatever wrangler.toml holds (local values, or yours after npm run configure).
   const vars = (settings) => Object.entries(settings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  return [
-    {
-      name: "cognito",
-      port: ports.cognito,
-      args: ["-c", "workers/cognito-local/wrangler.toml", "--port", String(ports.cognito), ...vars({ ISSUER_ORIGIN: urls.cognito })],
-    },
-    {
-      name: "service",
-      port: ports.service,
-      args: ["-c", serviceConfig, "--port", String(ports.service), ...vars(devServiceVars(urls.cognito))],
-    },
-    {
-      name: "bff",
-      port: ports.bff,
-      args: ["-c", "workers/bff/wrangler.toml", "--port", String(ports.bff), ...vars(devBffVars(urls.cognito, urls.service, tokenSource))],
-    },
-  ].map((worker) => ({
-    ...worker,
-    args: ["dev", ...worker.args, ...common, ...Object.entries(extraVars[worker.name] ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
-  }));
+  return (
+    [
+      {
+        name: "cognito",
+        port: ports.cognito,
+        args: ["-c", "workers/cognito-local/wrangler.toml", "--port", String(ports.cognito), ...vars({ ISSUER_ORIGIN: urls.cognito })],
+      },
+      {
+        name: "service",
+        port: ports.service,
+        args: ["-c", serviceConfig, "--port", String(ports.service), ...vars(devServiceVars(urls.cognito))],
+      },
+      {
+        name: "bff",
+        port: ports.bff,
+        args: [
+          "-c",
+          "workers/bff/wrangler.toml",
+          "--port",
+          String(ports.bff),
+          ...vars(devBffVars(urls.cognito, urls.service, tokenSource)),
+        ],
+      },
+    ]
+      // COGNITO=real: no cognito-local, and the configs' own values (scripts/dev-real-pool.mjs).
+      .filter((worker) => !realPool || worker.name !== "cognito")
+      .map((worker) =>
+        realPool
+          ? {
+              ...worker,
+              args: [
+                "-c",
+                worker.name === "bff" ? "workers/bff/wrangler.toml" : serviceConfig,
+                "--port",
+                String(worker.port),
+                ...(worker.name === "bff" ? vars({ MY_SERVICE_URL: urls.service }) : []),
+              ],
+            }
+          : worker,
+      )
+      .map((worker) => ({
+        ...worker,
+        args: [
+          "dev",
+          ...worker.args,
+          ...common,
+          ...Object.entries(extraVars[worker.name] ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+        ],
+      }))
+  );
 }
 
 /**
  * Starts the stack. Resolves once every worker has said it is ready.
  * @param {{ ports?: Partial<typeof DEFAULT_PORTS>, persistTo?: string, env?: Record<string,string>,
  *           extraVars?: Record<string, Record<string, string>>, serviceConfig?: string,
- *           tokenSource?: "token-endpoint" | "get-client-token",
+ *           tokenSource?: "token-endpoint" | "get-client-token", realPool?: boolean, signal?: AbortSignal,
  *           onLine?: (worker: string, line: string) => void, readyTimeoutMs?: number }} options
  */
 export async function startStack(options = {}) {
@@ -138,10 +198,13 @@ export async function startStack(options = {}) {
   // client secret, and on a fresh clone nothing but npm run dev would have made them.
   ensureDevVars();
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  const workers = workerCommands(ports, options.persistTo, options.extraVars, options.serviceConfig, options.tokenSource);
+  const workers = workerCommands(ports, options.persistTo, options.extraVars, options.serviceConfig, options.tokenSource, options.realPool);
   const children = [];
+  // Set once the start is given up (timeout, a failure, options.signal): no worker starts after it.
+  let givenUp = false;
   const spawnOnce = async (worker) => {
     const inspectorPort = String(await freePort());
+    if (givenUp) throw new Error("the stack's start was given up");
     const child = spawn(process.execPath, [wrangler, ...worker.args, "--inspector-port", inspectorPort], {
       cwd: ROOT,
       env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1", ...options.env },
@@ -228,11 +291,17 @@ export async function startStack(options = {}) {
   try {
     await Promise.race([
       startInOrder(),
+      // Ctrl-C while starting: what has started is stopped below, not left running.
+      new Promise((_, reject) => {
+        if (options.signal?.aborted) reject(new Error("stopped while starting"));
+        options.signal?.addEventListener("abort", () => reject(new Error("stopped while starting")), { once: true });
+      }),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the stack was not ready within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
   } catch (error) {
+    givenUp = true;
     await stop();
     throw error;
   } finally {

@@ -28,7 +28,7 @@ const AWS_FIXTURES = "test/fixtures/aws";
  *   Cloudflare: the recorded AWS outputs of test/fixtures/aws stand in for them.
  * @param {string} command as the README gives it
  * @param {string[]} documented every command the READMEs give
- * @returns {{ skip: string } | { run: string, env?: Record<string, string>, limitMs: number }}
+ * @returns {{ skip: string } | { run: string, env?: Record<string, string>, limitMs: number, fails?: { exitCode: number, saying: string } }}
  */
 export function planFor(command, documented) {
   // A placeholder such as `<the id>` is one word.
@@ -48,13 +48,21 @@ export function planFor(command, documented) {
       run: "node node_modules/vitest/vitest.mjs run -c scripts/ci/vitest-stack.config.mjs test/stack/walkthrough.test.ts",
       limitMs: 10 * MINUTE_MS,
     };
-  if (script === "deploy" && !words.includes("--check")) return { run: "npm run deploy -- --check", limitMs: 2 * MINUTE_MS }; // a deploy needs a Cloudflare account
+  // Without a Cloudflare login, configure writes the configs but cannot set MyBFF's
+  // secret: it says so and exits 1, and the deploy check then refuses for that reason
+  // (and that reason alone: any other failure fails here).
+  if (script === "deploy")
+    return {
+      run: "npm run deploy -- --check", // a deploy needs a Cloudflare account
+      limitMs: 2 * MINUTE_MS,
+      fails: { exitCode: 1, saying: "Not ready: npm run configure could not set MyBFF's secret" },
+    };
   if (script === "configure")
     return {
       run: withStandIns(words).join(" "),
-      // No Cloudflare account: configure prints the `wrangler secret put` command to run instead.
       env: { CLOUDFLARE_API_TOKEN: "" },
       limitMs: 3 * MINUTE_MS,
+      fails: { exitCode: 1, saying: "the secret AUTH_SERVER_MYBFF_CLIENT_SECRET is NOT set" },
     };
   const limitMinutes = { bench: 20, reliability: 25 }[script ?? ""] ?? 10;
   return { run: command, limitMs: limitMinutes * MINUTE_MS };
@@ -89,12 +97,25 @@ const EXPECTED = [
   { script: "build", fallback: "npm run build" },
 ];
 
-/** Runs a shell command in the clone, its output passed through; resolves with its exit code (or "timeout"). */
+/**
+ * Runs a shell command in the clone, its output passed through; resolves with its exit
+ * code (or "timeout") and what it printed.
+ */
 function runIn(cwd, command, env, limitMs) {
   return new Promise((resolve, reject) => {
     // A process group of its own, so that a command past its limit is stopped with
     // everything it started (wrangler dev, workerd): Ctrl-C first, then SIGKILL.
-    const child = spawn("bash", ["-c", command], { cwd, env: { ...process.env, ...env }, stdio: "inherit", detached: true });
+    const child = spawn("bash", ["-c", command], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let output = "";
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      from.on("data", (chunk) => {
+        to.write(chunk);
+        output = (output + chunk.toString()).slice(-65_536);
+      });
+    }
     let timedOut = false;
     const signal = (name) => {
       try {
@@ -109,9 +130,9 @@ function runIn(cwd, command, env, limitMs) {
       setTimeout(() => signal("SIGKILL"), 15_000).unref();
     }, limitMs);
     child.on("error", reject);
-    child.on("exit", (code) => {
+    child.on("close", (code) => {
       clearTimeout(timer);
-      resolve(timedOut ? "timeout" : code);
+      resolve({ code: timedOut ? "timeout" : code, output });
     });
   });
 }
@@ -123,7 +144,7 @@ async function main() {
   const clone = join(dir, "edge-cc-auth");
   const results = [];
   const started = Date.now();
-  const step = async (label, command, { cwd = clone, env: stepEnv = {}, limitMs }) => {
+  const step = async (label, command, { cwd = clone, env: stepEnv = {}, limitMs, fails }) => {
     console.log(`\n=== fresh clone: ${label}${command === label ? "" : `\n    runs: ${command}`}`);
     const t0 = Date.now();
     const left = BUDGET_MS - (t0 - started);
@@ -131,11 +152,14 @@ async function main() {
       results.push(`FAILED ${label} (not run: the check's ${BUDGET_MS / MINUTE_MS} min are spent)`);
       return false;
     }
-    const code = await runIn(cwd, command, { ...env, ...stepEnv }, Math.min(limitMs, left));
+    const { code, output } = await runIn(cwd, command, { ...env, ...stepEnv }, Math.min(limitMs, left));
     const seconds = Math.round((Date.now() - t0) / 1000);
     const how = code === "timeout" ? "past its time limit" : `exit ${code}`;
-    results.push(`${code === 0 ? "ok    " : "FAILED"} ${label} (${how}, ${seconds} s)`);
-    return code === 0;
+    // A command that cannot succeed here (no account) must fail exactly as documented.
+    const ok = fails ? code === fails.exitCode && output.includes(fails.saying) : code === 0;
+    const expected = fails ? `, expected without an account: exit ${fails.exitCode} saying "${fails.saying}"` : "";
+    results.push(`${ok ? "ok    " : "FAILED"} ${label} (${how}, ${seconds} s${expected})`);
+    return ok;
   };
   const cloneCommand = `git clone --quiet ${JSON.stringify(values.from)} ${JSON.stringify(clone)}`;
   const cloned = await step("git clone", cloneCommand, { cwd: dir, limitMs: 5 * MINUTE_MS });

@@ -6,7 +6,8 @@
 // workers/bff/wrangler.toml (MyBFF); the app client (the JSON `aws cognito-idp describe-user-pool-client` prints)
 // gives the secret, set with `wrangler secret put` on MyBFF, or, when that cannot run
 // (not logged in), the exact command to run is printed. The secret is never written
-// to a file or printed.
+// to a file or printed. When it could not set the secret, configure still writes the
+// configs but exits with code 1, and `npm run deploy -- --check` refuses until it is set.
 // Options: --config <path> (MyService's, default wrangler.toml), --bff-config <path>
 // (default workers/bff/wrangler.toml), --no-secret (leave the secret alone),
 // --token-source <token-endpoint|get-client-token> (how MyBFF gets its token, default
@@ -20,9 +21,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { issuerFormatOf, USER_POOL_ID } from "./cognito-pool.mjs";
+import { markSecretNotSet, markSecretSet, SECRET_COMMAND } from "./secret-state.mjs";
 import { readSettings, writeSettings } from "./wrangler-toml.mjs";
-
-const SECRET_COMMAND = "npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml";
 
 function readJson(path, what) {
   const text = readFileSync(path === "-" ? 0 : path, "utf8");
@@ -169,11 +169,16 @@ if (process.argv[1] === import.meta.filename) {
       );
     }
     if (secret !== null) {
-      if (putSecret(secret, configs.bff)) console.log("set the secret AUTH_SERVER_MYBFF_CLIENT_SECRET of mybff");
-      else
-        console.log(
-          `could not set the secret (not logged in?): run \`npx wrangler login\`, then \`${SECRET_COMMAND}\` and paste the ClientSecret of the client file`,
+      if (putSecret(secret, configs.bff)) {
+        markSecretSet(configs.bff);
+        console.log("set the secret AUTH_SERVER_MYBFF_CLIENT_SECRET of mybff");
+      } else {
+        markSecretNotSet(configs.bff);
+        console.error(
+          `npm run configure: the configs are written, but the secret AUTH_SERVER_MYBFF_CLIENT_SECRET is NOT set (not logged in to Cloudflare?): run \`npx wrangler login\`, then \`${SECRET_COMMAND}\` and paste the ClientSecret of the client file. npm run deploy refuses until it is set.`,
         );
+        process.exit(1);
+      }
     }
   } catch (error) {
     console.error(`npm run configure: ${error.message}`);

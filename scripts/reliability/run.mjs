@@ -382,7 +382,7 @@ client's tests check every error message.
 `;
 writeFileSync(join(ROOT, "RELIABILITY.md"), md);
 const ok = allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk;
-// The README's summary block is rewritten from these figures (RELIABILITY.json).
+// The run's headline figures, kept as RELIABILITY.json beside RELIABILITY.md (the README links both).
 recordReliability({ machine: m, families, fuzz, faults, load, flood, ok });
 console.log(`wrote RELIABILITY.md (${ok ? "all passed" : "FAILURES"})`);
 process.exit(ok ? 0 : 1);

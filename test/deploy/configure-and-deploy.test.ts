@@ -29,8 +29,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+// Never logged in to Cloudflare: no API token, and a home of its own, so that a
+// developer's own `wrangler login` is not found.
 function npmScript(script: string, args: string[]) {
-  return run(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, CLOUDFLARE_API_TOKEN: "" } })
+  const env = { ...process.env, CLOUDFLARE_API_TOKEN: "", HOME: dir, XDG_CONFIG_HOME: join(dir, ".config") };
+  return run(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env })
     .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
     .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, out: error.stdout + error.stderr }));
 }
@@ -238,11 +241,30 @@ describe("npm run configure", () => {
     expect(deployProblems({ service: config, bff: bffConfig })).toEqual([]);
   });
 
-  it("prints the wrangler command for the secret when it cannot set it, never the secret", async () => {
+  it("exits 1 when it cannot set the secret, printing the wrangler command, never the secret; deploy --check then refuses", async () => {
     const { code, out } = await npmScript("scripts/deploy/configure.mjs", args());
-    expect(code).toBe(0);
+    expect(code).toBe(1);
+    expect(out).toContain("is NOT set");
     expect(out).toContain("npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml");
     expect(out).not.toContain(SECRET);
+    // The configs are written all the same: only the secret is missing.
+    expect(deployProblems({ service: config, bff: bffConfig })).toEqual([]);
+    const check = await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--bff-config", bffConfig, "--check"]);
+    expect(check.code).toBe(1);
+    expect(check.out).toContain("could not set MyBFF's secret AUTH_SERVER_MYBFF_CLIENT_SECRET");
+    expect(check.out).not.toContain("ready to deploy");
+    // configure --no-secret leaves the secret alone: still not set, still refused.
+    expect((await npmScript("scripts/deploy/configure.mjs", [...args(), "--no-secret"])).code).toBe(0);
+    expect((await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--bff-config", bffConfig, "--check"])).code).toBe(1);
+  }, 60_000);
+
+  it("npm run deploy, not logged in to Cloudflare, stops before any upload and says to log in", async () => {
+    expect((await npmScript("scripts/deploy/configure.mjs", [...args(), "--no-secret"])).code).toBe(0);
+    const { code, out } = await npmScript("scripts/deploy/deploy.mjs", ["--config", config, "--bff-config", bffConfig]);
+    expect(code).toBe(1);
+    expect(out).toContain("Not deploying: wrangler could not read MyBFF's secrets");
+    expect(out).toContain("npx wrangler login");
+    expect(out).not.toMatch(/xdg-open|Total Upload|Uploaded|Deployed/);
   }, 60_000);
 
   it.each([

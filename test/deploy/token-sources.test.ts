@@ -39,7 +39,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function script(name: string, args: string[]) {
   return run(process.execPath, [join(ROOT, "scripts/deploy", name), ...args, "--config", config, "--bff-config", bffConfig], {
     cwd: ROOT,
-    env: { ...process.env, CLOUDFLARE_API_TOKEN: "" },
+    // Never logged in to Cloudflare, whatever the developer's own login.
+    env: { ...process.env, CLOUDFLARE_API_TOKEN: "", HOME: dir, XDG_CONFIG_HOME: join(dir, ".config") },
   })
     .then(({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }))
     .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, out: error.stdout + error.stderr }));
@@ -102,7 +103,9 @@ describe("npm run configure and MyBFF's token source", () => {
 
   it("accepts the current template's client for GetClientToken (checked before the secret is set)", async () => {
     const { code, out } = await configure("--client", CLIENT, "--token-source", "get-client-token");
-    expect(code).toBe(0);
+    // Accepted and written; exit 1 only because the secret cannot be put here (no Cloudflare login).
+    expect(code).toBe(1);
+    expect(out).toContain("the secret AUTH_SERVER_MYBFF_CLIENT_SECRET is NOT set");
     expect(out).not.toContain("9z8y7x6w5v4u3t2s1r0qexamplesecretvalue1111111111def");
     expect(bff()["vars.COGNITO_USER_POOL_ID"]).toBe(POOL_ID);
   }, 60_000);

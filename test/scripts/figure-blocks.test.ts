@@ -1,5 +1,6 @@
-// The READMEs show measured figures only inside generated blocks: each committed block
-// must be what the committed results give (scripts/figure-blocks.mjs --write makes it so).
+// The library README shows measured figures only inside generated blocks: each committed
+// block must be what the committed results give (scripts/figure-blocks.mjs --write makes
+// it so). The project README shows none: it links bench/RESULTS.md and RELIABILITY.md.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,7 +39,7 @@ afterEach(() => {
 function tempCopy(): string {
   const root = mkdtempSync(join(tmpdir(), "figure-blocks-"));
   tempRoots.push(root);
-  for (const file of [...FIGURE_FILES, BENCH_RESULTS]) {
+  for (const file of ["README.md", ...FIGURE_FILES, BENCH_RESULTS]) {
     mkdirSync(join(root, file, ".."), { recursive: true });
     writeFileSync(join(root, file), readFileSync(join(ROOT, file), "utf8"));
   }
@@ -51,17 +52,20 @@ describe("the committed figure blocks", () => {
     expect(stale, "run: node scripts/figure-blocks.mjs --write").toEqual([]);
   });
 
-  it("are where the READMEs show figures: one summary in each", () => {
+  it("are in the library README only; the project README links the figures instead", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     const library = readFileSync(join(ROOT, "shared/README.md"), "utf8");
-    expect(readme.match(/<!-- figures:summary -->/g)).toHaveLength(1);
+    expect(FIGURE_FILES).not.toContain("README.md");
+    expect(readme).not.toMatch(/<!-- (bench|reliability|figures):/);
+    expect(readme).toContain("[bench/RESULTS.md](bench/RESULTS.md)");
+    expect(readme).toContain("[RELIABILITY.md](RELIABILITY.md)");
     expect(library.match(/<!-- bench:library -->/g)).toHaveLength(1);
   });
 
   it("hold the READMEs' measured figures: none outside them", () => {
     // What a run's figure looks like: a time in µs, a ratio such as 1.26x, a decimal range.
     const measured = /\d\s?µs|\b\d+\.\d+x\b|\(\d+\.\d+ to \d+\.\d+\)/;
-    for (const file of FIGURE_FILES) {
+    for (const file of ["README.md", ...FIGURE_FILES]) {
       const prose = readFileSync(join(ROOT, file), "utf8").replace(
         /<!-- ((?:bench|reliability|figures):[a-z-]+) -->[\s\S]*?<!-- \/\1 -->/g,
         "",
@@ -101,15 +105,15 @@ describe("rewriteBlocks", () => {
     expect(() => rewriteBlocks(text, { bench: null, reliability: null })).toThrow(/bench\/results.json is missing/);
   });
 
-  it("links RELIABILITY.md while no reliability results are committed", () => {
-    const out = rewriteBlocks("<!-- figures:summary -->\n<!-- /figures:summary -->\n", { ...committed, reliability: null });
-    expect(out).toContain("[RELIABILITY.md](RELIABILITY.md)");
-    expect(out).not.toContain("secrets or tokens in");
+  it("knows no README summary block any more", () => {
+    expect(() => rewriteBlocks("<!-- figures:summary -->\n<!-- /figures:summary -->\n", committed)).toThrow(
+      /unknown block figures:summary/,
+    );
   });
 });
 
 describe("recordReliability", () => {
-  it("keeps the run's headline figures as RELIABILITY.json and puts them in the README's summary", () => {
+  it("keeps the run's headline figures as RELIABILITY.json and leaves the project README alone", () => {
     const root = tempCopy();
     recordReliability(reliabilityRun, root);
     const saved = JSON.parse(readFileSync(join(root, "RELIABILITY.json"), "utf8"));
@@ -120,13 +124,8 @@ describe("recordReliability", () => {
       faultTests: { passed: 1, total: 2 },
       jwksFlood: { fetches: 12, rotationPickupMs: 2800, requests: 1000, seconds: 60 },
     });
-    const readme = readFileSync(join(root, "README.md"), "utf8");
-    expect(readme).toContain(
-      "[Reliability](RELIABILITY.md), last run 2026-12-03 (Test CPU, 2 cores, Node v24.21.0): **some suites failed**;",
-    );
-    expect(readme).toContain("1 forged or invalid requests accepted");
-    expect(readme).toContain("1 token requests for 5,485 MyBFF requests");
-    expect(readme).toContain("fault tests: 1 of 2 passed");
+    // The project README is left alone: it links RELIABILITY.md, it does not copy its figures.
+    expect(readFileSync(join(root, "README.md"), "utf8")).toBe(readFileSync(join(ROOT, "README.md"), "utf8"));
     expect(figureBlocks({ root })).toEqual([]);
   });
 });

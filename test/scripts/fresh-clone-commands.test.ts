@@ -85,15 +85,20 @@ describe("how the fresh-clone check runs a documented command", () => {
     expect(planFor("npm run bench", documented)).toHaveProperty("skip");
     expect(planFor("npm run bench -- --quick", documented)).toMatchObject({ run: "npm run bench -- --quick" });
     expect(planFor("npm run reliability", documented)).toMatchObject({ run: "npm run reliability" });
+    expect(planFor("npm run reliability", [...documented, "npm run reliability -- --quick"])).toHaveProperty("skip");
     expect(planFor("npm run lint", documented)).toMatchObject({ run: "npm run lint" });
   });
 
-  it("checks a deploy and configures from the recorded AWS outputs, with no account", () => {
-    expect(planFor("npm run deploy", documented)).toMatchObject({ run: "npm run deploy -- --check" });
+  it("checks a deploy and configures from the recorded AWS outputs, with no account, expecting the secret to be unset", () => {
+    expect(planFor("npm run deploy", documented)).toMatchObject({
+      run: "npm run deploy -- --check",
+      fails: { exitCode: 1, saying: expect.stringContaining("could not set MyBFF's secret") },
+    });
     expect(planFor("npm run configure -- --stack-outputs stack.json --client client.json --kv-namespace-id <the id>", documented)).toEqual({
       run: "npm run configure -- --stack-outputs test/fixtures/aws/describe-stacks.json --client test/fixtures/aws/describe-user-pool-client.json --kv-namespace-id 0f1e2d3c4b5a69788796a5b4c3d2e1f0",
       env: { CLOUDFLARE_API_TOKEN: "" },
       limitMs: expect.any(Number),
+      fails: { exitCode: 1, saying: expect.stringContaining("is NOT set") },
     });
     expect(() => planFor("npm run configure -- --region <your region>", documented)).toThrow(/no stand-in for <your region>/);
   });

@@ -81,10 +81,11 @@ async function getClientTokenFault(request, env, mode, url) {
       return env.COGNITO.fetch(new Request("http://127.0.0.1:8789/", request));
     case "500": return awsError("InternalErrorException", 500);
     case "503": return new Response("unavailable", { status: 503 });
-    case "429": return awsError("TooManyRequestsException", 429, { "Retry-After": url.searchParams.get("retryAfter") ?? "30" });
+    // Cognito answers its client errors, throttling included, with 400 (workers/cognito-local/src/api/aws-json-error.ts).
+    case "429": return awsError("TooManyRequestsException", 400, { "Retry-After": url.searchParams.get("retryAfter") ?? "30" });
     case "garbage": return new Response("<html>not json</html>", { status: 200, headers: { "Content-Type": "text/html" } });
     case "redirect": return new Response(null, { status: 307, headers: { Location: url.origin + "/capture/gct" } });
-    case "invalid_client": return awsError("NotAuthorizedException", 403);
+    case "invalid_client": return awsError("NotAuthorizedException", 400);
     case "unauthorized_client": return awsError("OperationNotEnabledException", 400);
     case "invalid_scope": return awsError("InvalidParameterException", 400);
     case "forbidden": return awsError("ForbiddenException", 403);

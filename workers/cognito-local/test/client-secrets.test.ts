@@ -53,7 +53,7 @@ async function statuses(secret: string): Promise<{ tokenEndpoint: number; getCli
 describe("two client secrets", { timeout: TEST_TIMEOUT_MS }, () => {
   it("walks a zero-downtime rotation: both secrets work while two exist, then only the new one", async () => {
     expect(await statuses(DEV_SECRET)).toEqual({ tokenEndpoint: 200, getClientToken: 200 });
-    expect(await statuses(NEW_SECRET)).toEqual({ tokenEndpoint: 400, getClientToken: 403 });
+    expect(await statuses(NEW_SECRET)).toEqual({ tokenEndpoint: 400, getClientToken: 400 });
 
     const added = await addSecret({ ClientSecret: NEW_SECRET });
     expect(added.status).toBe(200);
@@ -69,7 +69,7 @@ describe("two client secrets", { timeout: TEST_TIMEOUT_MS }, () => {
     expect(deleted.status).toBe(200);
     expect(await deleted.text()).toBe("");
 
-    expect(await statuses(DEV_SECRET)).toEqual({ tokenEndpoint: 400, getClientToken: 403 });
+    expect(await statuses(DEV_SECRET)).toEqual({ tokenEndpoint: 400, getClientToken: 400 });
     expect(await statuses(NEW_SECRET)).toEqual({ tokenEndpoint: 200, getClientToken: 200 });
   });
 
@@ -96,7 +96,7 @@ describe("two client secrets", { timeout: TEST_TIMEOUT_MS }, () => {
     expect(third.status).toBe(400);
     expect(((await third.json()) as { __type: string }).__type).toBe("LimitExceededException");
     expect(await listSecrets()).toHaveLength(2);
-    expect(await statuses("third_secret_0123456789abcdef")).toEqual({ tokenEndpoint: 400, getClientToken: 403 });
+    expect(await statuses("third_secret_0123456789abcdef")).toEqual({ tokenEndpoint: 400, getClientToken: 400 });
   });
 
   it("refuses to delete the last secret", async () => {
@@ -117,11 +117,11 @@ describe("two client secrets", { timeout: TEST_TIMEOUT_MS }, () => {
     expect(((await response.json()) as { __type: string }).__type).toBe("InvalidParameterException");
   });
 
-  it("answers an unknown client or secret id with ResourceNotFoundException", async () => {
+  it("answers an unknown client or secret id with ResourceNotFoundException (400, as Cognito answers it)", async () => {
     const unknownClient = await cognito.fetch("/_dev/clients/unknownclient0000000000000/secrets");
-    expect(unknownClient.status).toBe(404);
+    expect(unknownClient.status).toBe(400);
     expect(((await unknownClient.json()) as { __type: string }).__type).toBe("ResourceNotFoundException");
     const unknownSecret = await cognito.fetch(`${secretsPath()}/no-such-id`, { method: "DELETE" });
-    expect(unknownSecret.status).toBe(404);
+    expect(unknownSecret.status).toBe(400);
   });
 });

@@ -2,8 +2,9 @@
 // (Amazon Cognito User Pools API Reference,
 // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html)
 // and "ClientAuthenticationResultType" (same reference, API_ClientAuthenticationResultType.html).
-// Each error case has its exact __type and status; the statuses are the Cognito service
-// model's (src/api/aws-json-error.ts says why they are not confirmed against a doc page).
+// Each error case has its exact __type and status; the statuses are those Cognito answers
+// on the wire, 400 for every client error (src/api/aws-json-error.ts cites users' logs),
+// not the service model's httpError traits (403, 404).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CognitoLocal,
@@ -107,24 +108,24 @@ describe("GetClientToken", { timeout: TEST_TIMEOUT_MS }, () => {
     await expectAwsError(
       await getClientToken({ ClientId: bffId, Secret: "wrong" }, { Authorization: sigv4 }),
       "NotAuthorizedException",
-      403,
+      400,
     );
   });
 
-  it("refuses a wrong secret with NotAuthorizedException (403), never echoing it", async () => {
+  it("refuses a wrong secret with NotAuthorizedException (400, not the model's 403), never echoing it", async () => {
     const body = await expectAwsError(
       await getClientToken({ ClientId: bffId, Secret: "wrong-secret-value" }),
       "NotAuthorizedException",
-      403,
+      400,
     );
     expect(body.message).not.toContain("wrong-secret-value");
   });
 
-  it("refuses an unknown client with ResourceNotFoundException (404)", async () => {
+  it("refuses an unknown client with ResourceNotFoundException (400, not the model's 404)", async () => {
     await expectAwsError(
       await getClientToken({ ClientId: "unknownclient0000000000000", Secret: DEV_SECRET }),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
