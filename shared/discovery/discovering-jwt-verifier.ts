@@ -15,6 +15,7 @@ import { ConfigError, DiscoveryError, JwksUnavailableError } from "../errors.ts"
 import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
 import { fetchIssuerMetadata } from "./issuer-metadata.ts";
 
+/** The options of {@link JwtVerifier} but `jwksUri`, which the issuer's metadata gives, for one issuer. */
 export interface DiscoveringJwtVerifierOptions<T> extends Omit<JwtVerifierOptions<T>, "issuer" | "jwksUri"> {
   /** The exact `iss`; its metadata says where its keys are. One issuer per verifier. */
   issuer: string;
@@ -23,7 +24,12 @@ export interface DiscoveringJwtVerifierOptions<T> extends Omit<JwtVerifierOption
 /** A failed discovery is tried again after this long, not on every request meanwhile. */
 const DISCOVERY_RETRY_MS = 1_000;
 
+/**
+ * A {@link JwtVerifier} built from the issuer URL alone: its `jwks_uri` is read from the
+ * issuer's metadata (RFC 8414, else OpenID discovery) on first use, once per instance.
+ */
 export class DiscoveringJwtVerifier<T> {
+  /** The issuer, exactly as tokens and the metadata must carry it. */
   readonly issuer: string;
   private readonly options: DiscoveringJwtVerifierOptions<T>;
   private readonly now: () => number;

@@ -32,6 +32,7 @@ export interface IssuerMetadata {
   token_endpoint?: string;
 }
 
+/** How the metadata is fetched: the key set's defaults. */
 export interface IssuerMetadataOptions {
   /** Abort each fetch after this long. Default 5 s, as for the key set. */
   timeoutMs?: number;
