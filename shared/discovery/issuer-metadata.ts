@@ -17,8 +17,8 @@
  * @module
  */
 import { ConfigError, DiscoveryError } from "../errors.ts";
-import { BodyTooLargeError, readBodyText } from "../http/read-body.ts";
 import { isTimeout } from "../http/is-timeout.ts";
+import { BodyTooLargeError, readBodyText } from "../http/read-body.ts";
 import { isLoopbackHost } from "../jwt/loopback.ts";
 import { numberOption } from "../options.ts";
 

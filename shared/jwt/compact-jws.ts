@@ -80,7 +80,10 @@ function decodeJsonObject(segment: string, part: "header" | "payload"): Record<s
   return value as Record<string, unknown>;
 }
 
-function checkHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[]): { alg: JwsAlgorithm; kid: string; typ: string | undefined } {
+function checkHeader(
+  segment: string,
+  allowedAlgorithms: readonly JwsAlgorithm[],
+): { alg: JwsAlgorithm; kid: string; typ: string | undefined } {
   const header = decodeJsonObject(segment, "header");
   const { alg, kid, typ } = header;
   if (!isSupportedAlgorithm(alg) || !allowedAlgorithms.includes(alg)) {

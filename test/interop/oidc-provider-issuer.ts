@@ -13,9 +13,9 @@ import Provider, { errors } from "oidc-provider";
 /** The API the tests protect, and another API of the same issuer. */
 export const API = "https://reports.example.com";
 export const OTHER_API = "https://billing.example.com";
-export const API_SCOPES = "reports:read reports:write";
+const API_SCOPES = "reports:read reports:write";
 /** Another API that uses a scope name of API's too (a staging twin, a second tenant). */
-export const OTHER_API_SCOPES = "reports:read billing:read";
+const OTHER_API_SCOPES = "reports:read billing:read";
 
 /** A client with client_secret_basic, one with client_secret_post; both default to API. */
 export const BASIC_CLIENT = { id: "interop-basic", secret: "interop-basic-secret-0123456789abcdef0123456789abcdef" };
@@ -55,12 +55,18 @@ function provider(issuer: string, keys: JWK[]): Provider {
       resourceIndicators: {
         enabled: true,
         // A request without `resource` is for API, so that a client that cannot name one still gets a JWT.
-        defaultResource: (_ctx, _client, oneOf) => oneOf ?? API,
+        defaultResource: (_ctx: unknown, _client: unknown, oneOf?: string) => oneOf ?? API,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
+        getResourceServerInfo: (_ctx: unknown, resource: string) => {
           const scope = RESOURCE_SCOPES[resource];
           if (scope === undefined) throw new errors.InvalidTarget();
-          return { scope, audience: resource, accessTokenFormat: "jwt", accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS, jwt: { sign: { alg: "RS256" } } };
+          return {
+            scope,
+            audience: resource,
+            accessTokenFormat: "jwt",
+            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            jwt: { sign: { alg: "RS256" } },
+          };
         },
       },
     },

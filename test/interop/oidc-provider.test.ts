@@ -133,7 +133,12 @@ describe("discovery", () => {
     const token = await issuer.token({ resource: API });
     const guessing = new JwtVerifier<Payload>({ issuer: issuer.issuer, audience: API, logger: silentLogger, claims: (p) => p });
     expect(await guessing.verify(token).catch((error: unknown) => error)).toBeInstanceOf(JwksUnavailableError);
-    const discovering = new DiscoveringJwtVerifier<Payload>({ issuer: issuer.issuer, audience: API, logger: silentLogger, claims: (p) => p });
+    const discovering = new DiscoveringJwtVerifier<Payload>({
+      issuer: issuer.issuer,
+      audience: API,
+      logger: silentLogger,
+      claims: (p) => p,
+    });
     expect((await discovering.verify(token)).aud).toBe(API);
   });
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { DiscoveringJwtVerifier } from "../../../shared/discovery/discovering-jwt-verifier";
 import { fetchIssuerMetadata } from "../../../shared/discovery/issuer-metadata";
-import { ConfigError, DiscoveryError, JwksUnavailableError, TokenRejectedError } from "../../../shared/errors";
+import { ConfigError, DiscoveryError, JwksUnavailableError, type TokenRejectedError } from "../../../shared/errors";
 import { silentLogger } from "../../../shared/log";
 import { TestIssuer } from "../../workerd/test-issuer";
 
@@ -29,8 +29,10 @@ async function serve(documents: Documents) {
   return { issuer, asked, fetch };
 }
 
-const metadata = (overrides: Record<string, unknown> = {}) => () =>
-  Response.json({ issuer: ISSUER, jwks_uri: KEYS, token_endpoint: `${ISSUER}/token`, ...overrides });
+const metadata =
+  (overrides: Record<string, unknown> = {}) =>
+  () =>
+    Response.json({ issuer: ISSUER, jwks_uri: KEYS, token_endpoint: `${ISSUER}/token`, ...overrides });
 
 function verifierFor(fetch: (request: Request) => Promise<Response>, now?: () => number) {
   return new DiscoveringJwtVerifier({

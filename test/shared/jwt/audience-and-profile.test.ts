@@ -99,12 +99,11 @@ describe("audience, checked", () => {
 
   it("refuses a token for another API, or with no aud, as AUDIENCE_MISMATCH", async () => {
     const verifier = verifierWith({ audience: API });
-    expect(await rejection(verifier, await issuer.sign(issuer.claims({ aud: OTHER_API })))).toEqual({ code: "AUDIENCE_MISMATCH", claim: "aud" });
-    expect(await rejection(verifier, await issuer.sign(issuer.claims({ aud: [OTHER_API] })))).toEqual({ code: "AUDIENCE_MISMATCH", claim: "aud" });
-    expect(await rejection(verifier, await issuer.sign(issuer.claims({ aud: [] })))).toEqual({ code: "AUDIENCE_MISMATCH", claim: "aud" });
-    expect(await rejection(verifier, await issuer.sign(issuer.claims()))).toEqual({ code: "AUDIENCE_MISMATCH", claim: "aud" });
     // Compared exactly: no prefix, case or trailing-slash matching.
-    expect(await rejection(verifier, await issuer.sign(issuer.claims({ aud: `${API}/` })))).toEqual({ code: "AUDIENCE_MISMATCH", claim: "aud" });
+    for (const aud of [OTHER_API, [OTHER_API], [], undefined, `${API}/`, API.toUpperCase()]) {
+      const token = await issuer.sign(issuer.claims({ aud }));
+      expect(await rejection(verifier, token)).toEqual({ code: "AUDIENCE_MISMATCH", claim: "aud" });
+    }
   });
 
   it("refuses an aud of another type as CLAIM_INVALID", async () => {
