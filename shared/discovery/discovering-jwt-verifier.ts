@@ -13,6 +13,7 @@
  */
 import { ConfigError, DiscoveryError, JwksUnavailableError } from "../errors.ts";
 import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
+import { jsonLineLogger, type Logger } from "../log.ts";
 import { fetchIssuerMetadata } from "./issuer-metadata.ts";
 
 /** The options of {@link JwtVerifier} but `jwksUri`, which the issuer's metadata gives, for one issuer. */
@@ -33,6 +34,7 @@ export class DiscoveringJwtVerifier<T> {
   readonly issuer: string;
   private readonly options: DiscoveringJwtVerifierOptions<T>;
   private readonly now: () => number;
+  private readonly logger: Logger;
   private verifier: JwtVerifier<T> | undefined;
   private inflight: Promise<JwtVerifier<T>> | undefined;
   private failure: { error: Error; at: number } | undefined;
@@ -56,6 +58,7 @@ export class DiscoveringJwtVerifier<T> {
     this.issuer = new JwtVerifier(options).issuer;
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? jsonLineLogger();
   }
 
   /** A token verified before, from the cache, or `undefined` (see {@link JwtVerifier.verifyCached}). */
@@ -96,9 +99,13 @@ export class DiscoveringJwtVerifier<T> {
       this.failure = undefined;
       return this.verifier;
     } catch (cause) {
-      const error =
-        cause instanceof DiscoveryError ? new JwksUnavailableError(`the issuer's metadata: ${cause.message}`, { cause }) : (cause as Error);
+      const error = cause instanceof DiscoveryError ? new JwksUnavailableError(cause.message, { cause }) : (cause as Error);
       this.failure = { error, at: this.now() };
+      this.logger("warn", "issuer_metadata_failed", {
+        issuer: this.issuer,
+        code: (error as { code?: string }).code,
+        reason: error.message,
+      });
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { DiscoveringJwtVerifier } from "../../../shared/discovery/discovering-jwt-verifier";
 import { fetchIssuerMetadata } from "../../../shared/discovery/issuer-metadata";
 import { ConfigError, DiscoveryError, JwksUnavailableError, type TokenRejectedError } from "../../../shared/errors";
-import { silentLogger } from "../../../shared/log";
+import { type LogFields, type Logger, silentLogger } from "../../../shared/log";
 import { TestIssuer } from "../../workerd/test-issuer";
 
 const ISSUER = "https://auth.example.com/tenant-1";
@@ -34,12 +34,12 @@ const metadata =
   () =>
     Response.json({ issuer: ISSUER, jwks_uri: KEYS, token_endpoint: `${ISSUER}/token`, ...overrides });
 
-function verifierFor(fetch: (request: Request) => Promise<Response>, now?: () => number) {
+function verifierFor(fetch: (request: Request) => Promise<Response>, now?: () => number, logger: Logger = silentLogger) {
   return new DiscoveringJwtVerifier({
     issuer: ISSUER,
     audience: API,
     jwks: { fetch },
-    logger: silentLogger,
+    logger,
     now,
     claims: (payload) => payload,
   });
@@ -106,10 +106,18 @@ describe("DiscoveringJwtVerifier", () => {
     const { issuer, asked, fetch } = await serve({
       [RFC8414]: () => (down ? new Response("oops", { status: 503 }) : metadata()()),
     });
-    const verifier = verifierFor(fetch, () => now);
+    const events: [string, string, LogFields][] = [];
+    const verifier = verifierFor(
+      fetch,
+      () => now,
+      (level, event, fields) => void events.push([level, event, fields]),
+    );
     const token = await issuer.sign(issuer.claims({ aud: API }));
     const error = await thrown(verifier.verify(token));
     expect(error).toBeInstanceOf(JwksUnavailableError);
+    expect(events).toEqual([
+      ["warn", "issuer_metadata_failed", { issuer: ISSUER, code: "JWKS_UNAVAILABLE", reason: "the issuer's metadata answered 503" }],
+    ]);
     expect((error as Error).cause).toBeInstanceOf(DiscoveryError);
     // A 5xx is not a missing document: OpenID's is not asked.
     expect(asked).toEqual([RFC8414]);
