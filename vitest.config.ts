@@ -85,6 +85,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The library against an OAuth 2.0 server nobody here wrote: oidc-provider in
+          // this Node process on 127.0.0.1 (test/interop/oidc-provider-issuer.ts).
+          name: "interop",
+          include: ["test/interop/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           // Each file starts the real stack (three wrangler dev processes): one file at a
           // time, so that a 2-core machine is not running nine of them at once.
           name: "stack",

@@ -22,7 +22,11 @@ export type TokenRejectionCode =
   | "TOKEN_EXPIRED"
   | "TOKEN_NOT_YET_VALID"
   | "TOKEN_ISSUED_IN_FUTURE"
-  | "TOKEN_LIFETIME_TOO_LONG";
+  | "TOKEN_LIFETIME_TOO_LONG"
+  /** The token's `aud` names none of the verifier's `audience` (or it has none). */
+  | "AUDIENCE_MISMATCH"
+  /** With `profile: "rfc9068"`: the header's `typ` is not `at+jwt` or `application/at+jwt`. */
+  | "TOKEN_TYPE_INVALID";
 
 /** Base of every error this library throws. */
 export abstract class EdgeAuthError extends Error {
@@ -48,6 +52,15 @@ export class TokenRejectedError extends EdgeAuthError {
 /** No key set could be obtained and none is known: nothing can be verified. Maps to HTTP 503. */
 export class JwksUnavailableError extends EdgeAuthError {
   readonly code = "JWKS_UNAVAILABLE";
+}
+
+/**
+ * The issuer's metadata (RFC 8414 or OpenID discovery) could not be fetched or read:
+ * unreachable, a timeout, an error status, a redirect, too large, or not a metadata
+ * document. A verifier that discovers its keys answers this as {@link JwksUnavailableError}.
+ */
+export class DiscoveryError extends EdgeAuthError {
+  readonly code = "DISCOVERY_FAILED";
 }
 
 /**

@@ -24,9 +24,13 @@ export {
 } from "./cognito/cognito-issuers.ts";
 export { cognitoApiEndpoint } from "./cognito/cognito-partitions.ts";
 export { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "./cognito/cognito-verifier.ts";
+// A verifier that reads where the keys are from the issuer's metadata (RFC 8414, OpenID).
+export { DiscoveringJwtVerifier, type DiscoveringJwtVerifierOptions } from "./discovery/discovering-jwt-verifier.ts";
+export { fetchIssuerMetadata, type IssuerMetadata, type IssuerMetadataOptions } from "./discovery/issuer-metadata.ts";
 // Errors, each with a stable `code`.
 export {
   ConfigError,
+  DiscoveryError,
   EdgeAuthError,
   JwksUnavailableError,
   TokenRejectedError,
@@ -40,6 +44,7 @@ export { isTimeout } from "./http/is-timeout.ts";
 export { BodyTooLargeError, readBodyText } from "./http/read-body.ts";
 export type { KeyedJwk, RemoteJwks, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
 export { JWKS_COOLDOWN_MS } from "./jwks/remote-jwks.ts";
+export type { AccessTokenProfile } from "./jwt/access-token-profile.ts";
 export type { JwsAlgorithm } from "./jwt/algorithms.ts";
 export { JwtVerifier, type JwtVerifierOptions, MAX_CLOCK_TOLERANCE_SECONDS, type VerifyOptions } from "./jwt/jwt-verifier.ts";
 export { isIpv4Loopback, isLoopbackHost } from "./jwt/loopback.ts";

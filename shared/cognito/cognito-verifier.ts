@@ -16,7 +16,8 @@ import { type AllowedClients, type CognitoAccessToken, readCognitoAccessToken } 
 import { type CognitoIssuerFormat, cognitoIssuers } from "./cognito-issuers.ts";
 
 /** Give exactly one of `issuer` and `userPoolId`. */
-export interface CognitoVerifierOptions extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms" | "issuer"> {
+export interface CognitoVerifierOptions
+  extends Omit<JwtVerifierOptions<CognitoAccessToken>, "claims" | "algorithms" | "issuer" | "audience" | "profile"> {
   /** The exact issuers, e.g. for a local Cognito or any issuer not on AWS (see {@link cognitoIssuers}). */
   issuer?: string | readonly string[];
   /** The pool, from which the issuers are derived: both formats in its Region (see {@link cognitoIssuers}). */
@@ -92,6 +93,9 @@ export class CognitoAccessTokenVerifier {
       // once those take one; the default is built there as here.
       ...rest,
       issuer,
+      // Cognito access tokens carry no aud and no typ: the client is checked in `claims`.
+      audience: "*",
+      profile: undefined,
       claims: (payload, registered) => readCognitoAccessToken(payload, registered, allowedClients),
     });
   }

@@ -22,6 +22,8 @@ import { ScratchBytes } from "./scratch-bytes.ts";
 export interface ParsedJws {
   alg: JwsAlgorithm;
   kid: string;
+  /** The header's `typ`, when it has one (a JWT media type; see ACCEPTED_TYP). */
+  typ: string | undefined;
   /** The payload, parsed but not yet trusted: the signature covers it. */
   payload: Record<string, unknown>;
   /** Length of `header.payload`, the part of the token the signature covers. */
@@ -78,7 +80,10 @@ function decodeJsonObject(segment: string, part: "header" | "payload"): Record<s
   return value as Record<string, unknown>;
 }
 
-function checkHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[]): { alg: JwsAlgorithm; kid: string } {
+function checkHeader(
+  segment: string,
+  allowedAlgorithms: readonly JwsAlgorithm[],
+): { alg: JwsAlgorithm; kid: string; typ: string | undefined } {
   const header = decodeJsonObject(segment, "header");
   const { alg, kid, typ } = header;
   if (!isSupportedAlgorithm(alg) || !allowedAlgorithms.includes(alg)) {
@@ -93,7 +98,7 @@ function checkHeader(segment: string, allowedAlgorithms: readonly JwsAlgorithm[]
   }
   if (typeof kid !== "string" || kid === "") throw new TokenRejectedError("KID_MISSING", "the header has no kid");
   if (kid.length > MAX_KID_LENGTH) throw new TokenRejectedError("KID_UNKNOWN", "the header's kid is not a known key");
-  return { alg, kid };
+  return { alg, kid, typ: typ as string | undefined };
 }
 
 /**
@@ -108,9 +113,9 @@ export function parseCompactJws(token: string, allowedAlgorithms: readonly JwsAl
   if (second < 0 || token.indexOf(".", second + 1) >= 0) {
     throw malformed("a compact JWS has exactly three segments");
   }
-  const { alg, kid } = checkHeader(token.slice(0, first), allowedAlgorithms);
+  const { alg, kid, typ } = checkHeader(token.slice(0, first), allowedAlgorithms);
   const payload = decodeJsonObject(token.slice(first + 1, second), "payload");
-  return { alg, kid, payload, signedLength: second, signatureSegment: token.slice(second + 1) };
+  return { alg, kid, typ, payload, signedLength: second, signatureSegment: token.slice(second + 1) };
 }
 
 /**

@@ -18,7 +18,9 @@ import { ConfigError, TokenRejectedError } from "../errors.ts";
 import type { RemoteJwks, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
 import type { Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
+import { type AccessTokenProfile, checkAccessTokenProfile, checkProfile } from "./access-token-profile.ts";
 import { algorithmParameters, isSupportedAlgorithm, type JwsAlgorithm } from "./algorithms.ts";
+import { type AcceptedAudiences, acceptedAudiences, checkAudience } from "./audience.ts";
 import { checkIssuers } from "./check-issuer.ts";
 import { parseCompactJws, signedBytes } from "./compact-jws.ts";
 import { freezeDeep } from "./freeze-deep.ts";
@@ -32,6 +34,19 @@ export interface JwtVerifierOptions<T> {
    * set. Required: a verifier that trusts any issuer is not one.
    */
   issuer: string | readonly string[];
+  /**
+   * The identifier (or identifiers) of this API: a token whose `aud` names none of them
+   * is refused (AUDIENCE_MISMATCH), as RFC 9068 section 4 asks. Required, unless every
+   * issuer is a Cognito user pool (Cognito access tokens have no `aud`); `"*"` accepts
+   * any audience, explicitly.
+   */
+  audience?: string | readonly string[];
+  /**
+   * `"rfc9068"`: accept only RFC 9068 access tokens, `typ` `at+jwt` (TOKEN_TYPE_INVALID
+   * otherwise) with `aud`, `sub`, `client_id` and `jti` (CLAIM_INVALID otherwise).
+   * Default: any JWT `typ` or none (Cognito's tokens have none), the registered claims only.
+   */
+  profile?: AccessTokenProfile;
   /** Where the keys are, for a single issuer only; default `<issuer>/.well-known/jwks.json` for each issuer. */
   jwksUri?: string;
   /** Accepted `alg` values. Default `["RS256"]`. `none` and HS* cannot be configured. */
@@ -97,6 +112,8 @@ export class JwtVerifier<T> {
   /** Every issuer trusted, in the order configured. */
   readonly issuers: readonly string[];
   private readonly algorithms: readonly JwsAlgorithm[];
+  private readonly audiences: AcceptedAudiences;
+  private readonly profile: AccessTokenProfile | undefined;
   private readonly toleranceSeconds: number;
   private readonly maxLifetimeSeconds: number;
   private readonly maxTokenBytes: number;
@@ -110,6 +127,7 @@ export class JwtVerifier<T> {
    * @example
    * const verifier = new JwtVerifier({
    *   issuer: ["https://auth.example.com", "https://auth-eu.example.com"],
+   *   audience: "https://api.example.com",
    *   claims: (payload) => ({ subject: String(payload.sub) }),
    * });
    */
@@ -122,6 +140,8 @@ export class JwtVerifier<T> {
       );
     }
     this.algorithms = checkAlgorithms(options.algorithms ?? ["RS256"]);
+    this.audiences = acceptedAudiences(options.audience, this.issuers);
+    this.profile = checkProfile(options.profile);
     this.toleranceSeconds = checkTolerance(options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
     this.maxLifetimeSeconds = numberOption("maxTokenLifetimeSeconds", options.maxTokenLifetimeSeconds, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, {
       min: 1,
@@ -187,7 +207,7 @@ export class JwtVerifier<T> {
 
     // 1. Split and parse: the header checked, the payload parsed.
     const jws = parseCompactJws(token, this.algorithms, this.maxTokenBytes);
-    const { alg, kid, payload } = jws;
+    const { alg, kid, typ, payload } = jws;
 
     // 2. Choose the key. `iss` only chooses the issuer's key set here: it is checked
     // with every other claim after the signature. A token naming an issuer that is not
@@ -212,8 +232,10 @@ export class JwtVerifier<T> {
       throw new TokenRejectedError("SIGNATURE_INVALID", "the signature does not verify");
     }
 
-    // 4. Check the claims: the registered ones, then the caller's.
+    // 4. Check the claims: the registered ones, the audience and profile, then the caller's.
     const registered = checkRegisteredClaims(payload, keys.issuer, this.now() / 1000, this.toleranceSeconds, this.maxLifetimeSeconds);
+    if (this.audiences !== undefined) checkAudience(payload.aud, this.audiences);
+    if (this.profile !== undefined) checkAccessTokenProfile(typ, payload);
     const claims = freezeDeep(this.claims(payload, registered));
 
     // 5. Remember the verdict, only if the key that verified it is still the issuer's

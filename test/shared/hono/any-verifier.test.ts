@@ -20,7 +20,12 @@ let verifier: JwtVerifier<Payload>;
 
 beforeEach(async () => {
   issuer = await TestIssuer.create("https://auth.example.com");
-  verifier = new JwtVerifier<Payload>({ issuer: issuer.issuer, jwks: { fetch: issuer.fetch }, claims: (payload) => payload });
+  verifier = new JwtVerifier<Payload>({
+    issuer: issuer.issuer,
+    audience: "*",
+    jwks: { fetch: issuer.fetch },
+    claims: (payload) => payload,
+  });
 });
 
 afterEach(() => vi.restoreAllMocks());
