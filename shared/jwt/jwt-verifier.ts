@@ -170,8 +170,11 @@ export class JwtVerifier<T> {
     const cached = this.cache.get(token);
     if (cached === undefined) return undefined;
     checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
-    // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set.
-    this.keysByIssuer.get(cached.iss)!.jwks.refreshIfStale(options?.waitUntil);
+    // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set,
+    // and of keys from a shared copy reaching their bound (then the token is verified anew).
+    const jwks = this.keysByIssuer.get(cached.iss)!.jwks;
+    if (jwks.dropIfPastBound()) return undefined;
+    jwks.refreshIfStale(options?.waitUntil);
     return cached.claims;
   }
 
@@ -198,6 +201,7 @@ export class JwtVerifier<T> {
     if (keys === undefined) {
       throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
     }
+    keys.jwks.dropIfPastBound();
     const key = keys.ready(alg, kid) ?? (await keys.keyFor(kid, alg, waitUntil));
 
     // 3. Verify the signature. Its bytes are decoded into reused buffers and handed to
