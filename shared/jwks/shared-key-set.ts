@@ -78,10 +78,12 @@ function base64url(bytes: ArrayBuffer): string {
 function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return undefined;
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
-function macInput(jwksUri: string, fetchedAt: number, keySet: string): Uint8Array<ArrayBuffer> {
+function macInput(jwksUri: string, fetchedAt: number, keySet: string): BufferSource {
   return encoder.encode(`${MAC_CONTEXT}\n${jwksUri}\n${fetchedAt}\n${keySet}`);
 }
 

@@ -1,10 +1,10 @@
 // The key set shared between isolates through the Cache API, in workerd (the `shared`
 // project only: Node has no Cache API). Each verifier here stands for an isolate: its
 // own memory, one cache between them, a fake clock, real keys and tokens.
-import { base64url } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CognitoAccessTokenVerifier } from "../../../shared/cognito/cognito-verifier";
 import type { LogFields, LogLevel } from "../../../shared/log";
+import { sealedEntry, sharedKeySetCacheKey } from "../../support/shared-key-set-entry";
 import { makeKey, TEST_CLIENT_ID, TestIssuer } from "../../workerd/test-issuer";
 import { runJwksFlood } from "../jwks/jwks-flood";
 
@@ -49,20 +49,8 @@ async function firstIsolateFetches(): Promise<void> {
   pending = [];
 }
 
-/** Where the copy for this issuer lives, as the storage layout in shared/jwks/shared-key-set.ts describes it. */
-async function cacheKey(secret = SECRET): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const tag = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`key\n${issuer.jwksUri}`)));
-  const url = new URL(issuer.jwksUri);
-  url.searchParams.set("edge-cc-auth-jwks", [...tag.subarray(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join(""));
-  return url.href;
-}
-
-async function mac(secret: string, fetchedAt: number, keySet: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const input = `edge-cc-auth jwks v1\n${issuer.jwksUri}\n${fetchedAt}\n${keySet}`;
-  return base64url.encode(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input))));
-}
+const cacheKey = () => sharedKeySetCacheKey(issuer.jwksUri, SECRET);
+const mac = async (secret: string, fetchedAt: number, keySet: string) => (await sealedEntry(issuer.jwksUri, secret, fetchedAt, keySet)).mac;
 
 async function plant(entry: Record<string, unknown>): Promise<void> {
   await cache.put(await cacheKey(), Response.json(entry, { headers: { "Cache-Control": "max-age=3600" } }));
