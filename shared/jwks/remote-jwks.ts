@@ -218,6 +218,7 @@ export class RemoteJwks {
    * Keys taken from a shared copy, past `staleIfErrorMs` after their fetch and not
    * replaced by a fetch of this isolate, are dropped (with their imported keys and
    * cached verdicts). Returns true when the set holds no keys from then on.
+   * @internal the verifier calls it before choosing a key
    */
   dropIfPastBound(now = this.now()): boolean {
     if (now < this.usableUntil) return false;
@@ -232,11 +233,11 @@ export class RemoteJwks {
 
   /** Fetches the set now, sharing a fetch already in flight; with no keys yet, the shared copy first. Never rejects. */
   refresh(waitUntil?: (promise: Promise<unknown>) => void): Promise<void> {
-    this.inflight ??= (this.keys === null && this.shared ? this.startFromShared(this.shared, waitUntil) : this.fetchKeys(waitUntil)).finally(
-      () => {
-        this.inflight = null;
-      },
-    );
+    this.inflight ??= (
+      this.keys === null && this.shared ? this.startFromShared(this.shared, waitUntil) : this.fetchKeys(waitUntil)
+    ).finally(() => {
+      this.inflight = null;
+    });
     return this.inflight;
   }
 

@@ -61,7 +61,7 @@ export interface SharedKeySetEntry {
  * while its URL failed is not trusted by new isolates for longer than a typical
  * access token lives (Cognito's default access-token validity is 60 minutes).
  */
-export const JWKS_STALE_IF_ERROR_MS = 60 * 60_000;
+const JWKS_STALE_IF_ERROR_MS = 60 * 60_000;
 const MIN_SECRET_LENGTH = 32;
 /** An entry larger than this is not one this verifier wrote (key sets are capped at 64 KiB by default). */
 const MAX_ENTRY_BYTES = 512 * 1024;
@@ -112,7 +112,10 @@ export class SharedKeySet {
     this.cache = Promise.resolve(options.cache);
     // Unhandled until used: a cache that cannot be opened is reported by read/write.
     this.cache.catch(() => {});
-    this.hmacKey = crypto.subtle.importKey("raw", encoder.encode(options.secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    this.hmacKey = crypto.subtle.importKey("raw", encoder.encode(options.secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
     this.cacheKey = this.hmacKey.then(async (key) => {
       const tag = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`key\n${jwksUri}`)));
       const hex = [...tag.subarray(0, 16)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
@@ -128,7 +131,10 @@ export class SharedKeySet {
     try {
       response = await (await this.cache).match(await this.cacheKey);
     } catch (error) {
-      this.logger("warn", "jwks_shared_read_failed", { jwksUri: this.jwksUri, reason: error instanceof Error ? error.message : String(error) });
+      this.logger("warn", "jwks_shared_read_failed", {
+        jwksUri: this.jwksUri,
+        reason: error instanceof Error ? error.message : String(error),
+      });
       return undefined;
     }
     if (response === undefined) return undefined;
@@ -168,7 +174,10 @@ export class SharedKeySet {
       });
       await (await this.cache).put(await this.cacheKey, response);
     } catch (error) {
-      this.logger("warn", "jwks_shared_write_failed", { jwksUri: this.jwksUri, reason: error instanceof Error ? error.message : String(error) });
+      this.logger("warn", "jwks_shared_write_failed", {
+        jwksUri: this.jwksUri,
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }
