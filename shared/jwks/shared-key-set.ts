@@ -152,7 +152,7 @@ export class SharedKeySet {
       return refuse("not json");
     }
     const { v, jwksUri, fetchedAt, keySet, mac } = entry;
-    if (v !== 1 || jwksUri !== this.jwksUri || typeof fetchedAt !== "number" || !Number.isSafeInteger(fetchedAt)) return refuse("shape");
+    if (v !== 1 || jwksUri !== this.jwksUri || typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return refuse("shape");
     if (typeof keySet !== "string" || typeof mac !== "string") return refuse("shape");
     const macBytes = fromBase64url(mac);
     if (macBytes === undefined) return refuse("mac");
