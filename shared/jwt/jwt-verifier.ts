@@ -169,12 +169,13 @@ export class JwtVerifier<T> {
   verifyCached(token: string, options?: VerifyOptions): T | undefined {
     const cached = this.cache.get(token);
     if (cached === undefined) return undefined;
-    checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
+    const now = this.now();
+    checkTimeWindow(cached, now / 1000, this.toleranceSeconds);
     // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set,
     // and of keys from a shared copy reaching their bound (then the token is verified anew).
     const jwks = this.keysByIssuer.get(cached.iss)!.jwks;
-    if (jwks.dropIfPastBound()) return undefined;
-    jwks.refreshIfStale(options?.waitUntil);
+    if (jwks.dropIfPastBound(now)) return undefined;
+    jwks.refreshIfStale(options?.waitUntil, now);
     return cached.claims;
   }
 
