@@ -249,7 +249,8 @@ export class RemoteJwks {
       return;
     }
     await this.fetchKeys(waitUntil);
-    if (this.keys === null && entry && this.adopt(entry, shared)) {
+    // The fetch may have taken up to its timeout: the copy's bound is checked again.
+    if (this.keys === null && entry && this.now() < entry.fetchedAt + shared.staleIfErrorMs && this.adopt(entry, shared)) {
       this.logger("warn", "jwks_stale_shared_copy_used", {
         jwksUri: this.jwksUri,
         ageMs: this.now() - entry.fetchedAt,

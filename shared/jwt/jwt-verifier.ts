@@ -47,7 +47,7 @@ export interface JwtVerifierOptions<T> {
   maxTokenBytes?: number;
   /** Verified tokens remembered per isolate. Default 1,000; 0 turns the cache off. */
   verifiedTokenCacheSize?: number;
-  /** JWKS fetching (for each issuer): cooldown, timeout, size cap, fetch function. */
+  /** JWKS fetching (for each issuer): cooldown, timeout, size cap, fetch function, a key set shared between isolates (`shared`). */
   jwks?: Omit<RemoteJwksOptions, "jwksUri" | "now" | "logger">;
   /**
    * Checks the provider's claims after the registered ones; throw TokenRejectedError to
