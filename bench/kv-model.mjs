@@ -21,11 +21,19 @@
 //   "Writes made to the same key within 1 second will cause rate limiting (429)").
 // The model is the documented worst case: KV also refreshes hot keys in the
 // background before their cache expires (How KV works), which only shortens the lag.
-import { jsonLineLogger } from "edge-cc-auth";
+//
+// The same locations also model the issuer's key-set requests (`--key-sets`), with and
+// without the key set shared through the Cache API (docs/key-sets.md), driving the real
+// RemoteJwks: the Cache API is per location ("the contents of the cache do not replicate
+// outside of the originating data center", https://developers.cloudflare.com/workers/runtime-apis/cache/),
+// modelled as one map per location that every isolate of it sees at once.
+import { jsonLineLogger, silentLogger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 // The coordinator's core without its Durable Object shell (which needs workerd): internal,
 // so the model reaches into the built package rather than its public entry points.
 import { TokenCoordinatorCore } from "../shared/dist/client-credentials/token-coordinator.js";
+// The key set of the verifier, internal too, for the key-set model.
+import { RemoteJwks } from "../shared/dist/jwks/remote-jwks.js";
 
 const HOUR = 3_600_000;
 const CACHE_TTL_MS = 60_000;
@@ -225,7 +233,112 @@ export async function tokenRequestsAcrossLocations({ seeds = 3, locationCounts =
   };
 }
 
-if (process.argv[1] === import.meta.filename) {
+/** A Cache API cache of one location: what is put is matched at once, until its max-age. */
+function locationCache(clock) {
+  const entries = new Map();
+  return {
+    async match(key) {
+      const entry = entries.get(key);
+      return entry && entry.expiresAt > clock() ? new Response(entry.body) : undefined;
+    },
+    async put(key, response) {
+      const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get("Cache-Control") ?? "")?.[1] ?? 0);
+      entries.set(key, { body: await response.text(), expiresAt: clock() + maxAge * 1000 });
+    },
+  };
+}
+
+const KEY_SET_STRATEGIES = [
+  { id: "isolate", label: "each isolate fetches its own key set (before 0.5.0; JWKS_SHARED_CACHE off)" },
+  { id: "shared", label: "the key set shared through the location's Cache API (0.5.0 default)" },
+];
+
+/**
+ * Key-set requests of one strategy: `locations` x `isolates` verifiers, each checking a
+ * token of a known kid every `requestEveryMs`, isolates replaced as in {@link simulate}.
+ * @returns {{ keySetRequests: number, perHour: number }}
+ */
+async function simulateKeySets({ strategy, locations, isolates = 8, hours = 24, requestEveryMs = 120_000, seed = 1 }) {
+  const random = seeded(seed * 7919 + locations);
+  let now = 0;
+  const clock = () => now;
+  const jwksUri = "https://issuer.example/.well-known/jwks.json";
+  let requests = 0;
+  const fetch = async () => {
+    requests += 1;
+    return Response.json({ keys: [{ kid: "k1", kty: "RSA", alg: "RS256", use: "sig", n: "model", e: "AQAB" }] });
+  };
+  const slots = [];
+  for (let l = 0; l < locations; l++) {
+    const cache = strategy === "shared" ? locationCache(clock) : null;
+    const newJwks = () =>
+      new RemoteJwks({
+        jwksUri,
+        fetch,
+        now: clock,
+        logger: silentLogger,
+        shared: cache && { cache, secret: "model-secret-of-the-worker-0123456789" },
+      });
+    for (let i = 0; i < isolates; i++) slots.push({ phase: random() * requestEveryMs, newJwks, jwks: newJwks() });
+  }
+  slots.sort((a, b) => a.phase - b.phase);
+  const pending = [];
+  const waitUntil = (promise) => void pending.push(promise);
+  for (let tick = 0; tick < hours * HOUR; tick += requestEveryMs) {
+    for (const slot of slots) {
+      now = tick + slot.phase;
+      if (random() < requestEveryMs / ISOLATE_LIFETIME_MS) slot.jwks = slot.newJwks();
+      await slot.jwks.getKey("k1", waitUntil);
+      if (pending.length > 0) await Promise.all(pending.splice(0));
+    }
+  }
+  return { keySetRequests: requests, perHour: requests / hours };
+}
+
+/** Both key-set strategies at 1, 10, 50 and 300 locations: key-set requests per hour, median and range over `seeds` seeds. */
+async function keySetRequestsAcrossLocations({ seeds = 3, locationCounts = [1, 10, 50, 300], onStep } = {}) {
+  const started = Date.now();
+  const rows = [];
+  const total = KEY_SET_STRATEGIES.length * locationCounts.length;
+  for (const strategy of KEY_SET_STRATEGIES) {
+    for (const locations of locationCounts) {
+      const runs = [];
+      for (let seed = 1; seed <= (locations >= 300 ? 1 : seeds); seed++)
+        runs.push(await simulateKeySets({ strategy: strategy.id, locations, seed }));
+      const perHour = runs.map((r) => r.perHour);
+      rows.push({
+        strategy: strategy.id,
+        label: strategy.label,
+        locations,
+        runs: runs.length,
+        perHour: { median: median(perHour), min: Math.min(...perHour), max: Math.max(...perHour) },
+      });
+      onStep?.(rows.length, total, `${strategy.id}, ${locations} locations`);
+    }
+  }
+  return {
+    measuredAt: new Date(started).toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    seeds,
+    isolatesPerLocation: 8,
+    hours: 24,
+    requestEveryMs: 120_000,
+    isolateLifetimeMs: ISOLATE_LIFETIME_MS,
+    rows,
+  };
+}
+
+if (process.argv[1] === import.meta.filename && process.argv.includes("--key-sets")) {
+  // node bench/kv-model.mjs --key-sets [seeds] [locations,...]: the key-set table alone.
+  const [seeds = "3", counts = "1,10,50,300"] = process.argv.slice(2).filter((arg) => arg !== "--key-sets");
+  const started = Date.now();
+  const result = await keySetRequestsAcrossLocations({
+    seeds: Number(seeds),
+    locationCounts: counts.split(",").map(Number),
+    onStep: (done, total, what) => console.error(`${done}/${total} ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+  });
+  console.table(result.rows.map((r) => ({ strategy: r.strategy, locations: r.locations, ...r.perHour })));
+} else if (process.argv[1] === import.meta.filename) {
   const started = Date.now();
   const result = await tokenRequestsAcrossLocations({
     seeds: Number(process.argv[2] ?? 3),

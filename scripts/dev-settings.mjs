@@ -24,8 +24,13 @@ export function devServiceVars(cognitoOrigin) {
     COGNITO_ISSUER: `${cognitoOrigin}/${DEV_POOL_ID}`,
     COGNITO_ALLOWED_CLIENT_IDS: DEV_CLIENT_ID,
     COGNITO_TOKEN_URL: `${cognitoOrigin}/oauth2/token`,
+    // Authenticates the key set shared between isolates; public, for the local stack only.
+    JWKS_SHARED_CACHE_SECRET: DEV_JWKS_SHARED_CACHE_SECRET,
   };
 }
+
+/** MyService's dev-only JWKS_SHARED_CACHE_SECRET (public: never use it in production). */
+export const DEV_JWKS_SHARED_CACHE_SECRET = "dev-only-jwks-shared-cache-secret-0123456789";
 
 /**
  * What a script adds to a request to cognito-local's /_dev routes: they answer a loopback

@@ -44,6 +44,7 @@ export { isTimeout } from "./http/is-timeout.ts";
 export { BodyTooLargeError, readBodyText } from "./http/read-body.ts";
 export type { KeyedJwk, RemoteJwks, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
 export { JWKS_COOLDOWN_MS } from "./jwks/remote-jwks.ts";
+export type { SharedKeySetOptions } from "./jwks/shared-key-set.ts";
 export type { AccessTokenProfile } from "./jwt/access-token-profile.ts";
 export type { JwsAlgorithm } from "./jwt/algorithms.ts";
 export { JwtVerifier, type JwtVerifierOptions, MAX_CLOCK_TOLERANCE_SECONDS, type VerifyOptions } from "./jwt/jwt-verifier.ts";

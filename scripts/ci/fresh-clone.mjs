@@ -105,7 +105,12 @@ function runIn(cwd, command, env, limitMs) {
   return new Promise((resolve, reject) => {
     // A process group of its own, so that a command past its limit is stopped with
     // everything it started (wrangler dev, workerd): Ctrl-C first, then SIGKILL.
-    const child = spawn("bash", ["-c", command], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("bash", ["-c", command], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let output = "";
     for (const [from, to] of [
       [child.stdout, process.stdout],

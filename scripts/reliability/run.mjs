@@ -41,6 +41,8 @@ const SUITES = {
     "test/shared/client-credentials/token-backoff.test.ts",
     "test/shared/jwks/key-changes.test.ts",
     "test/shared/jwks/jwks-flood.test.ts",
+    "test/shared/jwks-sharing/shared-key-set.test.ts",
+    "workers/bff/test/jwks-sharing.test.ts",
     "workers/service/test/authorization.test.ts",
     "workers/bff/test/faults.test.ts",
     "workers/bff/test/token-lifecycle.test.ts",

@@ -30,6 +30,12 @@
  *   such an object) keeps the keys already known (stale-if-error). Redirects are never
  *   followed: the key set is trusted because of where it is served, so a 3xx is a
  *   failure. With no key set fetched yet, callers get {@link JwksUnavailableError}.
+ * - With `shared` ({@link SharedKeySet}), each set fetched is also kept, authenticated,
+ *   where the location's other isolates find it. An isolate with no keys reads it first:
+ *   a copy younger than `maxAgeMs` serves at once, with no fetch; an older one only if
+ *   the URL then fails, and only until `staleIfErrorMs` after its fetch. Keys taken from
+ *   a copy are dropped at that bound unless the isolate's own fetch has replaced them;
+ *   from then on callers get {@link JwksUnavailableError} again.
  * @module
  */
 import { ConfigError, JwksUnavailableError } from "../errors.ts";
@@ -38,6 +44,7 @@ import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
 import { keyFingerprint } from "./key-fingerprint.ts";
 import { RefetchBudget } from "./refetch-budget.ts";
+import { SharedKeySet, type SharedKeySetEntry, type SharedKeySetOptions } from "./shared-key-set.ts";
 
 export interface RemoteJwksOptions {
   /** Where the key set is served, e.g. `<issuer>/.well-known/jwks.json`. */
@@ -56,6 +63,8 @@ export interface RemoteJwksOptions {
   now?: () => number;
   /** Where events go (a failed fetch, keys withdrawn). Default: JSON lines on the console. */
   logger?: Logger;
+  /** Keep the set where other isolates find it (see the module comment); `null` or absent: each isolate fetches its own. */
+  shared?: SharedKeySetOptions | null;
 }
 
 /** A usable key from the set: a JWK with a `kid`. */
@@ -115,12 +124,15 @@ export class RemoteJwks {
   private readonly now: () => number;
   private readonly budget: RefetchBudget;
   private readonly logger: Logger;
+  private readonly shared: SharedKeySet | null;
 
   private keys: Map<string, KeyedJwk> | null = null;
   private thumbprints = new Map<string, string>();
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
+  /** Keys taken from a shared copy are dropped at this time; +Infinity once fetched here. */
+  private usableUntil = Number.POSITIVE_INFINITY;
   private readonly listeners: KeysChangedListener[] = [];
   /** Fetches made so far, successful or not. */
   fetchCount = 0;
@@ -143,6 +155,7 @@ export class RemoteJwks {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? jsonLineLogger();
     this.budget = new RefetchBudget(JWKS_REFETCH_BURST, this.cooldownMs, this.now());
+    this.shared = options.shared ? new SharedKeySet(this.jwksUri, options.shared, this.maxAgeMs, this.logger) : null;
   }
 
   /** Called with the kids that left the set, or whose key material changed, after a refresh. */
@@ -161,6 +174,7 @@ export class RemoteJwks {
    */
   async getKey(kid: string, waitUntil?: (promise: Promise<unknown>) => void): Promise<KeyedJwk | undefined> {
     const now = this.now();
+    this.dropIfPastBound(now);
     const known = this.keys?.get(kid);
     if (known) {
       this.refreshIfStale(waitUntil, now);
@@ -169,9 +183,9 @@ export class RemoteJwks {
     if (this.inflight) {
       await this.inflight;
     } else if (!this.keys) {
-      if (now - this.attemptedAt >= Math.min(this.cooldownMs, RETRY_WITHOUT_KEYS_MS)) await this.refresh();
+      if (now - this.attemptedAt >= Math.min(this.cooldownMs, RETRY_WITHOUT_KEYS_MS)) await this.refresh(waitUntil);
     } else if (this.budget.take(now)) {
-      await this.refresh();
+      await this.refresh(waitUntil);
       if (this.keys?.has(kid)) this.budget.refund();
     }
     if (!this.keys) throw new JwksUnavailableError("the issuer's key set could not be fetched");
@@ -185,7 +199,7 @@ export class RemoteJwks {
    */
   suspect(waitUntil?: (promise: Promise<unknown>) => void, now = this.now()): void {
     if (this.keys && !this.inflight && this.budget.take(now)) {
-      const refreshed = this.refresh();
+      const refreshed = this.refresh(waitUntil);
       waitUntil?.(refreshed);
     }
   }
@@ -196,19 +210,71 @@ export class RemoteJwks {
    */
   refreshIfStale(waitUntil?: (promise: Promise<unknown>) => void, now = this.now()): void {
     if (this.keys && now - this.fetchedAt > this.maxAgeMs && now - this.attemptedAt >= JWKS_STALE_RETRY_MS && !this.inflight) {
-      waitUntil?.(this.refresh());
+      waitUntil?.(this.refresh(waitUntil));
     }
   }
 
-  /** Fetches the set now, sharing a fetch already in flight. Never rejects. */
-  refresh(): Promise<void> {
-    this.inflight ??= this.fetchKeys().finally(() => {
+  /**
+   * Keys taken from a shared copy, past `staleIfErrorMs` after their fetch and not
+   * replaced by a fetch of this isolate, are dropped (with their imported keys and
+   * cached verdicts). Returns true when the set holds no keys from then on.
+   * @internal the verifier calls it before choosing a key
+   */
+  dropIfPastBound(now = this.now()): boolean {
+    if (now < this.usableUntil) return false;
+    const dropped = [...(this.keys?.keys() ?? [])];
+    this.logger("warn", "jwks_shared_copy_expired", { jwksUri: this.jwksUri, droppedKids: dropped.length });
+    this.keys = null;
+    this.thumbprints = new Map();
+    this.usableUntil = Number.POSITIVE_INFINITY;
+    if (dropped.length > 0) for (const listener of this.listeners) listener(dropped);
+    return true;
+  }
+
+  /** Fetches the set now, sharing a fetch already in flight; with no keys yet, the shared copy first. Never rejects. */
+  refresh(waitUntil?: (promise: Promise<unknown>) => void): Promise<void> {
+    this.inflight ??= (
+      this.keys === null && this.shared ? this.startFromShared(this.shared, waitUntil) : this.fetchKeys(waitUntil)
+    ).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
-  private async fetchKeys(): Promise<void> {
+  /** An isolate with no keys: a fresh shared copy, else the URL, else a copy within its bound. */
+  private async startFromShared(shared: SharedKeySet, waitUntil?: (promise: Promise<unknown>) => void): Promise<void> {
+    const entry = await shared.read(this.now());
+    if (entry && this.now() - entry.fetchedAt < this.maxAgeMs && this.adopt(entry, shared)) {
+      this.logger("debug", "jwks_shared_copy_used", { jwksUri: this.jwksUri, ageMs: this.now() - entry.fetchedAt });
+      return;
+    }
+    await this.fetchKeys(waitUntil);
+    // The fetch may have taken up to its timeout: the copy's bound is checked again.
+    if (this.keys === null && entry && this.now() < entry.fetchedAt + shared.staleIfErrorMs && this.adopt(entry, shared)) {
+      this.logger("warn", "jwks_stale_shared_copy_used", {
+        jwksUri: this.jwksUri,
+        ageMs: this.now() - entry.fetchedAt,
+        usableForMs: this.usableUntil - this.now(),
+      });
+    }
+  }
+
+  /** Takes the keys of an authenticated shared copy, until its bound. False if it does not parse (then it is ignored). */
+  private adopt(entry: SharedKeySetEntry, shared: SharedKeySet): boolean {
+    let keys: Map<string, KeyedJwk>;
+    try {
+      keys = parseKeySet(entry.keySet);
+    } catch {
+      return false;
+    }
+    this.keys = keys;
+    this.thumbprints = fingerprints(keys);
+    this.fetchedAt = entry.fetchedAt;
+    this.usableUntil = entry.fetchedAt + shared.staleIfErrorMs;
+    return true;
+  }
+
+  private async fetchKeys(waitUntil?: (promise: Promise<unknown>) => void): Promise<void> {
     this.attemptedAt = this.now();
     this.fetchCount++;
     try {
@@ -236,6 +302,12 @@ export class RemoteJwks {
       this.keys = keys;
       this.thumbprints = thumbprints;
       this.fetchedAt = this.now();
+      this.usableUntil = Number.POSITIVE_INFINITY;
+      if (this.shared) {
+        const stored = this.shared.write(JSON.stringify({ keys: [...keys.values()] }), this.fetchedAt);
+        if (waitUntil) waitUntil(stored);
+        else await stored;
+      }
       if (keys.size === 0) this.logger("warn", "jwks_keys_withdrawn", { jwksUri: this.jwksUri, keys: 0, droppedKids: dropped.length });
       if (dropped.length > 0) for (const listener of this.listeners) listener(dropped);
     } catch (error) {

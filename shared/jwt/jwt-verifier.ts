@@ -62,7 +62,7 @@ export interface JwtVerifierOptions<T> {
   maxTokenBytes?: number;
   /** Verified tokens remembered per isolate. Default 1,000; 0 turns the cache off. */
   verifiedTokenCacheSize?: number;
-  /** JWKS fetching (for each issuer): cooldown, timeout, size cap, fetch function. */
+  /** JWKS fetching (for each issuer): cooldown, timeout, size cap, fetch function, a key set shared between isolates (`shared`). */
   jwks?: Omit<RemoteJwksOptions, "jwksUri" | "now" | "logger">;
   /**
    * Checks the provider's claims after the registered ones; throw TokenRejectedError to
@@ -189,9 +189,13 @@ export class JwtVerifier<T> {
   verifyCached(token: string, options?: VerifyOptions): T | undefined {
     const cached = this.cache.get(token);
     if (cached === undefined) return undefined;
-    checkTimeWindow(cached, this.now() / 1000, this.toleranceSeconds);
-    // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set.
-    this.keysByIssuer.get(cached.iss)!.jwks.refreshIfStale(options?.waitUntil);
+    const now = this.now();
+    checkTimeWindow(cached, now / 1000, this.toleranceSeconds);
+    // Cached verdicts must still learn of keys leaving (or changing in) the issuer's set,
+    // and of keys from a shared copy reaching their bound (then the token is verified anew).
+    const jwks = this.keysByIssuer.get(cached.iss)!.jwks;
+    if (jwks.dropIfPastBound(now)) return undefined;
+    jwks.refreshIfStale(options?.waitUntil, now);
     return cached.claims;
   }
 
@@ -218,6 +222,7 @@ export class JwtVerifier<T> {
     if (keys === undefined) {
       throw new TokenRejectedError("ISSUER_MISMATCH", "the token is from an issuer that is not trusted", { claim: "iss" });
     }
+    keys.jwks.dropIfPastBound();
     const key = keys.ready(alg, kid) ?? (await keys.keyFor(kid, alg, waitUntil));
 
     // 3. Verify the signature. Its bytes are decoded into reused buffers and handed to

@@ -18,7 +18,9 @@ const TOKEN_CACHE_NAMESPACE = "mybff-token-cache-local";
 const ROUTER = `
 export default {
   async fetch(request, env) {
-    const { hostname, port } = new URL(request.url);
+    const { hostname, port, pathname } = new URL(request.url);
+    // The router of MyService isolates whose key-set URL fails (jwksDownFor).
+    if (env.JWKS_DOWN && pathname.endsWith("/.well-known/jwks.json")) return new Response("unavailable", { status: 503 });
     const routes = { "8789": env.COGNITO, "8787": env.MY_SERVICE, "8790": env.FAULTS };
     const target = (hostname === "127.0.0.1" || hostname === "localhost") ? routes[port] : undefined;
     if (!target) throw new Error("connection refused: " + hostname + ":" + port);
@@ -134,13 +136,19 @@ export interface LocalNetworkOptions {
   coordinator?: "on" | "broken";
   /** Keep KV and Durable Object storage in this folder (across networks), instead of in memory. */
   persistTo?: string;
+  /** How many MyService isolates (workers myservice, myservice-2 .. myservice-N), sharing the location's cache. */
+  serviceCount?: number;
+  /** MyService isolates (by number, from 1) whose key-set URL answers 503 from the start. */
+  jwksDownFor?: readonly number[];
 }
 
 export interface LocalNetwork {
   bff(index?: number): { fetch(path: string, init?: RequestInit): Promise<Response> };
   cognito(path: string, init?: RequestInit): Promise<Response>;
-  /** MyService, called directly (as a client other than the BFF would). */
-  service(path: string, init?: RequestInit): Promise<Response>;
+  /** MyService, called directly (as a client other than the BFF would); `index` picks one of `serviceCount` isolates. */
+  service(path: string, init?: RequestInit, index?: number): Promise<Response>;
+  /** The Cache API of the location, as the workers see it. */
+  caches(): ReturnType<Miniflare["getCaches"]>;
   /** The TOKEN_CACHE namespace the MyBFF isolates share. */
   tokenCache(): ReturnType<Miniflare["getKVNamespace"]>;
   faultHits(): Promise<Record<string, number>>;
@@ -206,7 +214,21 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     workers: [
       ...bffWorkers,
       cognitoLocalWorker(),
-      myServiceWorker({ ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789"), ...options.serviceVars }),
+      ...Array.from({ length: options.serviceCount ?? 1 }, (_, i) => ({
+        ...myServiceWorker(
+          { ...wranglerVars("wrangler.toml"), ...devServiceVars("http://127.0.0.1:8789"), ...options.serviceVars },
+          options.jwksDownFor?.includes(i + 1) ? "router-jwks-down" : "router",
+        ),
+        name: i === 0 ? "myservice" : `myservice-${i + 1}`,
+      })),
+      {
+        name: "router-jwks-down",
+        modules: true,
+        script: ROUTER,
+        ...WORKERS_RUNTIME,
+        bindings: { JWKS_DOWN: "1" },
+        serviceBindings: { COGNITO: "cognito-local", MY_SERVICE: "myservice", FAULTS: "faults" },
+      },
       {
         name: "router",
         modules: true,
@@ -232,7 +254,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
   return {
     bff: (index = 1) => ({ fetch: (path, init) => call(`bff-${index}`, `http://127.0.0.1:8788${path}`, init) }),
     cognito: (path, init) => call("cognito-local", `http://127.0.0.1:8789${path}`, devInit(path, init)),
-    service: (path, init) => call("myservice", `http://127.0.0.1:8787${path}`, init),
+    service: (path, init, index = 1) => call(index === 1 ? "myservice" : `myservice-${index}`, `http://127.0.0.1:8787${path}`, init),
+    caches: () => mf.getCaches(),
     tokenCache: () => mf.getKVNamespace("TOKEN_CACHE", "bff-1"),
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),

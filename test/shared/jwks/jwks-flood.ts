@@ -17,6 +17,8 @@ export interface FloodOptions {
   forgedKids?: number;
   /** When the issuer publishes the new key and starts signing with it, from the flood's start. */
   rotateAtMs: number;
+  /** More key-set options of the verifier (e.g. a shared key set). */
+  jwks?: Record<string, unknown>;
 }
 
 export interface FloodResult {
@@ -46,7 +48,7 @@ export async function runJwksFlood(options: FloodOptions): Promise<FloodResult> 
   const verifier = new CognitoAccessTokenVerifier({
     issuer: issuer.issuer,
     clientIds: [TEST_CLIENT_ID],
-    jwks: { fetch: issuer.fetch },
+    jwks: { fetch: issuer.fetch, ...options.jwks },
     now,
   });
   const pending: Promise<unknown>[] = [];

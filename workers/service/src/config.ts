@@ -72,6 +72,14 @@ const logLevel = text.transform((value, context) => {
   return level;
 });
 
+/** JWKS_SHARED_CACHE: "on" (the default) or "off". */
+const onOff = text.transform((value, context) => {
+  if (value === undefined || value === "on") return true;
+  if (value === "off") return false;
+  context.addIssue({ code: "custom", message: 'must be "on" or "off"' });
+  return z.NEVER;
+});
+
 const serviceSettingsSchema = z
   .object({
     COGNITO_USER_POOL_ID: text,
@@ -82,6 +90,8 @@ const serviceSettingsSchema = z
     CLOCK_TOLERANCE_SECONDS: wholeSeconds,
     COGNITO_TOKEN_URL: tokenUrl,
     LOG_LEVEL: logLevel,
+    JWKS_SHARED_CACHE: onOff,
+    JWKS_SHARED_CACHE_SECRET: text,
   })
   .superRefine((settings, context) => {
     // The token endpoint lives on the pool's domain, which the pool id does not tell.
@@ -110,6 +120,11 @@ export interface ServiceConfig {
   logLevel: LogLevel | undefined;
   /** The settings that are set but no longer read. */
   deprecated: string[];
+  /**
+   * The key set shared between isolates (JWKS_SHARED_CACHE, on by default), with the
+   * secret that authenticates it (JWKS_SHARED_CACHE_SECRET); `null` when turned off.
+   */
+  sharedKeySet: { secret: string | undefined } | null;
 }
 
 /**
@@ -140,5 +155,6 @@ export function readServiceConfig(vars: object): ServiceConfig {
     tokenUrl: settings.COGNITO_TOKEN_URL,
     logLevel: settings.LOG_LEVEL,
     deprecated: settings.COGNITO_ADDITIONAL_REGIONS !== undefined ? ["COGNITO_ADDITIONAL_REGIONS"] : [],
+    sharedKeySet: settings.JWKS_SHARED_CACHE ? { secret: settings.JWKS_SHARED_CACHE_SECRET } : null,
   };
 }

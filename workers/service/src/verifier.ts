@@ -15,7 +15,24 @@ const SETTING_FOR_OPTION: Record<string, string> = {
   issuerFormat: "COGNITO_ISSUER_FORMAT",
   clientIds: "COGNITO_ALLOWED_CLIENT_IDS",
   clockToleranceSeconds: "CLOCK_TOLERANCE_SECONDS",
+  "jwks.shared.secret": "JWKS_SHARED_CACHE_SECRET",
 };
+
+/** The named cache of the location that holds the key set (any name: only this Worker's secret authenticates it). */
+const SHARED_KEY_SET_CACHE = "edge-cc-auth:jwks";
+
+/** The key set shared between isolates, unless turned off; without its secret it is off, and a warning says so. */
+function sharedKeySet(config: ServiceConfig, logger: Logger) {
+  if (config.sharedKeySet === null) return null;
+  const { secret } = config.sharedKeySet;
+  if (secret === undefined) {
+    logger("warn", "jwks_sharing_off", {
+      reason: 'JWKS_SHARED_CACHE_SECRET is not set: each isolate fetches the key set itself (set the secret, or JWKS_SHARED_CACHE = "off")',
+    });
+    return null;
+  }
+  return { cache: caches.open(SHARED_KEY_SET_CACHE), secret };
+}
 
 const DEPRECATED_SETTINGS: Record<string, { reason: string; source: string }> = {
   COGNITO_ADDITIONAL_REGIONS: {
@@ -42,7 +59,7 @@ export const configured = oncePerEnv((env: Env): Configured => {
   for (const setting of config.deprecated) logger("warn", "setting_deprecated", { setting, ...DEPRECATED_SETTINGS[setting] });
   let verifier: CognitoAccessTokenVerifier;
   try {
-    verifier = new CognitoAccessTokenVerifier({ ...config.verifierOptions, logger });
+    verifier = new CognitoAccessTokenVerifier({ ...config.verifierOptions, jwks: { shared: sharedKeySet(config, logger) }, logger });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const setting = SETTING_FOR_OPTION[error.option] ?? error.option;

@@ -54,6 +54,8 @@ describe("configuration", () => {
     ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: "https://user:secret@acme.auth.us-east-1.amazoncognito.com/oauth2/token" }],
     ["COGNITO_TOKEN_URL", { COGNITO_TOKEN_URL: "http://127.0.0.1.attacker.example/oauth2/token" }],
     ["COGNITO_USER_POOL_ID", { COGNITO_ISSUER: "", COGNITO_USER_POOL_ID: "us-gov-west-1_AbCdEfGhI", COGNITO_TOKEN_URL: TOKEN_URL }],
+    ["JWKS_SHARED_CACHE", { JWKS_SHARED_CACHE: "yes" }],
+    ["JWKS_SHARED_CACHE_SECRET", { JWKS_SHARED_CACHE_SECRET: "too-short" }],
   ])("names %s when it is wrong, and answers 500 without details", async (variable, override) => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: unknown) => void errors.push(String(line)));
@@ -180,5 +182,19 @@ describe("LOG_LEVEL", () => {
     const lines = captureConsole();
     expect((await forged({ LOG_LEVEL: level })).status).toBe(401);
     expect(lines.map((line) => JSON.parse(line).event)).toEqual(events);
+  });
+});
+
+describe("JWKS_SHARED_CACHE", () => {
+  it("shares the key set by default, with the secret; off turns it off; without the secret it is off, with a warning", () => {
+    // The test stack's secret (scripts/dev-settings.mjs): a secret is not part of the generated Env.
+    const secret = (env as unknown as Record<string, string>).JWKS_SHARED_CACHE_SECRET;
+    expect(secret).toMatch(/^.{32,}$/);
+    expect(readServiceConfig(env).sharedKeySet).toEqual({ secret });
+    expect(readServiceConfig({ ...env, JWKS_SHARED_CACHE: "off" }).sharedKeySet).toBeNull();
+    const lines = captureConsole();
+    const { verifier } = configured({ ...env, JWKS_SHARED_CACHE_SECRET: undefined } as unknown as Env);
+    expect(verifier).toBeDefined();
+    expect(lines.map((line) => JSON.parse(line).event)).toContain("jwks_sharing_off");
   });
 });
