@@ -38,7 +38,7 @@ function wrangler(args, cwd) {
 }
 
 /** The modules of a `wrangler deploy --outfile` bundle (multipart form data), as wrangler check startup reads it. */
-async function bundleModules(file) {
+export async function bundleModules(file) {
   const bytes = readFileSync(file);
   const boundary = bytes.subarray(2, bytes.indexOf(10)).toString().trim();
   const form = await new Response(bytes, { headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } }).formData();
@@ -73,7 +73,7 @@ async function build(consumer, dir, minify) {
 }
 
 /** `wrangler check startup` on a built bundle: the sampled CPU time of its import, in ms, and the sample count. */
-function checkStartup(bundle, dir) {
+export function checkStartup(bundle, dir) {
   const outfile = join(dir, `profile-${Math.random().toString(36).slice(2)}.cpuprofile`);
   wrangler(["check", "startup", "--worker", bundle.outfile, "--outfile", outfile], dir);
   const profile = JSON.parse(readFileSync(outfile, "utf8"));
