@@ -369,7 +369,8 @@ const range = (r) => (r ? `${r[0]} to ${r[1]}` : "-");
  */
 const RESOLUTION_US = 0.2;
 const stageCost = (us) => (us < RESOLUTION_US ? `below resolution (< ${RESOLUTION_US})` : us);
-const stageRange = (r) => (r ? `${r[0] < RESOLUTION_US ? `< ${RESOLUTION_US}` : r[0]} to ${r[1] < RESOLUTION_US ? `< ${RESOLUTION_US}` : r[1]}` : "-");
+const stageRange = (r) =>
+  r ? `${r[0] < RESOLUTION_US ? `< ${RESOLUTION_US}` : r[0]} to ${r[1] < RESOLUTION_US ? `< ${RESOLUTION_US}` : r[1]}` : "-";
 
 function markdown(results, summary) {
   const m = results.machine;
@@ -663,7 +664,10 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
   if (stage !== "startup") throw new Error(`--only takes: startup (not ${stage})`);
   const quick = process.argv.includes("--quick");
   if (quick) console.log(QUICK_NOTICE);
-  const progress = createProgress("bench", stagesOf(quick).filter((s) => s.id === "startup"));
+  const progress = createProgress(
+    "bench",
+    stagesOf(quick).filter((s) => s.id === "startup"),
+  );
   progress.start("startup");
   buildWorker("cognito-local"); // the key sets' issuer of the first-request samples
   const startup = await startupCosts({ quick, progress });

@@ -107,7 +107,13 @@ function fresh(worker, bundle) {
         kvNamespaces: ["TOKEN_CACHE"],
         outboundService: "router",
       },
-      { name: "router", modules: true, script: ROUTER, compatibilityDate: COMPATIBILITY_DATE, serviceBindings: { COGNITO: "cognito-local" } },
+      {
+        name: "router",
+        modules: true,
+        script: ROUTER,
+        compatibilityDate: COMPATIBILITY_DATE,
+        serviceBindings: { COGNITO: "cognito-local" },
+      },
       cognitoLocalWorker(),
     ],
   });
@@ -150,7 +156,11 @@ async function firstRequestSample(worker, bundle) {
     const response = await cognito.fetch(`${COGNITO_ORIGIN}/oauth2/token`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: DEV_CLIENT_ID, client_secret: DEV_CLIENT_SECRET }).toString(),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: DEV_CLIENT_ID,
+        client_secret: DEV_CLIENT_SECRET,
+      }).toString(),
     });
     if (response.status !== 200) throw new Error(`cognito-local's token endpoint answered ${response.status}`);
     const { access_token: token } = await response.json();
@@ -167,7 +177,11 @@ function profiled(bundle, dir) {
   try {
     return checkStartup(bundle, dir);
   } catch (error) {
-    return { error: String(error?.message ?? error).split("\n")[0].slice(0, 200) };
+    return {
+      error: String(error?.message ?? error)
+        .split("\n")[0]
+        .slice(0, 200),
+    };
   }
 }
 
@@ -205,7 +219,12 @@ export async function startupCosts({ quick = false, progress } = {}) {
     for (let r = 0; r < firstRounds; r++) {
       step(`first authorized request of a cold isolate, round ${r + 1} of ${firstRounds}`);
       for (const id of r % 2 ? [...FIRST_REQUEST].reverse() : FIRST_REQUEST) {
-        first.get(id).push(await firstRequestSample(WORKERS.find((w) => w.id === id), bundles.get(id)));
+        first.get(id).push(
+          await firstRequestSample(
+            WORKERS.find((w) => w.id === id),
+            bundles.get(id),
+          ),
+        );
       }
     }
     const perRound = (values, base) => values.map((v, r) => v / base[r]);

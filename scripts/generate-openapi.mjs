@@ -1,4 +1,4 @@
-// `node scripts/generate-openapi.mjs [--check]`: writes each worker's OpenAPI document
+// `npm run openapi` (node scripts/generate-openapi.mjs [--check]): writes each worker's OpenAPI document
 // (workers/<worker>/src/routes/openapi.generated.json) from its route definitions
 // (routes/openapi.build.ts, @hono/zod-openapi), so that the worker serves a file and
 // builds no zod schema, at startup or on a request. `--check` only says whether the

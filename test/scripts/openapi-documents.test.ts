@@ -16,9 +16,13 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const fixture = (worker: string) => readFileSync(join(ROOT, "test/fixtures/openapi", `${worker}.json`), "utf8");
 
 describe("the generated OpenAPI documents", () => {
-  it.each(OPENAPI_WORKERS)("of %s are what its route definitions give", async (worker) => {
-    expect(readFileSync(generatedPath(worker), "utf8")).toBe(await generatedText(worker));
-  }, 60_000);
+  it.each(OPENAPI_WORKERS)(
+    "of %s are what its route definitions give",
+    async (worker) => {
+      expect(readFileSync(generatedPath(worker), "utf8")).toBe(await generatedText(worker));
+    },
+    60_000,
+  );
 
   it("are served as the workers served them before, byte for byte", () => {
     // The fixtures were captured with the local stack's COGNITO_TOKEN_URL (scripts/dev-settings.mjs).
@@ -28,7 +32,9 @@ describe("the generated OpenAPI documents", () => {
 
   it("carry the settings' token URL, escaped as JSON", () => {
     const document = JSON.parse(serviceDocument('https://auth.example.com/oauth2/token?a="b"'));
-    expect(document.components.securitySchemes.cognito.flows.clientCredentials.tokenUrl).toBe('https://auth.example.com/oauth2/token?a="b"');
+    expect(document.components.securitySchemes.cognito.flows.clientCredentials.tokenUrl).toBe(
+      'https://auth.example.com/oauth2/token?a="b"',
+    );
   });
 });
 
@@ -38,23 +44,27 @@ describe("the workers' request path", () => {
   const SETTINGS_READERS = ["workers/service/src/config.ts", "workers/bff/src/config.ts"];
   const ZOD = /^(zod|zod\/.*|@hono\/zod-openapi|edge-cc-auth\/openapi)$/;
 
-  it.each(["service", "bff"])("of %s imports no zod outside the settings readers", async (worker) => {
-    const { metafile } = await build({
-      entryPoints: [join(ROOT, "workers", worker, "src/index.ts")],
-      absWorkingDir: ROOT,
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["cloudflare:*"],
-      logLevel: "silent",
-    });
-    const importers = Object.entries(metafile.inputs)
-      .filter(([path, input]) => !path.startsWith("node_modules/") && input.imports.some((i) => ZOD.test(i.original ?? "")))
-      .map(([path]) => path);
-    expect(importers.filter((path) => !SETTINGS_READERS.includes(path))).toEqual([]);
-  }, 60_000);
+  it.each(["service", "bff"])(
+    "of %s imports no zod outside the settings readers",
+    async (worker) => {
+      const { metafile } = await build({
+        entryPoints: [join(ROOT, "workers", worker, "src/index.ts")],
+        absWorkingDir: ROOT,
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: "esm",
+        platform: "neutral",
+        conditions: ["workerd", "worker", "browser"],
+        mainFields: ["module", "main"],
+        external: ["cloudflare:*"],
+        logLevel: "silent",
+      });
+      const importers = Object.entries(metafile.inputs)
+        .filter(([path, input]) => !path.startsWith("node_modules/") && input.imports.some((i) => ZOD.test(i.original ?? "")))
+        .map(([path]) => path);
+      expect(importers.filter((path) => !SETTINGS_READERS.includes(path))).toEqual([]);
+    },
+    60_000,
+  );
 });

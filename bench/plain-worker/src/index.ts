@@ -21,7 +21,8 @@ app.get("/weatherforecast", async (c) => {
   try {
     const { payload } = await jwtVerify(token, keys, { issuer: c.env.COGNITO_ISSUER });
     const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
-    if (payload.token_use !== "access" || payload.client_id !== c.env.COGNITO_ALLOWED_CLIENT_IDS) return c.json({ error: "unauthorized" }, 401);
+    if (payload.token_use !== "access" || payload.client_id !== c.env.COGNITO_ALLOWED_CLIENT_IDS)
+      return c.json({ error: "unauthorized" }, 401);
     if (!scopes.includes("MyService/weather_read")) return c.json({ error: "forbidden" }, 403);
   } catch {
     return c.json({ error: "unauthorized" }, 401);

@@ -11,7 +11,7 @@ import { isTimeout, readBodyText } from "edge-cc-auth";
  * `bffForecastSchema` (routes/weather-forecast.ts), which this check follows; checked
  * by hand, so that a request builds no zod schema.
  */
-export interface BffForecast {
+interface BffForecast {
   date: string;
   temperatureC: number;
   summary: string;
@@ -40,7 +40,8 @@ export type UpstreamFailure = { kind: "unreachable" } | { kind: "timeout" } | { 
 export type UpstreamResult = { ok: true; forecast: BffForecast[] } | ({ ok: false } & UpstreamFailure);
 
 export interface MyServiceTarget {
-  binding?: Fetcher;
+  /** The `MY_SERVICE` service binding (a `Fetcher`); only its `fetch` is used. */
+  binding?: { fetch(request: Request): Promise<Response> };
   baseUrl: string | null;
   timeoutMs: number;
 }

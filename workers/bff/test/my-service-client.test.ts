@@ -4,12 +4,18 @@
 import { describe, expect, it } from "vitest";
 import { fetchWeatherForecast } from "../src/my-service-client";
 
-const day = (date: string, extra: Record<string, unknown> = {}) => ({ date, temperatureC: 12, summary: "Mild", temperatureF: 53, ...extra });
+const day = (date: string, extra: Record<string, unknown> = {}) => ({
+  date,
+  temperatureC: 12,
+  summary: "Mild",
+  temperatureF: 53,
+  ...extra,
+});
 const week = () => ["2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10", "2026-12-11"].map((d) => day(d));
 
 /** MyService, through a stand-in of its service binding, answering `body`. */
 const answering = (body: unknown) =>
-  fetchWeatherForecast({ binding: { fetch: async () => Response.json(body) } as unknown as Fetcher, baseUrl: null, timeoutMs: 1000 }, "token");
+  fetchWeatherForecast({ binding: { fetch: async () => Response.json(body) }, baseUrl: null, timeoutMs: 1000 }, "token");
 
 describe("MyService's answer", () => {
   it("goes on with the record's three fields only", async () => {
