@@ -38,7 +38,7 @@ function wrangler(args, cwd) {
 }
 
 /** The modules of a `wrangler deploy --outfile` bundle (multipart form data), as wrangler check startup reads it. */
-export async function bundleModules(file) {
+async function bundleModules(file) {
   const bytes = readFileSync(file);
   const boundary = bytes.subarray(2, bytes.indexOf(10)).toString().trim();
   const form = await new Response(bytes, { headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } }).formData();
@@ -73,10 +73,15 @@ async function build(consumer, dir, minify) {
 }
 
 /** `wrangler check startup` on a built bundle: the sampled CPU time of its import, in ms, and the sample count. */
-export function checkStartup(bundle, dir) {
+function checkStartup(bundle, dir) {
   const outfile = join(dir, `profile-${Math.random().toString(36).slice(2)}.cpuprofile`);
   wrangler(["check", "startup", "--worker", bundle.outfile, "--outfile", outfile], dir);
-  const profile = JSON.parse(readFileSync(outfile, "utf8"));
+  return profileCpu(outfile);
+}
+
+/** The CPU time a V8 CPU profile (the .cpuprofile `wrangler check startup` writes) spent out of idle, in ms, and its samples. */
+export function profileCpu(file) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
   const idle = new Set(profile.nodes.filter((n) => ["(idle)", "(root)"].includes(n.callFrame.functionName)).map((n) => n.id));
   // Each sample stands for the time until the next one (the last: until the profile's end).
   const stamps = [];

@@ -514,12 +514,12 @@ function startupSection(st) {
 What every new isolate pays before its first answer, against a plain hono + jose Worker
 with the same \`GET /weatherforecast\` (\`bench/plain-worker/\`). Measured ${st.measuredAt.slice(0, 10)} (${st.measuredAt}) by
 \`bench/startup.mjs\`. Each Worker is bundled by wrangler as a deploy would (\`wrangler deploy --dry-run
---outfile\`); gzip is level 9 of that bundle. Startup: in a fresh workerd per sample, a wrapper
+--outdir\`); gzip is level 9 of that bundle. Startup: in a fresh workerd per sample, a wrapper
 module imports the bundle on its first request, timed from Node, minus the time of requests that
 import nothing (workerd does not advance its own clock while it computes). The three Workers are
 interleaved in each of ${st.rounds} rounds; "x plain" is each round's time over the plain Worker's in
 the same round, median and range over the rounds. \`wrangler check startup\` is workerd's CPU profile
-of the same import, median of ${st.profileRounds} runs with the samples each caught (its sampling is
+of the import of the bundle it builds from the same config, median of ${st.profileRounds} runs with the samples each caught (its sampling is
 too coarse for small bundles)${st.checkStartupError ? `; in this run it failed: ${st.checkStartupError}` : ""}.
 
 ${row(["Worker", "bundle raw KiB", "bundle gzip KiB", "startup ms (median, range)", "x plain (median, range)", "wrangler check startup: ms (samples per run)"])}

@@ -1,6 +1,6 @@
 // What a cold isolate pays before it answers: the startup of MyService and MyBFF against
 // a plain hono + jose Worker with the same GET /weatherforecast (bench/plain-worker/),
-// each bundled by wrangler as a deploy would (`wrangler deploy --dry-run --outfile`):
+// each bundled by wrangler as a deploy would (`wrangler deploy --dry-run --outdir`):
 //   - bundle sizes, raw and gzip (gzip level 9, computed here from the bundle);
 //   - startup as workerd runs it: in a fresh workerd per sample, a wrapper module
 //     imports the bundle on its first request; the wall time of that request, from
@@ -8,13 +8,14 @@
 //     own clock during computation, hence the outside clock). The three workers are
 //     interleaved round by round; each round's ratio is the worker's import over the
 //     plain Worker's in the same round;
-//   - `wrangler check startup` (workerd's CPU profile of the same import), where it is
-//     available and its 1 ms sampling catches anything;
+//   - `wrangler check startup` (workerd's CPU profile of the import of the bundle it
+//     builds from the same config), where it is available and its 1 ms sampling catches
+//     anything; skipped with its error otherwise;
 //   - the first authorized GET /weatherforecast of a cold isolate, end to end (import,
 //     the key set fetched from cognito-local, verification, answer), for MyService and
 //     the plain Worker, in a fresh workerd per sample.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -22,7 +23,7 @@ import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE, DEV_CLIENT_ID, DEV_CLIENT_SECRET, devBffVars, devServiceVars } from "../scripts/dev-settings.mjs";
 import { ROOT, WRANGLER_ENV } from "../scripts/local-stack.mjs";
 import { COGNITO_ORIGIN, cognitoLocalWorker } from "../scripts/miniflare-workers.mjs";
-import { bundleModules, checkStartup } from "./consumers.mjs";
+import { profileCpu } from "./consumers.mjs";
 
 const WORKERS = [
   {
@@ -61,16 +62,21 @@ const spread = (values) => ({
   runs: values.map((v) => round(v)),
 });
 
-/** The worker's bundle, as `wrangler deploy` would upload it (the file `wrangler check startup` reads). */
-async function build(worker, dir) {
-  const outfile = join(dir, `${worker.id}.bundle`);
-  execFileSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "-c", join(ROOT, worker.config), "--outfile", outfile], {
+function wrangler(args) {
+  return execFileSync(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
-  });
-  const { name, code } = await bundleModules(outfile);
-  return { outfile, name, code };
+  }).toString();
+}
+
+/** The worker's bundle, as `wrangler deploy` would upload it: its main module (the only one these workers have). */
+function build(worker, dir) {
+  const outdir = join(dir, worker.id);
+  wrangler(["deploy", "--dry-run", "-c", join(ROOT, worker.config), "--outdir", outdir]);
+  const name = readdirSync(outdir).find((file) => /\.m?js$/.test(file));
+  if (!name) throw new Error(`wrangler deploy --dry-run --outdir wrote no module for ${worker.id}`);
+  return { name, code: readFileSync(join(outdir, name)) };
 }
 
 // The first request that is not /__noop imports the bundle; /__import stops there, any
@@ -127,21 +133,25 @@ async function timed(fetcher, path, init) {
   return performance.now() - started;
 }
 
-/** The dispatch cost of a request that does nothing: the median of a few, before and after. */
-async function noop(fetcher) {
+/** The dispatch times of a few requests that do nothing. */
+async function noops(fetcher) {
   const times = [];
   for (let i = 0; i < 5; i++) times.push(await timed(fetcher, "/__noop"));
-  return median(times);
+  return times;
 }
+
+/** Below this, an import is not told apart from the dispatch around it (and a ratio needs no zero). */
+const RESOLUTION_MS = 0.05;
 
 /** One startup sample: the import of the bundle in a fresh workerd, in ms. */
 async function importSample(worker, bundle) {
   const mf = fresh(worker, bundle);
   try {
     const target = await mf.getWorker("target");
-    const before = await noop(target);
+    const before = await noops(target);
     const imported = await timed(target, "/__import");
-    return Math.max(0, imported - Math.min(before, await noop(target)));
+    // The fastest request that does nothing is the dispatch cost least disturbed by the machine.
+    return Math.max(RESOLUTION_MS, imported - Math.min(...before, ...(await noops(target))));
   } finally {
     await mf.dispose();
   }
@@ -165,23 +175,25 @@ async function firstRequestSample(worker, bundle) {
     if (response.status !== 200) throw new Error(`cognito-local's token endpoint answered ${response.status}`);
     const { access_token: token } = await response.json();
     const target = await mf.getWorker("target");
-    await noop(target);
+    await noops(target);
     return await timed(target, "/weatherforecast", { headers: { Authorization: `Bearer ${token}` } });
   } finally {
     await mf.dispose();
   }
 }
 
-/** `wrangler check startup`, or why not: its output format belongs to wrangler and may change. */
-function profiled(bundle, dir) {
+/**
+ * `wrangler check startup` (it bundles the worker from its config as a deploy does), or
+ * why not: an alpha command whose output belongs to wrangler and may change.
+ */
+function profiled(worker, dir) {
+  const outfile = join(dir, `${worker.id}-${Math.random().toString(36).slice(2)}.cpuprofile`);
   try {
-    return checkStartup(bundle, dir);
+    wrangler(["check", "startup", "-c", join(ROOT, worker.config), "--outfile", outfile]);
+    return profileCpu(outfile);
   } catch (error) {
-    return {
-      error: String(error?.message ?? error)
-        .split("\n")[0]
-        .slice(0, 200),
-    };
+    const stderr = error?.stderr?.toString().trim().split("\n").at(-1);
+    return { error: (stderr || String(error?.message ?? error).split("\n")[0]).slice(0, 200) };
   }
 }
 
@@ -201,7 +213,7 @@ export async function startupCosts({ quick = false, progress } = {}) {
     const bundles = new Map();
     for (const worker of WORKERS) {
       step(`bundle ${worker.id}`);
-      bundles.set(worker.id, await build(worker, dir));
+      bundles.set(worker.id, build(worker, dir));
     }
     const imports = new Map(WORKERS.map((w) => [w.id, []]));
     for (let r = 0; r < rounds; r++) {
@@ -213,7 +225,7 @@ export async function startupCosts({ quick = false, progress } = {}) {
     const profiles = new Map(WORKERS.map((w) => [w.id, []]));
     for (let r = 0; r < profileRounds; r++) {
       step(`wrangler check startup, round ${r + 1} of ${profileRounds}`);
-      for (const w of WORKERS) profiles.get(w.id).push(profiled(bundles.get(w.id), dir));
+      for (const w of WORKERS) profiles.get(w.id).push(profiled(w, dir));
     }
     const first = new Map(FIRST_REQUEST.map((id) => [id, []]));
     for (let r = 0; r < firstRounds; r++) {
