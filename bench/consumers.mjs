@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "../scripts/dev-settings.mjs";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, WORKERS_RUNTIME } from "../scripts/dev-settings.mjs";
 import { ROOT, WRANGLER_ENV } from "../scripts/local-stack.mjs";
 
 const CONSUMERS = [
@@ -82,7 +82,12 @@ async function build(consumer, dir, minify) {
 function checkStartup(bundle, dir) {
   const outfile = join(dir, `profile-${Math.random().toString(36).slice(2)}.cpuprofile`);
   wrangler(["check", "startup", "--worker", bundle.outfile, "--outfile", outfile], dir);
-  const profile = JSON.parse(readFileSync(outfile, "utf8"));
+  return profileCpu(outfile);
+}
+
+/** The CPU time a V8 CPU profile (the .cpuprofile `wrangler check startup` writes) spent out of idle, in ms, and its samples. */
+export function profileCpu(file) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
   const idle = new Set(profile.nodes.filter((n) => ["(idle)", "(root)"].includes(n.callFrame.functionName)).map((n) => n.id));
   // Each sample stands for the time until the next one (the last: until the profile's end).
   const stamps = [];

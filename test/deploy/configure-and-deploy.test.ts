@@ -328,6 +328,7 @@ describe("the worker configs", () => {
       "workers/cognito-local/wrangler.toml",
       "bench/worker/wrangler.toml",
       "bench/service-twin/wrangler.toml",
+      "bench/plain-worker/wrangler.toml",
       "test/package/consumer/wrangler.toml",
     ];
     for (const path of configs) {

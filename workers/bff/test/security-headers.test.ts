@@ -3,6 +3,7 @@
 // makes itself (the forecast, the OpenAPI document, a 404, a 429). HSTS is sent by
 // the worker over https only. The Chromium tests (test/browser) check that the
 // page and Swagger UI still work under this policy.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRateLimitedBff } from "#scripts/reliability/rate-limit.mjs";
 
@@ -98,5 +99,16 @@ describe("answers of the worker", () => {
     await refused.body?.cancel();
     expect(refused.status).toBe(429);
     expectCommonHeaders(refused.headers);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("is the one MyBFF served before it was generated at build time, byte for byte", async () => {
+    // test/fixtures/openapi/bff.json: captured when MyBFF built the document per request.
+    const before = readFileSync(new URL("../../../test/fixtures/openapi/bff.json", import.meta.url), "utf8");
+    const response = await bff.fetch("/openapi.json", { address: "198.51.100.1" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("application/json");
+    expect(await response.text()).toBe(before);
   });
 });

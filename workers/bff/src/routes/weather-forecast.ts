@@ -1,10 +1,23 @@
 /**
- * MyBFF's `GET /weatherforecast`: the front end's view of MyService's forecast.
+ * MyBFF's `GET /weatherforecast`: the front end's view of MyService's forecast, declared
+ * once for the OpenAPI document (routes/openapi.build.ts, at build time only). The
+ * worker checks MyService's answer against the same record by hand (my-service-client.ts).
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponse } from "edge-cc-auth/openapi";
-import { bffForecastSchema } from "../my-service-client";
+
+/** What the BFF returns: the post's record type has no `temperatureF`. */
+const bffForecastSchema = z
+  .object({
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .openapi({ example: "2024-02-10" }),
+    temperatureC: z.number().int().openapi({ example: 23 }),
+    summary: z.string().openapi({ example: "Mild" }),
+  })
+  .openapi("WeatherForecast");
 
 export const weatherForecastRoute = createRoute({
   method: "get",

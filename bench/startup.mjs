@@ -1,0 +1,276 @@
+// What a cold isolate pays before it answers: the startup of MyService and MyBFF against
+// a plain hono + jose Worker with the same GET /weatherforecast (bench/plain-worker/),
+// each bundled by wrangler as a deploy would (`wrangler deploy --dry-run --outdir`):
+//   - bundle sizes, raw and gzip (gzip level 9, computed here from the bundle);
+//   - startup as workerd runs it: in a fresh workerd per sample, a wrapper module
+//     imports the bundle on its first request; the wall time of that request, from
+//     Node, minus that of requests that import nothing (workerd does not advance its
+//     own clock during computation, hence the outside clock). The three workers are
+//     interleaved round by round; each round's ratio is the worker's import over the
+//     plain Worker's in the same round;
+//   - `wrangler check startup` (workerd's CPU profile of the import of the bundle it
+//     builds from the same config), where it is available and its 1 ms sampling catches
+//     anything; skipped with its error otherwise;
+//   - the first authorized GET /weatherforecast of a cold isolate, end to end (import,
+//     the key set fetched from cognito-local, verification, answer), for MyService and
+//     the plain Worker, in a fresh workerd per sample.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Miniflare } from "miniflare";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, devBffVars, devServiceVars, WORKERS_RUNTIME } from "../scripts/dev-settings.mjs";
+import { ROOT, WRANGLER_ENV } from "../scripts/local-stack.mjs";
+import { COGNITO_ORIGIN, cognitoLocalWorker } from "../scripts/miniflare-workers.mjs";
+import { profileCpu } from "./consumers.mjs";
+
+const WORKERS = [
+  {
+    id: "plain",
+    label: "plain hono + jose Worker (bench/plain-worker)",
+    config: "bench/plain-worker/wrangler.toml",
+    bindings: devServiceVars(COGNITO_ORIGIN),
+  },
+  { id: "service", label: "MyService", config: "wrangler.toml", bindings: { ...devServiceVars(COGNITO_ORIGIN), LOG_LEVEL: "error" } },
+  {
+    id: "bff",
+    label: "MyBFF",
+    config: "workers/bff/wrangler.toml",
+    bindings: {
+      ...devBffVars(COGNITO_ORIGIN, "http://127.0.0.1:8787"),
+      AUTH_SERVER_MYBFF_CLIENT_SECRET: DEV_CLIENT_SECRET,
+      RATE_LIMIT: "off",
+      LOG_LEVEL: "error",
+    },
+  },
+];
+/** The workers whose cold first authorized request is timed (MyBFF's needs MyService and a token: bench/cold-token.mjs). */
+const FIRST_REQUEST = ["plain", "service"];
+
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const spread = (values) => ({
+  median: round(median(values)),
+  min: round(Math.min(...values)),
+  max: round(Math.max(...values)),
+  runs: values.map((v) => round(v)),
+});
+
+function wrangler(args) {
+  return execFileSync(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...WRANGLER_ENV, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  }).toString();
+}
+
+/** The worker's bundle, as `wrangler deploy` would upload it: its main module (the only one these workers have). */
+function build(worker, dir) {
+  const outdir = join(dir, worker.id);
+  wrangler(["deploy", "--dry-run", "-c", join(ROOT, worker.config), "--outdir", outdir]);
+  const name = readdirSync(outdir).find((file) => /\.m?js$/.test(file));
+  if (!name) throw new Error(`wrangler deploy --dry-run --outdir wrote no module for ${worker.id}`);
+  return { name, code: readFileSync(join(outdir, name)) };
+}
+
+// The first request that is not /__noop imports the bundle; /__import stops there, any
+// other path goes on to the worker itself (its first request, cold).
+const WRAPPER = (name) => `let worker;
+export default {
+  async fetch(request, env, ctx) {
+    const path = new URL(request.url).pathname;
+    if (path === "/__noop") return new Response("ok");
+    worker ??= (await import("./${name}")).default;
+    if (path === "/__import") return new Response("ok");
+    return worker.fetch(request, env, ctx);
+  },
+};`;
+
+const ROUTER = `export default { fetch(request, env) {
+  if (new URL(request.url).port !== "8789") throw new Error("connection refused");
+  return env.COGNITO.fetch(request);
+} };`;
+
+/** A fresh workerd running the bundle behind the wrapper (and cognito-local for its keys). */
+function fresh(worker, bundle) {
+  return new Miniflare({
+    workers: [
+      {
+        name: "target",
+        modulesRoot: "/",
+        modules: [
+          { type: "ESModule", path: "/startup-wrapper.mjs", contents: WRAPPER(bundle.name) },
+          { type: "ESModule", path: `/${bundle.name}`, contents: bundle.code },
+        ],
+        ...WORKERS_RUNTIME,
+        bindings: worker.bindings,
+        kvNamespaces: ["TOKEN_CACHE"],
+        outboundService: "router",
+      },
+      {
+        name: "router",
+        modules: true,
+        script: ROUTER,
+        ...WORKERS_RUNTIME,
+        serviceBindings: { COGNITO: "cognito-local" },
+      },
+      cognitoLocalWorker(),
+    ],
+  });
+}
+
+async function timed(fetcher, path, init) {
+  const started = performance.now();
+  const response = await fetcher.fetch(`http://127.0.0.1:8787${path}`, init);
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+/** The dispatch times of a few requests that do nothing. */
+async function noops(fetcher) {
+  const times = [];
+  for (let i = 0; i < 5; i++) times.push(await timed(fetcher, "/__noop"));
+  return times;
+}
+
+/** Below this, an import is not told apart from the dispatch around it (and a ratio needs no zero). */
+const RESOLUTION_MS = 0.05;
+
+/** One startup sample: the import of the bundle in a fresh workerd, in ms. */
+async function importSample(worker, bundle) {
+  const mf = fresh(worker, bundle);
+  try {
+    const target = await mf.getWorker("target");
+    const before = await noops(target);
+    const imported = await timed(target, "/__import");
+    // The fastest request that does nothing is the dispatch cost least disturbed by the machine.
+    return Math.max(RESOLUTION_MS, imported - Math.min(...before, ...(await noops(target))));
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/** One sample of the first authorized request of a cold isolate, end to end, in ms. */
+async function firstRequestSample(worker, bundle) {
+  const mf = fresh(worker, bundle);
+  try {
+    // The token comes first, so that cognito-local is warm and only the worker is cold.
+    const cognito = await mf.getWorker("cognito-local");
+    const response = await cognito.fetch(`${COGNITO_ORIGIN}/oauth2/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: DEV_CLIENT_ID,
+        client_secret: DEV_CLIENT_SECRET,
+      }).toString(),
+    });
+    if (response.status !== 200) throw new Error(`cognito-local's token endpoint answered ${response.status}`);
+    const { access_token: token } = await response.json();
+    const target = await mf.getWorker("target");
+    await noops(target);
+    return await timed(target, "/weatherforecast", { headers: { Authorization: `Bearer ${token}` } });
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/**
+ * `wrangler check startup` (it bundles the worker from its config as a deploy does), or
+ * why not: an alpha command whose output belongs to wrangler and may change.
+ */
+function profiled(worker, dir) {
+  const outfile = join(dir, `${worker.id}-${Math.random().toString(36).slice(2)}.cpuprofile`);
+  try {
+    wrangler(["check", "startup", "-c", join(ROOT, worker.config), "--outfile", outfile]);
+    return profileCpu(outfile);
+  } catch (error) {
+    const stderr = error?.stderr?.toString().trim().split("\n").at(-1);
+    return { error: (stderr || String(error?.message ?? error).split("\n")[0]).slice(0, 200) };
+  }
+}
+
+/**
+ * @param {{ quick?: boolean, progress?: { step(done: number, total: number, detail?: string): void } }} [options]
+ */
+export async function startupCosts({ quick = false, progress } = {}) {
+  const measuredAt = new Date().toISOString();
+  const dir = mkdtempSync(join(tmpdir(), "bench-startup-"));
+  const rounds = quick ? 2 : 9;
+  const profileRounds = quick ? 1 : 5;
+  const firstRounds = quick ? 1 : 5;
+  const steps = WORKERS.length + rounds + profileRounds + firstRounds;
+  let done = 0;
+  const step = (detail) => progress?.step(done++, steps, detail);
+  try {
+    const bundles = new Map();
+    for (const worker of WORKERS) {
+      step(`bundle ${worker.id}`);
+      bundles.set(worker.id, build(worker, dir));
+    }
+    const imports = new Map(WORKERS.map((w) => [w.id, []]));
+    for (let r = 0; r < rounds; r++) {
+      step(`import in a fresh workerd, round ${r + 1} of ${rounds}`);
+      // Each round in another order, so that no worker always follows the same one.
+      const order = WORKERS.map((_, i) => WORKERS[(i + r) % WORKERS.length]);
+      for (const w of order) imports.get(w.id).push(await importSample(w, bundles.get(w.id)));
+    }
+    const profiles = new Map(WORKERS.map((w) => [w.id, []]));
+    for (let r = 0; r < profileRounds; r++) {
+      step(`wrangler check startup, round ${r + 1} of ${profileRounds}`);
+      for (const w of WORKERS) profiles.get(w.id).push(profiled(w, dir));
+    }
+    const first = new Map(FIRST_REQUEST.map((id) => [id, []]));
+    for (let r = 0; r < firstRounds; r++) {
+      step(`first authorized request of a cold isolate, round ${r + 1} of ${firstRounds}`);
+      for (const id of r % 2 ? [...FIRST_REQUEST].reverse() : FIRST_REQUEST) {
+        first.get(id).push(
+          await firstRequestSample(
+            WORKERS.find((w) => w.id === id),
+            bundles.get(id),
+          ),
+        );
+      }
+    }
+    const perRound = (values, base) => values.map((v, r) => v / base[r]);
+    const plainImports = imports.get("plain");
+    const plainFirst = first.get("plain");
+    const profileErrors = [...profiles.values()].flat().filter((p) => p.error);
+    return {
+      measuredAt,
+      rounds,
+      profileRounds,
+      firstRounds,
+      checkStartupError: profileErrors[0]?.error,
+      rows: WORKERS.map((w) => {
+        const { code } = bundles.get(w.id);
+        const ok = profiles.get(w.id).filter((p) => !p.error);
+        return {
+          id: w.id,
+          label: w.label,
+          rawKiB: round(code.length / 1024, 1),
+          gzipKiB: round(gzipSync(code, { level: 9 }).length / 1024, 1),
+          importMs: spread(imports.get(w.id)),
+          xPlain: spread(perRound(imports.get(w.id), plainImports)),
+          checkStartupMs: ok.length ? round(median(ok.map((p) => p.ms))) : null,
+          checkStartupSamples: ok.map((p) => p.samples),
+        };
+      }),
+      firstRequest: FIRST_REQUEST.map((id) => ({
+        id,
+        label: WORKERS.find((w) => w.id === id).label,
+        ms: spread(first.get(id)),
+        xPlain: spread(perRound(first.get(id), plainFirst)),
+      })),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
