@@ -12,7 +12,8 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          cloudflareTest({
+          // A function: read when the pool starts, after test/global-setup.ts built cognito-local.
+          cloudflareTest(() => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // The local stack's settings, whatever wrangler.toml holds (see scripts/dev-settings.mjs).
@@ -20,7 +21,7 @@ export default defineConfig({
               outboundService: COGNITO_LOCAL_WORKER_NAME,
               workers: [cognitoLocalWorker()],
             },
-          }),
+          })),
         ],
         test: { name: "service", include: ["workers/service/test/**/*.test.ts"] },
       },
