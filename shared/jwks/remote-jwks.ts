@@ -32,10 +32,10 @@
  *   failure. With no key set fetched yet, callers get {@link JwksUnavailableError}.
  * @module
  */
-import { ConfigError, JwksUnavailableError } from "../errors.ts";
+import { JwksUnavailableError } from "../errors.ts";
 import { readBodyText } from "../http/read-body.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
-import { numberOption } from "../options.ts";
+import { numberOption, urlOption } from "../options.ts";
 import { keyFingerprint } from "./key-fingerprint.ts";
 import { RefetchBudget } from "./refetch-budget.ts";
 
@@ -127,14 +127,7 @@ export class RemoteJwks {
 
   /** @throws {ConfigError} when an option is invalid */
   constructor(options: RemoteJwksOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.jwksUri);
-    } catch {
-      throw new ConfigError("jwksUri is not a URL", "jwksUri");
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError("jwksUri must be http(s)", "jwksUri");
-    this.jwksUri = url.href;
+    this.jwksUri = urlOption("jwksUri", options.jwksUri).href;
     this.cooldownMs = numberOption("jwks.cooldownMs", options.cooldownMs, JWKS_COOLDOWN_MS);
     this.timeoutMs = numberOption("jwks.timeoutMs", options.timeoutMs, JWKS_TIMEOUT_MS, { min: 1 });
     this.maxResponseBytes = numberOption("jwks.maxResponseBytes", options.maxResponseBytes, JWKS_MAX_RESPONSE_BYTES, { min: 1 });

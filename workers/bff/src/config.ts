@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { ConfigError, cognitoApiEndpoint, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel } from "edge-cc-auth";
+import { ConfigError, cognitoApiEndpoint, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel, urlOption } from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
@@ -72,23 +72,23 @@ const backOffMs = optional((value) => {
   return ms === undefined ? { error: "must be a whole number of milliseconds" } : { value: ms };
 });
 
+/** The library's URL rule (urlOption) for a setting: the URL, or the reason it is refused (never the URL itself). */
+function checkedUrl(value: string): { value: URL } | { error: string } {
+  try {
+    return { value: urlOption("URL", value) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { error: error.message.slice("URL ".length) };
+  }
+}
+
 /**
- * MyService's base URL. It receives the access token, so it is https, or plain http on
- * an exact loopback host (the library's rule for issuers), with no user name or
- * password (they would travel with every request); `/weatherforecast` is appended to
- * it, so a query or fragment would swallow the path. The messages never repeat the URL.
+ * MyService's base URL. It receives the access token: the library's URL rule;
+ * `/weatherforecast` is appended to it, so a query or fragment would swallow the path.
  */
 function myServiceUrl(value: string): { value: string } | { error: string } {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { error: "must be an https URL (http only on loopback hosts)" };
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    return { error: "must be an https URL (http only on loopback hosts)" };
-  }
-  if (url.username !== "" || url.password !== "") return { error: "must not contain a user name or password" };
+  const checked = checkedUrl(value);
+  if ("error" in checked) return checked;
   if (value.includes("?") || value.includes("#")) return { error: "must have no query or fragment" };
   return { value };
 }
@@ -105,16 +105,11 @@ const userPoolId = optional((value) =>
  * is derived from its id.
  */
 function localCognitoEndpoint(value: string): { value: string } | { error: string } {
-  const error = "must be an http(s) URL on a loopback host (127.x.y.z, localhost, [::1]): it is for cognito-local only";
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { error };
+  const checked = checkedUrl(value);
+  if ("value" in checked && !isLoopbackHost(checked.value.hostname)) {
+    return { error: "must be an http(s) URL on a loopback host (127.x.y.z, localhost, [::1]): it is for cognito-local only" };
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !isLoopbackHost(url.hostname)) return { error };
-  if (url.username !== "" || url.password !== "") return { error: "must not contain a user name or password" };
-  return { value };
+  return "error" in checked ? checked : { value };
 }
 
 const logLevel = optional((value) => {
