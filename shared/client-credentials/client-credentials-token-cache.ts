@@ -37,12 +37,12 @@ import {
   type ClientCredentialsTokenCacheOptions,
   checkCacheOptions,
   type GetTokenOptions,
+  type TokenFetchOptions,
 } from "./token-cache-options.ts";
 import { TokenCacheStore } from "./token-cache-store.ts";
 import { TokenFetcher } from "./token-fetcher.ts";
 import { tokenSource } from "./token-source.ts";
 
-export type { ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
 
 interface HeldToken extends IssuedToken {
   /** When this isolate starts a background renewal. */
@@ -116,6 +116,43 @@ export class ClientCredentialsTokenCache {
   }
 
   /**
+   * Sends a request with this client's token: `Authorization: Bearer`, and on a 401
+   * the token is reported refused (`reportRefused`) and the request sent once more
+   * with a fresh one, never more. A second 401 is returned as it is (and starts the
+   * back-off). A body that cannot be sent twice (a stream) is not retried: its 401 is
+   * returned, logged as `token_refused_not_retried`, and the next call has a fresh token.
+   * Usable as the `fetch` of hono's `hc` client or around a service binding.
+   * @throws {TokenRequestError} as `getToken` does, when no token can be had
+   * @example
+   * const response = await tokens.fetch("https://api.example.com/weatherforecast", {}, {
+   *   waitUntil: (p) => ctx.waitUntil(p), fetch: (request) => env.MY_SERVICE.fetch(request),
+   * });
+   */
+  async fetch(input: RequestInfo | URL, init: RequestInit = {}, options: TokenFetchOptions = {}): Promise<Response> {
+    const send = options.fetch ?? ((request: Request) => fetch(request));
+    const body = init.body ?? (input instanceof Request ? input.body : null);
+    const attempt = (token: string) => {
+      const request = new Request(input, init);
+      request.headers.set("Authorization", `Bearer ${token}`);
+      return send(request);
+    };
+    const token = await this.getToken(options);
+    const refused = await attempt(token);
+    if (refused.status !== 401) return refused;
+    await this.reportRefused(token);
+    if (body instanceof ReadableStream) {
+      this.log("warn", "token_refused_not_retried", { client: this.client, reason: "the request's body is a stream: it cannot be sent twice" });
+      return refused;
+    }
+    this.log("warn", "token_refused", { client: this.client, action: "retry_with_fresh_token" });
+    await refused.body?.cancel();
+    const fresh = await this.getToken(options);
+    const response = await attempt(fresh);
+    if (response.status === 401) await this.reportRefused(fresh);
+    return response;
+  }
+
+  /**
    * Forgets a token the resource server refused (a 401): from memory, and from KV
    * if KV still holds that same token. The next `getToken` gets a new one.
    */
@@ -135,15 +172,8 @@ export class ClientCredentialsTokenCache {
    * tokens are refused too (a client id the resource server does not allow, keys it
    * has not fetched yet): the cache then backs off, shared through KV, and `getToken`
    * rejects at once with `FRESH_TOKEN_REFUSED` until the back-off ends, with no token
-   * request. Logged as an error once per back-off, not once per request.
-   * @example
-   * let result = await callApi(token);
-   * if (result.status === 401) {
-   *   await tokens.reportRefused(token);
-   *   token = await tokens.getToken(); // rejects during a back-off
-   *   result = await callApi(token);
-   *   if (result.status === 401) await tokens.reportRefused(token);
-   * }
+   * request. Logged as an error once per back-off, not once per request. `fetch`
+   * does all this; call it only when you send the raw token yourself.
    */
   async reportRefused(accessToken: string): Promise<void> {
     const now = this.settings.now();

@@ -18,4 +18,4 @@ export { coordinatorClient } from "./coordinator-client.ts";
 export type { IssuedToken, TokenEndpointOptions } from "./request-token.ts";
 export type { RetryOptions } from "./request-token-with-retries.ts";
 export { isConfigurationRejection, TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS } from "./token-backoff.ts";
-export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
+export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions, TokenFetchOptions } from "./token-cache-options.ts";

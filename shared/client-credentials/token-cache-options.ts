@@ -52,6 +52,11 @@ export interface GetTokenOptions {
   location?: string;
 }
 
+export interface TokenFetchOptions extends GetTokenOptions {
+  /** What sends the request (a service binding's `fetch`, say). Default: the global `fetch`. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
 const MIN_SAFETY_MARGIN_SECONDS = 60;
 const KV_TIMEOUT_MS = 1_000;
 /** The longest back-off a cache may be given: an hour. */
