@@ -25,7 +25,7 @@ import { jsonLineLogger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 // The coordinator's core without its Durable Object shell (which needs workerd): internal,
 // so the model reaches into the built package rather than its public entry points.
-import { TokenCoordinatorCore } from "../shared/dist/client-credentials/token-coordinator.js";
+import { TokenCoordinatorCore } from "../shared/dist/token-coordinator/core.js";
 
 const HOUR = 3_600_000;
 const CACHE_TTL_MS = 60_000;

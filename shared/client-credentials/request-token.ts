@@ -6,7 +6,6 @@
 import { TokenRequestError } from "../errors.ts";
 import { isTimeout } from "../http/is-timeout.ts";
 import { readBodyText } from "../http/read-body.ts";
-import { numberOption } from "../options.ts";
 
 export interface TokenEndpointOptions {
   /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
@@ -101,7 +100,7 @@ function invalid(message: string, status: number, cause?: unknown): TokenRequest
  */
 export async function requestToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
-  const timeoutMs = numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
+  const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS; // checked when the cache or coordinator was made
   const obtainedAt = now();
   let response: Response;
   try {

@@ -5,5 +5,5 @@
  * @module
  */
 
-export type { TokenCoordinatorOptions } from "../client-credentials/token-coordinator.ts";
-export { type DurableObjectContext, type TokenCoordinatorClass, tokenCoordinator } from "./token-coordinator.ts";
+export type { TokenCoordinatorOptions } from "./core.ts";
+export { type DurableObjectContext, type TokenCoordinatorClass, tokenCoordinator } from "./durable-object.ts";

@@ -6,7 +6,7 @@ import {
   ClientCredentialsTokenCache,
   type ClientCredentialsTokenCacheOptions,
 } from "../../../shared/client-credentials/client-credentials-token-cache";
-import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
+import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { background, captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";

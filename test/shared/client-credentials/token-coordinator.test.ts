@@ -13,8 +13,8 @@ import {
   readCoordinatorReply,
   type TokenCoordinatorClient,
 } from "../../../shared/client-credentials/coordinator-client";
-import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
-import { TokenCoordinatorCore } from "../../../shared/client-credentials/token-coordinator";
+import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
+import { TokenCoordinatorCore } from "../../../shared/token-coordinator/core";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import type { KeyValueStore } from "../../../shared/key-value-store";
 import { background, captureConsole } from "../../workerd/captured-work";
