@@ -65,6 +65,10 @@ export async function requestClientToken(options: TokenEndpointOptions, now: () 
     await response.body?.cancel();
     throw new TokenRequestError("TOKEN_ENDPOINT_REDIRECTED", `GetClientToken answered ${status} (a redirect, not followed)`, { status });
   }
+  if (status === 404 || status === 405) {
+    await response.body?.cancel();
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `GetClientToken answered ${status}: no Cognito API at this URL`, { status });
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readBodyText(response, MAX_RESPONSE_BYTES));

@@ -60,13 +60,15 @@ export interface BackOffRecord {
 
 /**
  * True when the token endpoint refused the client itself (`invalid_client`,
- * `unauthorized_client`, `invalid_scope`): retrying cannot help, so a caller should
- * answer "misconfigured" (HTTP 500) rather than "retry later" (503).
+ * `unauthorized_client`, `invalid_scope`) or there is no token endpoint at its URL (a
+ * 404 or 405): retrying cannot help, so a caller should answer "misconfigured" (HTTP
+ * 500) rather than "retry later" (503).
  * @example
  * if (error instanceof TokenRequestError && isConfigurationRejection(error)) return c.json(..., 500);
  */
 export function isConfigurationRejection(error: TokenRequestError): boolean {
-  return error.code === "TOKEN_REQUEST_REJECTED" && error.oauthError !== undefined && CONFIGURATION_ERRORS.has(error.oauthError);
+  if (error.code !== "TOKEN_REQUEST_REJECTED") return false;
+  return error.status === 404 || error.status === 405 || (error.oauthError !== undefined && CONFIGURATION_ERRORS.has(error.oauthError));
 }
 
 /**
