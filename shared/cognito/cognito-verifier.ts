@@ -88,8 +88,7 @@ export class CognitoAccessTokenVerifier {
     const issuer = issuersOf(options, logger);
     const { userPoolId: _pool, additionalRegions: _regions, issuerFormat: _format, clientIds: _clients, ...rest } = options;
     this.verifier = new JwtVerifier({
-      // `rest` carries the caller's `logger` on to the JWT verifier (and its key sets)
-      // once those take one; the default is built there as here.
+      // `rest` carries the caller's `logger` on to the JWT verifier and its key sets.
       ...rest,
       issuer,
       claims: (payload, registered) => readCognitoAccessToken(payload, registered, allowedClients),
