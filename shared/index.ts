@@ -38,10 +38,9 @@ export {
 // reviewed before 1.0: each may move into the worker that uses it.
 export { isTimeout } from "./http/is-timeout.ts";
 export { BodyTooLargeError, readBodyText } from "./http/read-body.ts";
-export type { KeyedJwk, RemoteJwks, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
-export { JWKS_COOLDOWN_MS } from "./jwks/remote-jwks.ts";
+export type { KeySetView, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
 export type { JwsAlgorithm } from "./jwt/algorithms.ts";
-export { JwtVerifier, type JwtVerifierOptions, MAX_CLOCK_TOLERANCE_SECONDS, type VerifyOptions } from "./jwt/jwt-verifier.ts";
+export { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "./jwt/jwt-verifier.ts";
 export { isIpv4Loopback, isLoopbackHost } from "./jwt/loopback.ts";
 export type { RegisteredClaims, TimeWindow } from "./jwt/registered-claims.ts";
 // What the token cache stores its tokens in (a Workers KV namespace fits it).

@@ -52,7 +52,7 @@ export interface RemoteJwksOptions {
   maxAgeMs?: number;
   /** The fetch to use; defaults to the global one. It is given `redirect: "manual"` requests. */
   fetch?: (request: Request) => Promise<Response>;
-  /** Milliseconds since the epoch; for tests. */
+  /** Milliseconds since the epoch. @internal */
   now?: () => number;
   /** Where events go (a failed fetch, keys withdrawn). Default: JSON lines on the console. */
   logger?: Logger;
@@ -61,7 +61,7 @@ export interface RemoteJwksOptions {
 /** A usable key from the set: a JWK with a `kid`. */
 export type KeyedJwk = JsonWebKey & { kid: string };
 
-export const JWKS_COOLDOWN_MS = 5_000;
+const JWKS_COOLDOWN_MS = 5_000;
 /** Unknown-kid fetches allowed at once; with 1, the rate under a flood is 60 s / cooldownMs a minute. */
 const JWKS_REFETCH_BURST = 1;
 const JWKS_TIMEOUT_MS = 5_000;
@@ -105,7 +105,24 @@ function fingerprints(keys: Map<string, KeyedJwk>): Map<string, string> {
   return new Map([...keys].map(([kid, jwk]) => [kid, keyFingerprint(jwk)]));
 }
 
-export class RemoteJwks {
+/**
+ * What a verifier shows of one issuer's key set: enough to observe it and reload it,
+ * in the spirit of jose's remote key set (`fresh`, `coolingDown`, `reload()`).
+ */
+export interface KeySetView {
+  readonly jwksUri: string;
+  /** True while the last good fetch is younger than `jwks.maxAgeMs`. */
+  readonly fresh: boolean;
+  /** True while an unknown `kid` cannot cause a fetch (the refetch budget is spent). */
+  readonly coolingDown: boolean;
+  /**
+   * Fetches the set now (concurrent calls share one fetch).
+   * @throws {JwksUnavailableError} when it cannot be fetched
+   */
+  reload(): Promise<void>;
+}
+
+export class RemoteJwks implements KeySetView {
   readonly jwksUri: string;
   private readonly cooldownMs: number;
   private readonly timeoutMs: number;
@@ -122,7 +139,7 @@ export class RemoteJwks {
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
   private readonly listeners: KeysChangedListener[] = [];
-  /** Fetches made so far, successful or not. */
+  /** Fetches made so far, successful or not. @internal */
   fetchCount = 0;
 
   /** @throws {ConfigError} when an option is invalid */
@@ -136,6 +153,18 @@ export class RemoteJwks {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? jsonLineLogger();
     this.budget = new RefetchBudget(JWKS_REFETCH_BURST, this.cooldownMs, this.now());
+  }
+
+  get fresh(): boolean {
+    return this.now() - this.fetchedAt <= this.maxAgeMs;
+  }
+
+  get coolingDown(): boolean {
+    return this.budget.waitMs(this.now()) > 0;
+  }
+
+  reload(): Promise<void> {
+    return this.refresh();
   }
 
   /** Called with the kids that left the set, or whose key material changed, after a refresh. */

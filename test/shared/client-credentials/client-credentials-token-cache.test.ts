@@ -2,10 +2,8 @@
 // of the pool and a token endpoint that misbehaves on demand.
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-} from "../../../shared/client-credentials/client-credentials-token-cache";
+import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { background, captureConsole } from "../../workerd/captured-work";

@@ -4,10 +4,8 @@
 // fake token endpoint, on a clock the test moves.
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-} from "../../../shared/client-credentials/client-credentials-token-cache";
+import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { backOffKey, parseBackOffRecord, SealedStore, tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
 import {
   backOffDelayMs,

@@ -3,10 +3,8 @@
 // that share nothing else, the old token served while a renewal runs, and the
 // isolate's own fallbacks when the coordinator fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-} from "../../../shared/client-credentials/client-credentials-token-cache";
+import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import {
   type CoordinatorAsk,
   coordinatorClient,
