@@ -47,7 +47,7 @@ export type { RegisteredClaims, TimeWindow } from "./jwt/registered-claims.ts";
 export type { KeyValueStore } from "./key-value-store.ts";
 // Logging chosen by the caller: each class takes a `logger` option.
 export { jsonLineLogger, type LogFields, type Logger, type LogLevel, parseLogLevel, silentLogger } from "./log.ts";
-// The one URL rule (https, or http only on loopback; no userinfo), for settings of one's own.
-export { urlOption } from "./options.ts";
 // Building a Worker's objects once per isolate.
 export { oncePerEnv } from "./once-per-env.ts";
+// The one URL rule (https, or http only on loopback; no userinfo), for settings of one's own.
+export { urlOption } from "./options.ts";

@@ -101,11 +101,13 @@ export class ClientCredentialsTokenCache {
     const backOff = this.backOff.active(now);
     if (held && this.usable(held, now)) {
       if (now >= held.renewAt && !this.renewal && options.waitUntil && !backOff) {
-        this.renewal = this.refresh(held).then(
-          () => undefined,
-          // The current token stays in use; the next request past renewAt tries again.
-          (error) => this.log("warn", "token_renewal_failed", { client: this.client, code: codeOf(error) }),
-        ).finally(() => (this.renewal = null));
+        this.renewal = this.refresh(held)
+          .then(
+            () => undefined,
+            // The current token stays in use; the next request past renewAt tries again.
+            (error) => this.log("warn", "token_renewal_failed", { client: this.client, code: codeOf(error) }),
+          )
+          .finally(() => (this.renewal = null));
         options.waitUntil(this.renewal);
       }
       this.log("debug", "token_cache_hit", { tier: "memory", client: this.client });
@@ -145,7 +147,10 @@ export class ClientCredentialsTokenCache {
     if (refused.status !== 401) return refused;
     await this.reportRefused(token);
     if (body instanceof ReadableStream) {
-      this.log("warn", "token_refused_not_retried", { client: this.client, reason: "the request's body is a stream: it cannot be sent twice" });
+      this.log("warn", "token_refused_not_retried", {
+        client: this.client,
+        reason: "the request's body is a stream: it cannot be sent twice",
+      });
       return refused;
     }
     this.log("warn", "token_refused", { client: this.client, action: "retry_with_fresh_token" });

@@ -121,7 +121,9 @@ export async function requestToken(options: TokenEndpointOptions, now: () => num
   if (status === 404 || status === 405) {
     await response.body?.cancel();
     // A URL with no token endpoint behind it: a configuration problem, never cured by retrying.
-    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `the token endpoint answered ${status}: no token endpoint at this URL`, { status });
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `the token endpoint answered ${status}: no token endpoint at this URL`, {
+      status,
+    });
   }
   if (status === 429 || status >= 500) {
     await response.body?.cancel();

@@ -25,11 +25,12 @@
  * the next reader fetches a new token.
  * @module
  */
+
+import type { TokenRequestFailureCode } from "../errors.ts";
 import { decodeBase64url } from "../jwt/base64url.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import type { Logger } from "../log.ts";
 import type { IssuedToken } from "./request-token.ts";
-import type { TokenRequestFailureCode } from "../errors.ts";
 import { type BackOffRecord, isFailureFields } from "./token-backoff.ts";
 
 const TOKEN_PREFIX = "cc-token/v1/";

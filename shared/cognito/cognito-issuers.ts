@@ -27,9 +27,9 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { cognitoPartition } from "./cognito-partitions.ts";
+import { type CognitoIssuerFormat, cognitoPartition } from "./cognito-partitions.ts";
 
-export type CognitoIssuerFormat = "ORIGINAL" | "UPDATED";
+export type { CognitoIssuerFormat } from "./cognito-partitions.ts";
 
 export interface CognitoUserPool {
   /** `<region>_<id>`, e.g. `us-east-1_AbCdEfGhI`; its prefix is the pool's primary Region. */

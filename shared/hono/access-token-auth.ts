@@ -76,7 +76,10 @@ function checkVerifier<T>(verifier: unknown): void {
   if (typeof verifier === "function") return;
   const candidate = verifier as Partial<AccessTokenVerifier<T>> | undefined;
   if (typeof candidate?.verify !== "function" || (candidate.verifyCached !== undefined && typeof candidate.verifyCached !== "function")) {
-    throw new ConfigError("verifier must have verify (and verifyCached a function, if given), or be a function that returns such a verifier", "verifier");
+    throw new ConfigError(
+      "verifier must have verify (and verifyCached a function, if given), or be a function that returns such a verifier",
+      "verifier",
+    );
   }
 }
 

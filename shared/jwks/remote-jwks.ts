@@ -36,7 +36,10 @@ import { JwksUnavailableError } from "../errors.ts";
 import { readBodyText } from "../http/read-body.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption, urlOption } from "../options.ts";
-import { keyFingerprint } from "./key-fingerprint.ts";
+import { type KeyedJwk, keyFingerprint } from "./key-fingerprint.ts";
+
+export type { KeyedJwk } from "./key-fingerprint.ts";
+
 import { RefetchBudget } from "./refetch-budget.ts";
 
 export interface RemoteJwksOptions {
@@ -57,9 +60,6 @@ export interface RemoteJwksOptions {
   /** Where events go (a failed fetch, keys withdrawn). Default: JSON lines on the console. */
   logger?: Logger;
 }
-
-/** A usable key from the set: a JWK with a `kid`. */
-export type KeyedJwk = JsonWebKey & { kid: string };
 
 const JWKS_COOLDOWN_MS = 5_000;
 /** Unknown-kid fetches allowed at once; with 1, the rate under a flood is 60 s / cooldownMs a minute. */

@@ -88,7 +88,8 @@ describe("imports", () => {
     expect(fromWorkers).toEqual([]);
     const config = readFileSync(join(ROOT, "shared/tsconfig.json"), "utf8");
     expect(config).toMatch(/"types": \[\]/);
-    for (const file of ["index.ts", "durable-object.ts"]) expect(config).toMatch(new RegExp(`"exclude": \\[[^\\]]*"token-coordinator/${file}"`));
+    for (const file of ["index.ts", "durable-object.ts"])
+      expect(config).toMatch(new RegExp(`"exclude": \\[[^\\]]*"token-coordinator/${file}"`));
     expect(config).not.toMatch(/"exclude": \[[^\]]*"token-coordinator\/core.ts"/);
   });
 

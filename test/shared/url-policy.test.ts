@@ -12,8 +12,7 @@ const ISSUER = "https://auth.example.com/pool";
 const BUILD: Record<string, (url: string) => unknown> = {
   issuer: (url) => new JwtVerifier({ issuer: url, claims: () => ({}) }),
   jwksUri: (url) => new JwtVerifier({ issuer: ISSUER, jwksUri: url, claims: () => ({}) }),
-  tokenEndpoint: (url) =>
-    new ClientCredentialsTokenCache({ tokenEndpoint: url, clientId: "c", clientSecret: "s", scopes: [], kv: null }),
+  tokenEndpoint: (url) => new ClientCredentialsTokenCache({ tokenEndpoint: url, clientId: "c", clientSecret: "s", scopes: [], kv: null }),
 };
 
 function refusal(option: string, url: string): ConfigError {

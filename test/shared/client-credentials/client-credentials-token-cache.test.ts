@@ -3,8 +3,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
-import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { background, captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";

@@ -5,12 +5,9 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
-import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { backOffKey, parseBackOffRecord, SealedStore, tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
-import {
-  backOffDelayMs,
-  isConfigurationRejection,
-} from "../../../shared/client-credentials/token-backoff";
+import { backOffDelayMs, isConfigurationRejection } from "../../../shared/client-credentials/token-backoff";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
@@ -231,11 +228,7 @@ describe("shared through KV", () => {
   it("never lets a record delay a good token that is in KV", async () => {
     const token = await isolate().getToken();
     const until = clock + 60_000;
-    await sealedStore().put(
-      await backOffStoreKey(),
-      { kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 6, until },
-      60,
-    );
+    await sealedStore().put(await backOffStoreKey(), { kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 6, until }, 60);
     expect(await isolate().getToken()).toBe(token);
     expect(endpoint.calls).toBe(1);
   });

@@ -4,7 +4,6 @@
 // isolate's own fallbacks when the coordinator fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
-import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import {
   type CoordinatorAsk,
   coordinatorClient,
@@ -12,9 +11,10 @@ import {
   type TokenCoordinatorClient,
 } from "../../../shared/client-credentials/coordinator-client";
 import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
-import { TokenCoordinatorCore } from "../../../shared/token-coordinator/core";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import type { KeyValueStore } from "../../../shared/key-value-store";
+import { TokenCoordinatorCore } from "../../../shared/token-coordinator/core";
 import { background, captureConsole } from "../../workerd/captured-work";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 

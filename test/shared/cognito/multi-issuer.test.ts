@@ -9,7 +9,6 @@ import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../.
 import { ConfigError, type TokenRejectedError } from "../../../shared/errors";
 import { accessTokenAuth } from "../../../shared/hono/access-token-auth";
 import { JwtVerifier } from "../../../shared/jwt/jwt-verifier";
-import type { LogFields, LogLevel } from "../../../shared/log";
 import { makeKey, TEST_CLIENT_ID, TestIssuers, WEATHER_READ } from "../../workerd/test-issuer";
 
 const POOL = "us-east-1_TestPool1";

@@ -10,7 +10,16 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { ConfigError, cognitoApiEndpoint, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel, urlOption } from "edge-cc-auth";
+import {
+  ConfigError,
+  cognitoApiEndpoint,
+  isLoopbackHost,
+  jsonLineLogger,
+  type Logger,
+  type LogLevel,
+  parseLogLevel,
+  urlOption,
+} from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
