@@ -54,7 +54,7 @@ describe("shared/README.md's TypeScript examples", () => {
     const examples = blocks(readFileSync(join(ROOT, "shared/README.md"), "utf8"));
     expect(examples.length).toBeGreaterThanOrEqual(6);
     writeFileSync(join(dir, "prelude.d.ts"), PRELUDE);
-    examples.forEach((code, index) => writeFileSync(join(dir, `example-${index + 1}.ts`), `${code}\nexport {};\n`));
+    for (const [index, code] of examples.entries()) writeFileSync(join(dir, `example-${index + 1}.ts`), `${code}\nexport {};\n`);
     const tsconfig = {
       compilerOptions: {
         target: "es2022",
