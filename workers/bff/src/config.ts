@@ -21,6 +21,7 @@ import {
   urlOption,
 } from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
+import { withSettingNames as namingSettings } from "../../kit/settings";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -302,27 +303,12 @@ export function settingsOf(config: Pick<BffConfig, "tokenEndpointSetting">): Rea
 }
 
 /**
- * Runs `build` (which creates a library object from MyBFF's options) and turns a
- * ConfigError about an option into one about the setting it came from: the library
- * checks its options, and this is the one place that knows which setting is which.
- * An option MyBFF does not take from a setting keeps the library's error. `settingOf`
- * maps options to settings (default: the token endpoint option to
- * AUTH_SERVER_TOKEN_ENDPOINT_URL; {@link settingsOf} gives the map for a config).
+ * Runs `build` and names the setting behind an option the library refuses (the
+ * workers' kit's withSettingNames; default map: MyBFF's token cache's options).
  * @throws {ConfigError} naming the setting
- * @example
- * const tokens = withSettingNames(() => new ClientCredentialsTokenCache({ ...tokenEndpointOptions(config), kv: env.TOKEN_CACHE }));
  */
 export function withSettingNames<T>(build: () => T, settingOf: Readonly<Record<string, string>> = SETTING_OF_OPTION): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof ConfigError) || !Object.hasOwn(settingOf, error.option)) throw error;
-    const setting = settingOf[error.option]!;
-    const message = error.message.startsWith(`${error.option} `)
-      ? `${setting}${error.message.slice(error.option.length)}`
-      : `${setting}: ${error.message}`;
-    throw new ConfigError(message, setting);
-  }
+  return namingSettings(build, settingOf);
 }
 
 /**

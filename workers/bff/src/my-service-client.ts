@@ -6,8 +6,9 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isTimeout, readBodyText, TokenRequestError } from "edge-cc-auth";
+import { TokenRequestError } from "edge-cc-auth";
 import type { ClientCredentialsTokenCache, GetTokenOptions } from "edge-cc-auth/client-credentials";
+import { isTimeout, readBodyText } from "../../kit/http";
 
 /** What the BFF returns: the post's record type has no `temperatureF`. */
 export const bffForecastSchema = z

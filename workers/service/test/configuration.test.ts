@@ -77,7 +77,7 @@ describe("COGNITO_TOKEN_URL and COGNITO_ISSUER follow the library's one URL rule
     );
     const issuer = url.replace("/oauth2/token", "/pool");
     expect(() => configured({ ...env, COGNITO_ISSUER: issuer } as Env)).toThrow(
-      expect.objectContaining({ option: "COGNITO_ISSUER", message: `COGNITO_ISSUER: issuer ${reason}` }),
+      expect.objectContaining({ option: "COGNITO_ISSUER", message: `COGNITO_ISSUER ${reason}` }),
     );
   });
 });
