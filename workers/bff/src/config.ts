@@ -21,7 +21,7 @@ import {
   urlOption,
 } from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
-import { withSettingNames as namingSettings } from "../../kit/settings";
+import { withSettingNames as namingSettings } from "#kit/settings.ts";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
 const DEFAULT_TIMEOUT_MS = 5_000;

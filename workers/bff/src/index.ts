@@ -11,7 +11,7 @@
  */
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
-import { securityHeaders } from "../../kit/security-headers";
+import { securityHeaders } from "#kit/security-headers.ts";
 import { app } from "./app";
 import { workerLogger } from "./config";
 import { announceRateLimit, rateLimit } from "./rate-limit";

@@ -8,7 +8,7 @@
 import { z } from "@hono/zod-openapi";
 import { TokenRequestError } from "edge-cc-auth";
 import type { ClientCredentialsTokenCache, GetTokenOptions } from "edge-cc-auth/client-credentials";
-import { isTimeout, readBodyText } from "../../kit/http";
+import { isTimeout, readBodyText } from "#kit/http.ts";
 
 /** What the BFF returns: the post's record type has no `temperatureF`. */
 export const bffForecastSchema = z

@@ -16,7 +16,7 @@
 import { ConfigError, jsonLineLogger, type Logger } from "edge-cc-auth";
 import { misconfigured, problem } from "edge-cc-auth/hono";
 import type { MiddlewareHandler } from "hono";
-import { oncePerEnv } from "../../kit/once-per-env";
+import { oncePerEnv } from "#kit/once-per-env.ts";
 import { clientKey } from "./client-address";
 import { readTextSetting } from "./config";
 

@@ -5,7 +5,7 @@
  */
 import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
-import { oncePerEnv } from "../../kit/once-per-env";
+import { oncePerEnv } from "#kit/once-per-env.ts";
 import { type BffConfig, readBffConfig, settingsOf, tokenEndpointOptions, withSettingNames } from "./config";
 
 export interface BffRuntime {

@@ -7,7 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { misconfigured, notFoundProblem, problemErrorHandler } from "edge-cc-auth/hono";
 import { COGNITO_SECURITY_SCHEME, cognitoSecurityScheme, securedRoute } from "edge-cc-auth/openapi";
-import { securityHeaders } from "../../kit/security-headers";
+import { securityHeaders } from "#kit/security-headers.ts";
 import { privateAnswers } from "./private-answers";
 import { WEATHER_READ_SCOPE, weatherForecastRoute } from "./routes/weather-forecast";
 import { docsSecurityHeaders } from "./security-headers";

@@ -4,7 +4,7 @@
  * kit's securityHeaders, as MyBFF's do.
  * @module
  */
-import { HSTS } from "../../kit/security-headers";
+import { HSTS } from "#kit/security-headers.ts";
 
 /**
  * The headers of a `/docs` file. Scripts, styles and fonts come from this origin

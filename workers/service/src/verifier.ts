@@ -5,8 +5,8 @@
  * @module
  */
 import { CognitoAccessTokenVerifier, jsonLineLogger, type Logger } from "edge-cc-auth";
-import { oncePerEnv } from "../../kit/once-per-env";
-import { withSettingNames } from "../../kit/settings";
+import { oncePerEnv } from "#kit/once-per-env.ts";
+import { withSettingNames } from "#kit/settings.ts";
 import { readServiceConfig, type ServiceConfig } from "./config";
 
 /** The one mapping from the verifier's options to the settings that give them. */
