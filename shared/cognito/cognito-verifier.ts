@@ -63,7 +63,7 @@ export class CognitoAccessTokenVerifier extends JwtVerifier<CognitoAccessToken> 
    *   clientIds: ["1example23456789"],
    * });
    * const token = await verifier.verify(bearerToken); // throws TokenRejectedError
-   * token.scopes.has("MyService/weather_read");
+   * token.scopes.includes("MyService/weather_read");
    */
   constructor(options: CognitoVerifierOptions) {
     const allowedClients = checkClientIds(options.clientIds);

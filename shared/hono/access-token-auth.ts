@@ -49,7 +49,7 @@ export interface AccessTokenAuthOptions<T extends object> {
   /**
    * The member of the verified token that holds its scopes: a `Set`, an array of
    * strings, or a space-separated string (RFC 9068's `scope`). Default `scopes`, the
-   * `Set` of a `CognitoAccessToken`; for a `JwtVerifier` that returns the payload,
+   * frozen array of a `CognitoAccessToken`; for a `JwtVerifier` that returns the payload,
    * `scope`. A token without it holds no scope.
    */
   scopeClaim?: Extract<keyof T, string>;
