@@ -31,7 +31,7 @@ import { jsonLineLogger, silentLogger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 // The coordinator's core without its Durable Object shell (which needs workerd): internal,
 // so the model reaches into the built package rather than its public entry points.
-import { TokenCoordinatorCore } from "../shared/dist/client-credentials/token-coordinator.js";
+import { TokenCoordinatorCore } from "../shared/dist/token-coordinator/core.js";
 // The key set of the verifier, internal too, for the key-set model.
 import { RemoteJwks } from "../shared/dist/jwks/remote-jwks.js";
 

@@ -38,21 +38,17 @@ export {
   TokenRequestError,
   type TokenRequestFailureCode,
 } from "./errors.ts";
-// Used by this repository's workers (cognito-local, MyBFF, MyService's tests); to be
-// reviewed before 1.0: each may move into the worker that uses it.
-export { isTimeout } from "./http/is-timeout.ts";
-export { BodyTooLargeError, readBodyText } from "./http/read-body.ts";
-export type { KeyedJwk, RemoteJwks, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
-export { JWKS_COOLDOWN_MS } from "./jwks/remote-jwks.ts";
+export type { KeySetView, RemoteJwksOptions } from "./jwks/remote-jwks.ts";
 export type { SharedKeySetOptions } from "./jwks/shared-key-set.ts";
 export type { AccessTokenProfile } from "./jwt/access-token-profile.ts";
 export type { JwsAlgorithm } from "./jwt/algorithms.ts";
-export { JwtVerifier, type JwtVerifierOptions, MAX_CLOCK_TOLERANCE_SECONDS, type VerifyOptions } from "./jwt/jwt-verifier.ts";
-export { isIpv4Loopback, isLoopbackHost } from "./jwt/loopback.ts";
+export { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "./jwt/jwt-verifier.ts";
+// What "loopback" means in the URL rule (urlOption), for settings of one's own.
+export { isLoopbackHost } from "./jwt/loopback.ts";
 export type { RegisteredClaims, TimeWindow } from "./jwt/registered-claims.ts";
 // What the token cache stores its tokens in (a Workers KV namespace fits it).
 export type { KeyValueStore } from "./key-value-store.ts";
 // Logging chosen by the caller: each class takes a `logger` option.
 export { jsonLineLogger, type LogFields, type Logger, type LogLevel, parseLogLevel, silentLogger } from "./log.ts";
-// Building a Worker's objects once per isolate.
-export { oncePerEnv } from "./once-per-env.ts";
+// The one URL rule (https, or http only on loopback; no userinfo), for settings of one's own.
+export { urlOption } from "./options.ts";

@@ -1,6 +1,6 @@
 /**
  * A client-credentials access token shared by every isolate of a Worker, in three
- * tiers: isolate memory, then Workers KV (sealed: encrypted-token-store.ts), then
+ * tiers: isolate memory, then Workers KV (sealed: sealed-store.ts), then
  * the token source (the OAuth token endpoint: token-source.ts).
  *
  * - Concurrent requests of an isolate share one lookup: a cold isolate hit by 200
@@ -11,7 +11,7 @@
  *   background with `waitUntil` while requests go on with the current token. The
  *   renewal first looks in KV, where another isolate may already have put a newer one.
  * - KV failures and slowness (over `kvTimeoutMs`) are logged and fall back to memory
- *   and the token source: they never fail a request (token-cache-store.ts).
+ *   and the token source: they never fail a request (sealed-store.ts).
  * - A failure is remembered (token-backoff.ts): no new token request until a back-off
  *   of about 1 s, doubling up to about 60 s, with jitter, ends; meanwhile `getToken`
  *   rejects at once with the remembered failure and the seconds left. The back-off is
@@ -26,23 +26,21 @@
  *   skipped: the isolate asks the token source itself, within the back-off.
  * @module
  */
-import type { EdgeAuthError } from "../errors.ts";
+import { EdgeAuthError, TokenRequestError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { tokenStoreKey } from "./encrypted-token-store.ts";
+import type { CoordinatorAsk, TokenCoordinatorClient } from "./coordinator-client.ts";
 import { renewalTime } from "./renewal-schedule.ts";
 import type { IssuedToken } from "./request-token.ts";
-import { type BackOffRecord, BackOffState, rememberedFailure } from "./token-backoff.ts";
+import { SealedStore, tokenStoreKey } from "./sealed-store.ts";
+import { type BackOffRecord, BackOffState, isConfigurationRejection, rememberedFailure } from "./token-backoff.ts";
 import {
   type CacheSettings,
   type ClientCredentialsTokenCacheOptions,
   checkCacheOptions,
   type GetTokenOptions,
+  type TokenFetchOptions,
 } from "./token-cache-options.ts";
-import { TokenCacheStore } from "./token-cache-store.ts";
-import { TokenFetcher } from "./token-fetcher.ts";
-import { tokenSource } from "./token-source.ts";
-
-export type { ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
+import { type TokenSource, tokenSource } from "./token-source.ts";
 
 interface HeldToken extends IssuedToken {
   /** When this isolate starts a background renewal. */
@@ -53,9 +51,11 @@ export class ClientCredentialsTokenCache {
   private readonly settings: CacheSettings;
   private readonly log: Logger;
   private readonly client: string;
-  private readonly store: TokenCacheStore | null;
+  private readonly store: SealedStore | null;
   private readonly backOff: BackOffState;
-  private readonly fetcher: TokenFetcher;
+  private readonly source: TokenSource;
+  private readonly coordinator: TokenCoordinatorClient | null;
+  private readonly key: Promise<string>;
   private held: HeldToken | null = null;
   private lookup: Promise<HeldToken> | null = null;
   private renewal: Promise<void> | null = null;
@@ -81,12 +81,12 @@ export class ClientCredentialsTokenCache {
     const { now, random, logger, backOffBaseMs, backOffMaxMs, kvTimeoutMs } = this.settings;
     this.log = logger;
     this.client = options.clientId;
-    const source = tokenSource(options, { now, random });
-    const key = tokenStoreKey(source.endpoint, source.clientId, source.scopes);
-    this.store = options.kv ? new TokenCacheStore(options.kv, key, source.clientSecret, kvTimeoutMs, logger) : null;
+    this.source = tokenSource(options, options.retry, { now, random });
+    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
+    const { kv, clientSecret } = options;
+    this.store = kv ? new SealedStore({ kv, clientSecret, tokenKey: this.key, timeoutMs: kvTimeoutMs, logger }) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);
-    const coordinator = options.coordinator ?? null;
-    this.fetcher = new TokenFetcher(this.settings, source, options.retry, coordinator, key, this.store, this.backOff);
+    this.coordinator = options.coordinator ?? null;
   }
 
   /**
@@ -101,7 +101,13 @@ export class ClientCredentialsTokenCache {
     const backOff = this.backOff.active(now);
     if (held && this.usable(held, now)) {
       if (now >= held.renewAt && !this.renewal && options.waitUntil && !backOff) {
-        this.renewal = this.renew(held).finally(() => (this.renewal = null));
+        this.renewal = this.refresh(held)
+          .then(
+            () => undefined,
+            // The current token stays in use; the next request past renewAt tries again.
+            (error) => this.log("warn", "token_renewal_failed", { client: this.client, code: codeOf(error) }),
+          )
+          .finally(() => (this.renewal = null));
         options.waitUntil(this.renewal);
       }
       this.log("debug", "token_cache_hit", { tier: "memory", client: this.client });
@@ -111,8 +117,48 @@ export class ClientCredentialsTokenCache {
       this.log("debug", "token_backoff_active", { client: this.client, code: backOff.code, leftMs: backOff.until - now });
       throw rememberedFailure(backOff, now);
     }
-    this.lookup ??= this.obtain().finally(() => (this.lookup = null));
+    this.lookup ??= this.refresh(null).finally(() => (this.lookup = null));
     return (await this.lookup).accessToken;
+  }
+
+  /**
+   * Sends a request with this client's token: `Authorization: Bearer`, and on a 401
+   * the token is reported refused (`reportRefused`) and the request sent once more
+   * with a fresh one, never more. A second 401 is returned as it is (and starts the
+   * back-off). A body that cannot be sent twice (a stream) is not retried: its 401 is
+   * returned, logged as `token_refused_not_retried`, and the next call has a fresh token.
+   * Usable as the `fetch` of hono's `hc` client or around a service binding.
+   * @throws {TokenRequestError} as `getToken` does, when no token can be had
+   * @example
+   * const response = await tokens.fetch("https://api.example.com/weatherforecast", {}, {
+   *   waitUntil: (p) => ctx.waitUntil(p), fetch: (request) => env.MY_SERVICE.fetch(request),
+   * });
+   */
+  async fetch(input: RequestInfo | URL, init: RequestInit = {}, options: TokenFetchOptions = {}): Promise<Response> {
+    const send = options.fetch ?? ((request: Request) => fetch(request));
+    const body = init.body ?? (input instanceof Request ? input.body : null);
+    const attempt = (token: string) => {
+      const request = new Request(input, init);
+      request.headers.set("Authorization", `Bearer ${token}`);
+      return send(request);
+    };
+    const token = await this.getToken(options);
+    const refused = await attempt(token);
+    if (refused.status !== 401) return refused;
+    await this.reportRefused(token);
+    if (body instanceof ReadableStream) {
+      this.log("warn", "token_refused_not_retried", {
+        client: this.client,
+        reason: "the request's body is a stream: it cannot be sent twice",
+      });
+      return refused;
+    }
+    this.log("warn", "token_refused", { client: this.client, action: "retry_with_fresh_token" });
+    await refused.body?.cancel();
+    const fresh = await this.getToken(options);
+    const response = await attempt(fresh);
+    if (response.status === 401) await this.reportRefused(fresh);
+    return response;
   }
 
   /**
@@ -123,8 +169,8 @@ export class ClientCredentialsTokenCache {
     if (this.held?.accessToken === accessToken) this.held = null;
     if (this.forgotten === accessToken) return;
     this.forgotten = accessToken;
-    const stored = await this.store?.readToken();
-    if (stored?.accessToken === accessToken) await this.store?.deleteToken();
+    const stored = await this.store?.read(this.settings.now(), this.settings.backOffMaxMs);
+    if (stored?.token?.accessToken === accessToken) await this.store?.deleteToken();
   }
 
   /**
@@ -135,15 +181,8 @@ export class ClientCredentialsTokenCache {
    * tokens are refused too (a client id the resource server does not allow, keys it
    * has not fetched yet): the cache then backs off, shared through KV, and `getToken`
    * rejects at once with `FRESH_TOKEN_REFUSED` until the back-off ends, with no token
-   * request. Logged as an error once per back-off, not once per request.
-   * @example
-   * let result = await callApi(token);
-   * if (result.status === 401) {
-   *   await tokens.reportRefused(token);
-   *   token = await tokens.getToken(); // rejects during a back-off
-   *   result = await callApi(token);
-   *   if (result.status === 401) await tokens.reportRefused(token);
-   * }
+   * request. Logged as an error once per back-off, not once per request. `fetch`
+   * does all this; call it only when you send the raw token yourself.
    */
   async reportRefused(accessToken: string): Promise<void> {
     const now = this.settings.now();
@@ -172,65 +211,122 @@ export class ClientCredentialsTokenCache {
     return this.held;
   }
 
-  private async obtain(): Promise<HeldToken> {
-    const [stored, record] = await Promise.all([this.kvRead(), this.backOffRead()]);
+  /**
+   * The one refresh algorithm: on a miss (`current` null) and for a background renewal
+   * (`current` the token held, which a renewal must better). A usable token in KV wins
+   * over any back-off record; a back-off in force (another isolate's) stops here; then
+   * the coordinator, then the token source, and the token is shared through KV.
+   * @throws {TokenRequestError} when no token can be had, or a back-off is in force
+   */
+  private async refresh(current: HeldToken | null): Promise<HeldToken> {
+    const { token: read, backOff: record } = (await this.store?.read(this.settings.now(), this.settings.backOffMaxMs)) ?? {
+      token: null,
+      backOff: null,
+    };
+    // A token just forgotten may still be in KV while its delete is on its way: never take it back.
+    const stored = read?.accessToken === this.forgotten ? null : read;
     const now = this.settings.now();
-    // A usable token wins over any back-off record: a record left behind never delays it.
-    if (stored && this.usable(stored, now)) {
-      this.log("info", "token_cache_hit", { tier: "kv", client: this.client, expiresAt: new Date(stored.expiresAt).toISOString() });
+    if (stored && this.usable(stored, now) && (current === null || stored.obtainedAt > current.obtainedAt)) {
+      if (current) this.log("info", "token_renewed", { source: "kv", client: this.client });
+      else this.log("info", "token_cache_hit", { tier: "kv", client: this.client, expiresAt: new Date(stored.expiresAt).toISOString() });
       return this.hold(stored);
     }
-    if (this.adopt(record, now)) throw rememberedFailure(record!, now);
-    this.log("info", "token_cache_miss", { client: this.client });
-    const coordinated = await this.fetcher.fromCoordinator(this.refused?.obtainedAt, this.refused?.accessToken);
-    if (coordinated) return this.hold(coordinated);
-    return this.hold(await this.fetcher.fetchAndShare(record));
+    const adopted = record ? this.backOff.adopt(record, now) : "none";
+    if (record && adopted !== "none") {
+      if (adopted === "shared") {
+        this.log("info", "token_backoff_shared", { client: this.client, code: record.code, step: record.step, leftMs: record.until - now });
+      }
+      if (current) return current; // another isolate's renewal failed: wait too, with the token held
+      throw rememberedFailure(record, now);
+    }
+    if (!current) this.log("info", "token_cache_miss", { client: this.client });
+    const coordinated = await this.fromCoordinator(current?.obtainedAt ?? this.refused?.obtainedAt);
+    const token = coordinated ?? (await this.fromSource(record));
+    if (current) this.log("info", "token_renewed", { source: coordinated ? "coordinator" : "token_endpoint", client: this.client });
+    return this.hold(token);
   }
 
-  private async renew(current: HeldToken): Promise<void> {
+  /**
+   * A token from the coordinator newer than `fresherThan`, shared through KV with this
+   * location; null when there is no coordinator, it could not be asked or its reply
+   * was not trusted (then the source is asked). A token request that failed at the
+   * coordinator is remembered as ours.
+   */
+  private async fromCoordinator(fresherThan: number | undefined): Promise<IssuedToken | null> {
+    if (!this.coordinator) return null;
+    const started = this.settings.now();
+    const ask: CoordinatorAsk = { key: await this.key };
+    if (fresherThan !== undefined) ask.fresherThan = fresherThan;
+    if (this.refused) ask.refused = this.refused.accessToken;
+    let token: IssuedToken;
     try {
-      const [stored, record] = await Promise.all([this.kvRead(), this.backOffRead()]);
-      if (stored && stored.obtainedAt > current.obtainedAt && this.usable(stored, this.settings.now())) {
-        this.log("info", "token_renewed", { source: "kv", client: this.client });
-        this.hold(stored);
-        return;
-      }
-      if (this.adopt(record, this.settings.now())) return; // another isolate's renewal failed: wait too
-      const coordinated = await this.fetcher.fromCoordinator(current.obtainedAt, this.refused?.accessToken);
-      if (coordinated) {
-        this.log("info", "token_renewed", { source: "coordinator", client: this.client });
-        this.hold(coordinated);
-        return;
-      }
-      this.hold(await this.fetcher.fetchAndShare(record));
-      this.log("info", "token_renewed", { source: "token_endpoint", client: this.client });
+      token = await this.coordinator.token(ask);
     } catch (error) {
-      // The current token stays in use; the next request past renewAt tries again.
-      this.log("warn", "token_renewal_failed", { client: this.client, code: (error as EdgeAuthError).code });
-    }
-  }
-
-  /** True when another isolate's back-off record is in force (it is then ours too). */
-  private adopt(record: BackOffRecord | null, now: number): boolean {
-    const outcome = this.backOff.adopt(record, now);
-    if (outcome === "shared") {
-      this.log("info", "token_backoff_shared", {
+      if (error instanceof TokenRequestError) throw await this.rememberFailure(error, started);
+      this.log("warn", "token_coordinator_failed", {
         client: this.client,
-        code: record!.code,
-        step: record!.step,
-        leftMs: record!.until - now,
+        reason: error instanceof Error ? error.message : String(error),
+        action: "ask_token_endpoint",
       });
+      return null;
     }
-    return outcome !== "none";
+    if (this.settings.now() >= token.expiresAt - this.settings.marginMs) return null;
+    await this.store?.writeToken(token, this.settings.now());
+    return token;
   }
 
-  private async kvRead(): Promise<IssuedToken | null> {
-    const stored = (await this.store?.readToken()) ?? null;
-    // A token just forgotten may still be in KV while its delete is on its way: never take it back.
-    return stored && stored.accessToken === this.forgotten ? null : stored;
+  /** Asks the source; shares the token, or remembers the failure. `seen`: the back-off record read from KV. */
+  private async fromSource(seen: BackOffRecord | null): Promise<IssuedToken> {
+    const started = this.settings.now();
+    let token: IssuedToken;
+    try {
+      // Retries within the call only while no failure is remembered (as a retry quota
+      // would): once one is, each back-off step is one request, not `maxAttempts`.
+      token = await this.source.request(this.backOff.failing);
+      if (token.expiresAt - token.obtainedAt <= this.settings.marginMs) {
+        throw new TokenRequestError("TOKEN_RESPONSE_INVALID", "the token's lifetime is shorter than the safety margin");
+      }
+    } catch (error) {
+      if (error instanceof TokenRequestError) throw await this.rememberFailure(error, started);
+      throw error;
+    }
+    this.log("info", "token_requested", {
+      client: this.client,
+      source: this.source.kind,
+      durationMs: this.settings.now() - started,
+      expiresAt: new Date(token.expiresAt).toISOString(),
+    });
+    await this.store?.writeToken(token, this.settings.now());
+    if (this.backOff.endpointRecovered() || seen?.kind === "token_endpoint") await this.store?.deleteBackOff();
+    return token;
   }
 
-  private async backOffRead(): Promise<BackOffRecord | null> {
-    return (await this.store?.readBackOff(this.settings.now(), this.settings.backOffMaxMs)) ?? null;
+  /** Starts the next back-off step, logs it (once per step), shares it; returns what `getToken` throws. */
+  private async rememberFailure(error: TokenRequestError, started: number): Promise<TokenRequestError> {
+    const now = this.settings.now();
+    const { record, delayMs } = this.backOff.endpointFailed(error, now);
+    this.log("error", "token_request_failed", {
+      client: this.client,
+      code: error.code,
+      status: error.status,
+      oauthError: error.oauthError,
+      configurationProblem: isConfigurationRejection(error),
+      durationMs: now - started,
+      step: record.step,
+      backOffMs: delayMs,
+    });
+    await this.store?.writeBackOff(record, now);
+    const remembered = rememberedFailure(record, this.settings.now());
+    return new TokenRequestError(error.code, error.message, {
+      status: error.status,
+      oauthError: error.oauthError,
+      retryAfterSeconds: remembered.retryAfterSeconds,
+      cause: error.cause,
+    });
   }
+}
+
+/** The stable code of what a renewal threw (`UNEXPECTED` for anything that is not the library's). */
+function codeOf(error: unknown): string {
+  return error instanceof EdgeAuthError ? error.code : "UNEXPECTED";
 }

@@ -27,7 +27,7 @@ export interface CoordinatorAsk {
 }
 
 /** A failed token request, as `TokenRequestError` has it. */
-interface CoordinatorFailure {
+export interface CoordinatorFailure {
   code: TokenRequestFailureCode;
   status?: number;
   oauthError?: string;

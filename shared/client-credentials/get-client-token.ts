@@ -18,7 +18,6 @@
 import { TokenRequestError } from "../errors.ts";
 import { isTimeout } from "../http/is-timeout.ts";
 import { readBodyText } from "../http/read-body.ts";
-import { numberOption } from "../options.ts";
 import { BEARER_TOKEN, type IssuedToken, parseRetryAfter, TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
 
 const TARGET = "AWSCognitoIdentityProviderService.GetClientToken";
@@ -41,7 +40,7 @@ function errorName(body: unknown): string {
  */
 export async function requestClientToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
-  const timeoutMs = numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
+  const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS; // checked when the cache or coordinator was made
   const body: Record<string, unknown> = { ClientId: options.clientId, Secret: options.clientSecret };
   if (options.scopes.length > 0) body.Scopes = [...options.scopes];
   const obtainedAt = now();
@@ -65,6 +64,10 @@ export async function requestClientToken(options: TokenEndpointOptions, now: () 
   if (status >= 300 && status < 400) {
     await response.body?.cancel();
     throw new TokenRequestError("TOKEN_ENDPOINT_REDIRECTED", `GetClientToken answered ${status} (a redirect, not followed)`, { status });
+  }
+  if (status === 404 || status === 405) {
+    await response.body?.cancel();
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `GetClientToken answered ${status}: no Cognito API at this URL`, { status });
   }
   let parsed: unknown;
   try {

@@ -16,6 +16,6 @@ export type {
 } from "./coordinator-client.ts";
 export { coordinatorClient } from "./coordinator-client.ts";
 export type { IssuedToken, TokenEndpointOptions } from "./request-token.ts";
-export type { RetryOptions } from "./request-token-with-retries.ts";
-export { isConfigurationRejection, TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS } from "./token-backoff.ts";
-export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions } from "./token-cache-options.ts";
+export { isConfigurationRejection } from "./token-backoff.ts";
+export type { BackOffOptions, ClientCredentialsTokenCacheOptions, GetTokenOptions, TokenFetchOptions } from "./token-cache-options.ts";
+export type { RetryOptions } from "./token-source.ts";

@@ -6,7 +6,6 @@
 import { TokenRequestError } from "../errors.ts";
 import { isTimeout } from "../http/is-timeout.ts";
 import { readBodyText } from "../http/read-body.ts";
-import { numberOption } from "../options.ts";
 
 export interface TokenEndpointOptions {
   /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
@@ -101,7 +100,7 @@ function invalid(message: string, status: number, cause?: unknown): TokenRequest
  */
 export async function requestToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
-  const timeoutMs = numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
+  const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS; // checked when the cache or coordinator was made
   const obtainedAt = now();
   let response: Response;
   try {
@@ -116,6 +115,13 @@ export async function requestToken(options: TokenEndpointOptions, now: () => num
   if (status >= 300 && status < 400) {
     await response.body?.cancel();
     throw new TokenRequestError("TOKEN_ENDPOINT_REDIRECTED", `the token endpoint answered ${status} (a redirect, not followed)`, {
+      status,
+    });
+  }
+  if (status === 404 || status === 405) {
+    await response.body?.cancel();
+    // A URL with no token endpoint behind it: a configuration problem, never cured by retrying.
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `the token endpoint answered ${status}: no token endpoint at this URL`, {
       status,
     });
   }

@@ -4,7 +4,7 @@
  * ends. The period grows exponentially with each consecutive failure, with full
  * jitter between the base and the ceiling, up to a cap, so that isolates which fail
  * together do not come back together. It is shared through KV, beside the token
- * (sealed like it: encrypted-token-store.ts), so that other isolates (and new ones)
+ * (sealed like it: sealed-store.ts), so that other isolates (and new ones)
  * wait too instead of adding to the load on an endpoint that is already failing.
  *
  * The record's JSON, before it is sealed: `{"kind","code","step","until","status"?,"oauthError"?}`:
@@ -13,18 +13,12 @@
  * consecutive failures (1, 2, ...); `until` the end of the back-off in milliseconds
  * since the epoch; `status` and `oauthError` as the endpoint answered. No token and
  * no secret. Readers honour a record only while `until` is ahead, refuse one that
- * ends beyond their cap (token-cache-store.ts deletes it), and a usable token in KV
+ * ends beyond their cap (sealed-store.ts deletes it), and a usable token in KV
  * always wins over it. Whoever gets a token deletes it.
  * @module
  */
 import { TokenRequestError, type TokenRequestFailureCode } from "../errors.ts";
 
-/** The first back-off: about a second. */
-export const TOKEN_BACKOFF_BASE_MS = 1_000;
-/** No back-off is longer: time from the endpoint's recovery to the first token is at most this. */
-export const TOKEN_BACKOFF_MAX_MS = 60_000;
-
-const KEY_PREFIX = "cc-backoff/v2/";
 const OAUTH_ERROR = /^[\x20-\x7e]{1,64}$/;
 const FAILURE_CODES: ReadonlySet<TokenRequestFailureCode> = new Set<TokenRequestFailureCode>([
   "TOKEN_ENDPOINT_UNREACHABLE",
@@ -66,13 +60,15 @@ export interface BackOffRecord {
 
 /**
  * True when the token endpoint refused the client itself (`invalid_client`,
- * `unauthorized_client`, `invalid_scope`): retrying cannot help, so a caller should
- * answer "misconfigured" (HTTP 500) rather than "retry later" (503).
+ * `unauthorized_client`, `invalid_scope`) or there is no token endpoint at its URL (a
+ * 404 or 405): retrying cannot help, so a caller should answer "misconfigured" (HTTP
+ * 500) rather than "retry later" (503).
  * @example
  * if (error instanceof TokenRequestError && isConfigurationRejection(error)) return c.json(..., 500);
  */
 export function isConfigurationRejection(error: TokenRequestError): boolean {
-  return error.code === "TOKEN_REQUEST_REJECTED" && error.oauthError !== undefined && CONFIGURATION_ERRORS.has(error.oauthError);
+  if (error.code !== "TOKEN_REQUEST_REJECTED") return false;
+  return error.status === 404 || error.status === 405 || (error.oauthError !== undefined && CONFIGURATION_ERRORS.has(error.oauthError));
 }
 
 /**
@@ -86,11 +82,6 @@ export function isConfigurationRejection(error: TokenRequestError): boolean {
 export function backOffDelayMs(step: number, baseMs: number, maxMs: number, random: () => number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(step, 30));
   return Math.round(baseMs + random() * (ceiling - baseMs));
-}
-
-/** The KV key of the back-off record beside the token stored under `tokenKey` (layout: encrypted-token-store.ts). */
-export function backOffStoreKey(tokenKey: string): string {
-  return `${KEY_PREFIX}${tokenKey.slice(tokenKey.lastIndexOf("/") + 1)}`;
 }
 
 /** The error `getToken` gives while the back-off lasts: the remembered failure, with the seconds left. */
@@ -113,24 +104,6 @@ export function isFailureFields(value: { code?: unknown; status?: unknown; oauth
   if (typeof code !== "string" || !FAILURE_CODES.has(code as TokenRequestFailureCode)) return false;
   if (status !== undefined && (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599)) return false;
   return oauthError === undefined || (typeof oauthError === "string" && OAUTH_ERROR.test(oauthError));
-}
-
-/** Reads a record strictly: anything unexpected is as good as absent. */
-export function parseBackOffRecord(value: unknown): BackOffRecord | null {
-  if (typeof value !== "object" || value === null) return null;
-  const { kind, code, step, until, status, oauthError } = value as Record<string, unknown>;
-  if (kind !== "token_endpoint" && kind !== "refused") return null;
-  if (!isFailureFields({ code, status, oauthError })) return null;
-  if (typeof step !== "number" || !Number.isInteger(step) || step < 1 || step > 1_000) return null;
-  if (typeof until !== "number" || !Number.isFinite(until)) return null;
-  return {
-    kind,
-    code: code as TokenRequestFailureCode,
-    step,
-    until,
-    status: status as number | undefined,
-    oauthError: oauthError as string | undefined,
-  };
 }
 
 /** Consecutive refusals of fresh tokens. It ends after twice the cap with none. */

@@ -1,17 +1,19 @@
 /**
  * The token cache's options, and their checks, made once when the cache is created:
- * a missing or bad option is a ConfigError that names it.
+ * a missing or bad option is a ConfigError that names it. The checks of where tokens
+ * come from and as whom are shared with the token coordinator, so that both refuse
+ * the same mistakes: a missing client id or secret, or an endpoint outside the
+ * library's URL rule (urlOption), which would send the client secret in the clear,
+ * or to a host that is not the authorization server.
  * @module
  */
 import { ConfigError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
-import { numberOption } from "../options.ts";
+import { numberOption, urlOption } from "../options.ts";
 import type { TokenCoordinatorClient } from "./coordinator-client.ts";
-import type { TokenEndpointOptions } from "./request-token.ts";
-import { checkRetryOptions, type RetryOptions } from "./request-token-with-retries.ts";
-import { TOKEN_BACKOFF_BASE_MS, TOKEN_BACKOFF_MAX_MS } from "./token-backoff.ts";
-import { checkTokenEndpointOptions } from "./token-endpoint-options.ts";
+import { TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
+import type { RetryOptions } from "./token-source.ts";
 
 export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions {
   /** The shared store, or `null` to keep tokens in isolate memory only (said explicitly). */
@@ -52,7 +54,16 @@ export interface GetTokenOptions {
   location?: string;
 }
 
+export interface TokenFetchOptions extends GetTokenOptions {
+  /** What sends the request (a service binding's `fetch`, say). Default: the global `fetch`. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
 const MIN_SAFETY_MARGIN_SECONDS = 60;
+/** The first back-off: about a second. */
+const BACKOFF_BASE_MS = 1_000;
+/** No back-off is longer: time from the endpoint's recovery to the first token is at most this. */
+const BACKOFF_MAX_MS = 60_000;
 const KV_TIMEOUT_MS = 1_000;
 /** The longest back-off a cache may be given: an hour. */
 const MAX_BACKOFF_CAP_MS = 3_600_000;
@@ -79,9 +90,8 @@ export function checkCacheOptions(options: ClientCredentialsTokenCacheOptions): 
   const marginSeconds = numberOption("safetyMarginSeconds", options.safetyMarginSeconds, MIN_SAFETY_MARGIN_SECONDS, {
     min: MIN_SAFETY_MARGIN_SECONDS,
   });
-  checkRetryOptions(options.retry ?? {});
-  const backOffBaseMs = numberOption("backOff.baseDelayMs", options.backOff?.baseDelayMs, TOKEN_BACKOFF_BASE_MS, { min: 1 });
-  const backOffMaxMs = numberOption("backOff.maxDelayMs", options.backOff?.maxDelayMs, TOKEN_BACKOFF_MAX_MS, {
+  const backOffBaseMs = numberOption("backOff.baseDelayMs", options.backOff?.baseDelayMs, BACKOFF_BASE_MS, { min: 1 });
+  const backOffMaxMs = numberOption("backOff.maxDelayMs", options.backOff?.maxDelayMs, BACKOFF_MAX_MS, {
     min: backOffBaseMs,
     max: MAX_BACKOFF_CAP_MS,
   });
@@ -99,4 +109,25 @@ export function checkCacheOptions(options: ClientCredentialsTokenCacheOptions): 
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   };
+}
+
+/**
+ * Checks the options of a token request once, when the object that makes them is created.
+ * @throws {ConfigError} naming the first bad option
+ */
+export function checkTokenEndpointOptions(options: TokenEndpointOptions): void {
+  urlOption("tokenEndpoint", options.tokenEndpoint);
+  for (const name of ["clientId", "clientSecret"] as const) {
+    if (typeof options[name] !== "string" || options[name] === "") throw new ConfigError(`${name} is required`, name);
+  }
+  if (!Array.isArray(options.scopes) || !options.scopes.every((scope) => typeof scope === "string" && scope !== "")) {
+    throw new ConfigError("scopes must be a list of scope names", "scopes");
+  }
+  if (options.clientAuthentication !== undefined && options.clientAuthentication !== "basic" && options.clientAuthentication !== "body") {
+    throw new ConfigError("clientAuthentication must be basic or body", "clientAuthentication");
+  }
+  if (options.tokenRequest !== undefined && options.tokenRequest !== "oauth2" && options.tokenRequest !== "cognito_get_client_token") {
+    throw new ConfigError("tokenRequest must be oauth2 or cognito_get_client_token", "tokenRequest");
+  }
+  numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
 }

@@ -6,17 +6,17 @@
  */
 import { TokenRejectedError } from "../errors.ts";
 import { type RegisteredClaims, readString } from "../jwt/registered-claims.ts";
-import { ScopeSet } from "./scope-set.ts";
 
 export interface CognitoAccessToken extends RegisteredClaims {
   sub: string;
   client_id: string;
   token_use: "access";
   /**
-   * The space-separated `scope` claim, split. Empty when the token has none. It cannot
-   * be changed: the same claims serve every request with the same token (see ./scope-set.ts).
+   * The space-separated `scope` claim, split, each scope once; empty when the token has
+   * none. Frozen: the verified-token cache hands the same claims to every request with
+   * the same token, so a route that could add a scope would add it for the next one too.
    */
-  scopes: ReadonlySet<string>;
+  scopes: readonly string[];
   jti?: string;
 }
 
@@ -47,7 +47,7 @@ export function readCognitoAccessToken(
     sub,
     client_id: clientId,
     token_use: "access",
-    scopes: new ScopeSet(scope),
+    scopes: Object.freeze(scope === undefined ? [] : [...new Set(scope.split(" "))].filter((name) => name !== "")),
   };
   if (registered.nbf !== undefined) token.nbf = registered.nbf;
   if (jti !== undefined) token.jti = jti;

@@ -19,27 +19,21 @@
  * https://github.com/awslabs/aws-jwt-verify/pull/285; AWS asks replicated pools to
  * use the UPDATED issuer, "Multi-Region replication for user pools",
  * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-multi-region.html).
- * So only the primary Region's issuers are derived; `additionalRegions` is deprecated
- * and ignored (the verifier logs why), as trusting issuers Cognito no longer writes
- * only widens what is accepted.
+ * So only the primary Region's issuers are derived: trusting issuers Cognito no
+ * longer writes would only widen what is accepted.
  *
  * As aws-jwt-verify does since 5.2.0 (the Region taken from the pool id's prefix, the
  * same USER_POOL_ID_REGEX), both formats are accepted unless `issuerFormat` narrows them.
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { cognitoPartition } from "./cognito-partitions.ts";
+import { type CognitoIssuerFormat, cognitoPartition } from "./cognito-partitions.ts";
 
-export type CognitoIssuerFormat = "ORIGINAL" | "UPDATED";
+export type { CognitoIssuerFormat } from "./cognito-partitions.ts";
 
 export interface CognitoUserPool {
   /** `<region>_<id>`, e.g. `us-east-1_AbCdEfGhI`; its prefix is the pool's primary Region. */
   userPoolId: string;
-  /**
-   * @deprecated Ignored. Since 2026-07-28 replicas issue tokens with the primary Region's
-   * issuer (aws-jwt-verify issue 282), which is derived from `userPoolId` already.
-   */
-  additionalRegions?: readonly string[];
   /** Accept only one format; default every format whose host is confirmed in the pool's partition. */
   issuerFormat?: CognitoIssuerFormat;
 }

@@ -29,7 +29,9 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import type { CognitoIssuerFormat } from "./cognito-issuers.ts";
+
+/** The two issuer formats of a pool (cognito-issuers.ts). */
+export type CognitoIssuerFormat = "ORIGINAL" | "UPDATED";
 
 type CognitoPartitionId = "aws" | "aws-cn" | "aws-us-gov" | "aws-eusc";
 

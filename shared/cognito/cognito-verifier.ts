@@ -8,10 +8,9 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import type { RemoteJwks } from "../jwks/remote-jwks.ts";
 import type { JwsAlgorithm } from "../jwt/algorithms.ts";
-import { JwtVerifier, type JwtVerifierOptions, type VerifyOptions } from "../jwt/jwt-verifier.ts";
-import { jsonLineLogger, type Logger } from "../log.ts";
+import { JwtVerifier, type JwtVerifierOptions } from "../jwt/jwt-verifier.ts";
+import type { Logger } from "../log.ts";
 import { type AllowedClients, type CognitoAccessToken, readCognitoAccessToken } from "./cognito-access-token.ts";
 import { type CognitoIssuerFormat, cognitoIssuers } from "./cognito-issuers.ts";
 
@@ -22,12 +21,6 @@ export interface CognitoVerifierOptions
   issuer?: string | readonly string[];
   /** The pool, from which the issuers are derived: both formats in its Region (see {@link cognitoIssuers}). */
   userPoolId?: string;
-  /**
-   * @deprecated Ignored, with a warning when given. Since 2026-07-28 Cognito replicas
-   * issue tokens with the primary Region's issuer (aws-jwt-verify issue 282), which
-   * `userPoolId` gives already. Removed in a later minor version.
-   */
-  additionalRegions?: readonly string[];
   /** With `userPoolId`: accept only this issuer format. Default both. */
   issuerFormat?: CognitoIssuerFormat;
   /** The app client ids allowed to call, or `"*"` for any client of the pool. Never defaulted. */
@@ -37,8 +30,6 @@ export interface CognitoVerifierOptions
   /** Where the verifier's events go. Default {@link jsonLineLogger}`()`. */
   logger?: Logger;
 }
-
-const REPLICAS_SOURCE = "https://github.com/awslabs/aws-jwt-verify/issues/282";
 
 function checkClientIds(clientIds: unknown): AllowedClients {
   if (clientIds === "*") return "*";
@@ -53,26 +44,18 @@ function checkClientIds(clientIds: unknown): AllowedClients {
   return new Set(clientIds as string[]);
 }
 
-function issuersOf(options: CognitoVerifierOptions, logger: Logger): string | readonly string[] {
-  const { issuer, userPoolId, additionalRegions, issuerFormat } = options;
-  if (additionalRegions !== undefined) {
-    logger("warn", "option_deprecated", {
-      option: "additionalRegions",
-      reason: "ignored: since 2026-07-28 Cognito replicas issue tokens with the primary Region's issuer, which userPoolId gives already",
-      source: REPLICAS_SOURCE,
-    });
-  }
-  if ((issuer === undefined) === (userPoolId === undefined)) {
+function issuersOf(options: CognitoVerifierOptions): string | readonly string[] {
+  const { issuer, userPoolId, issuerFormat } = options;
+  if (userPoolId !== undefined && issuer === undefined) return cognitoIssuers({ userPoolId, issuerFormat });
+  if (issuer === undefined || userPoolId !== undefined) {
     throw new ConfigError("give exactly one of issuer and userPoolId", "issuer/userPoolId");
   }
-  if (userPoolId !== undefined) return cognitoIssuers({ userPoolId, issuerFormat });
   if (issuerFormat !== undefined) throw new ConfigError("issuerFormat goes with userPoolId, not with issuer", "issuerFormat");
-  return issuer!;
+  return issuer;
 }
 
-export class CognitoAccessTokenVerifier {
-  private readonly verifier: JwtVerifier<CognitoAccessToken>;
-
+/** The JWT verifier with a Cognito pool's issuers and claims: `verify`, `verifyCached`, `forget`, `jwks` as it has them. */
+export class CognitoAccessTokenVerifier extends JwtVerifier<CognitoAccessToken> {
   /**
    * @throws {ConfigError} when an option is missing or invalid
    * @example
@@ -81,16 +64,14 @@ export class CognitoAccessTokenVerifier {
    *   clientIds: ["1example23456789"],
    * });
    * const token = await verifier.verify(bearerToken); // throws TokenRejectedError
-   * token.scopes.has("MyService/weather_read");
+   * token.scopes.includes("MyService/weather_read");
    */
   constructor(options: CognitoVerifierOptions) {
-    const logger = options.logger ?? jsonLineLogger();
     const allowedClients = checkClientIds(options.clientIds);
-    const issuer = issuersOf(options, logger);
-    const { userPoolId: _pool, additionalRegions: _regions, issuerFormat: _format, clientIds: _clients, ...rest } = options;
-    this.verifier = new JwtVerifier({
-      // `rest` carries the caller's `logger` on to the JWT verifier (and its key sets)
-      // once those take one; the default is built there as here.
+    const issuer = issuersOf(options);
+    // `rest` carries the caller's `logger` on to the JWT verifier and its key sets.
+    const { userPoolId: _pool, issuerFormat: _format, clientIds: _clients, ...rest } = options;
+    super({
       ...rest,
       issuer,
       // Cognito access tokens carry no aud and no typ: the client is checked in `claims`.
@@ -98,34 +79,5 @@ export class CognitoAccessTokenVerifier {
       profile: undefined,
       claims: (payload, registered) => readCognitoAccessToken(payload, registered, allowedClients),
     });
-  }
-
-  /** The first issuer (the pool's ORIGINAL issuer when derived from `userPoolId`). */
-  get issuer(): string {
-    return this.verifier.issuer;
-  }
-
-  /** Every issuer accepted. */
-  get issuers(): readonly string[] {
-    return this.verifier.issuers;
-  }
-
-  /** The first issuer's key set (fetch count, refresh), for diagnostics and tests. */
-  get jwks(): RemoteJwks {
-    return this.verifier.jwks;
-  }
-
-  /** The key set of one accepted issuer, or `undefined`. */
-  jwksFor(issuer: string): RemoteJwks | undefined {
-    return this.verifier.jwksFor(issuer);
-  }
-
-  /** A token verified before, from the cache, or `undefined` (see {@link JwtVerifier.verifyCached}). */
-  verifyCached(token: string, options?: VerifyOptions): CognitoAccessToken | undefined {
-    return this.verifier.verifyCached(token, options);
-  }
-
-  verify(token: string, options?: VerifyOptions): Promise<CognitoAccessToken> {
-    return this.verifier.verify(token, options);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Hono middleware that admits a request only with a valid access token holding the
  * scopes the route requires, and puts the verified token on the context as
- * `c.var.accessToken`. Any verifier with `verify` and `verifyCached` serves: the
- * Cognito verifier, or the generic `JwtVerifier` with the scope claim named.
+ * `c.var.accessToken`. Any verifier with `verify` serves (and `verifyCached`, when it
+ * has one): the Cognito verifier, the generic `JwtVerifier` with the scope claim
+ * named, or one built on jose.
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -15,8 +16,8 @@ import { waitUntilOf } from "./wait-until.ts";
 
 /** What the middleware needs of a verifier: `CognitoAccessTokenVerifier` and `JwtVerifier` have both. */
 export interface AccessTokenVerifier<T> {
-  /** A token verified before, answered synchronously from the cache, or `undefined`. */
-  verifyCached(token: string, options?: VerifyOptions): T | undefined;
+  /** A token verified before, answered synchronously from the cache, or `undefined`. Optional: without it, `verify` is asked. */
+  verifyCached?(token: string, options?: VerifyOptions): T | undefined;
   /** Verifies a token not seen yet; throws TokenRejectedError or JwksUnavailableError. */
   verify(token: string, options?: VerifyOptions): Promise<T>;
 }
@@ -48,7 +49,7 @@ export interface AccessTokenAuthOptions<T extends object> {
   /**
    * The member of the verified token that holds its scopes: a `Set`, an array of
    * strings, or a space-separated string (RFC 9068's `scope`). Default `scopes`, the
-   * `Set` of a `CognitoAccessToken`; for a `JwtVerifier` that returns the payload,
+   * frozen array of a `CognitoAccessToken`; for a `JwtVerifier` that returns the payload,
    * `scope`. A token without it holds no scope.
    */
   scopeClaim?: Extract<keyof T, string>;
@@ -74,8 +75,11 @@ function checkRequiredScopes(requiredScopes: unknown): readonly (readonly string
 function checkVerifier<T>(verifier: unknown): void {
   if (typeof verifier === "function") return;
   const candidate = verifier as Partial<AccessTokenVerifier<T>> | undefined;
-  if (typeof candidate?.verify !== "function" || typeof candidate.verifyCached !== "function") {
-    throw new ConfigError("verifier must have verify and verifyCached, or be a function that returns such a verifier", "verifier");
+  if (typeof candidate?.verify !== "function" || (candidate.verifyCached !== undefined && typeof candidate.verifyCached !== "function")) {
+    throw new ConfigError(
+      "verifier must have verify (and verifyCached a function, if given), or be a function that returns such a verifier",
+      "verifier",
+    );
   }
 }
 
@@ -132,7 +136,7 @@ export function accessTokenAuth<T extends object>(
       // from the verifier's cache synchronously, its time window and the key set's
       // freshness checked again: no promise between the request and the route. Only a
       // token not seen yet takes the asynchronous path, and its signature check.
-      token = verifier.verifyCached(credentials.token, verifyOptions) ?? (await verifier.verify(credentials.token, verifyOptions));
+      token = verifier.verifyCached?.(credentials.token, verifyOptions) ?? (await verifier.verify(credentials.token, verifyOptions));
     } catch (error) {
       if (error instanceof TokenRejectedError) {
         logger("info", "auth_rejected", { code: error.code, claim: error.claim });

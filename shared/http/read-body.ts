@@ -7,7 +7,7 @@
  */
 
 /** The body is larger than the caller accepts. */
-export class BodyTooLargeError extends Error {
+class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";
 }
 

@@ -8,7 +8,8 @@
  * code to consumers' bundles and an await per key).
  * @module
  */
-import type { KeyedJwk } from "./remote-jwks.ts";
+/** A usable key from the set: a JWK with a `kid`. */
+export type KeyedJwk = JsonWebKey & { kid: string };
 
 /** RFC 7638, section 3.2: the required members of each key type, in lexicographic order. */
 const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {

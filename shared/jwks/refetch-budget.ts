@@ -9,8 +9,7 @@
  * - a key the issuer has just published is picked up by the first fetch after it,
  *   so it is refused for at most `intervalMs` (tokens signed with it before then get
  *   `KID_UNKNOWN`).
- * The old flat 30 s cooldown was 2 fetches a minute and up to 30 s of refusals after
- * a rotation; the default here (burst 1, 5 s) is 12 a minute and at most 5 s.
+ * With remote-jwks.ts's defaults (burst 1, 5 s): 12 a minute, and at most 5 s.
  * @module
  */
 

@@ -38,11 +38,14 @@
  *   from then on callers get {@link JwksUnavailableError} again.
  * @module
  */
-import { ConfigError, JwksUnavailableError } from "../errors.ts";
+import { JwksUnavailableError } from "../errors.ts";
 import { readBodyText } from "../http/read-body.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
-import { numberOption } from "../options.ts";
-import { keyFingerprint } from "./key-fingerprint.ts";
+import { numberOption, urlOption } from "../options.ts";
+import { type KeyedJwk, keyFingerprint } from "./key-fingerprint.ts";
+
+export type { KeyedJwk } from "./key-fingerprint.ts";
+
 import { RefetchBudget } from "./refetch-budget.ts";
 import { SharedKeySet, type SharedKeySetEntry, type SharedKeySetOptions } from "./shared-key-set.ts";
 
@@ -59,7 +62,7 @@ export interface RemoteJwksOptions {
   maxAgeMs?: number;
   /** The fetch to use; defaults to the global one. It is given `redirect: "manual"` requests. */
   fetch?: (request: Request) => Promise<Response>;
-  /** Milliseconds since the epoch; for tests. */
+  /** Milliseconds since the epoch. @internal */
   now?: () => number;
   /** Where events go (a failed fetch, keys withdrawn). Default: JSON lines on the console. */
   logger?: Logger;
@@ -67,10 +70,7 @@ export interface RemoteJwksOptions {
   shared?: SharedKeySetOptions | null;
 }
 
-/** A usable key from the set: a JWK with a `kid`. */
-export type KeyedJwk = JsonWebKey & { kid: string };
-
-export const JWKS_COOLDOWN_MS = 5_000;
+const JWKS_COOLDOWN_MS = 5_000;
 /** Unknown-kid fetches allowed at once; with 1, the rate under a flood is 60 s / cooldownMs a minute. */
 const JWKS_REFETCH_BURST = 1;
 const JWKS_TIMEOUT_MS = 5_000;
@@ -114,7 +114,24 @@ function fingerprints(keys: Map<string, KeyedJwk>): Map<string, string> {
   return new Map([...keys].map(([kid, jwk]) => [kid, keyFingerprint(jwk)]));
 }
 
-export class RemoteJwks {
+/**
+ * What a verifier shows of one issuer's key set: enough to observe it and reload it,
+ * in the spirit of jose's remote key set (`fresh`, `coolingDown`, `reload()`).
+ */
+export interface KeySetView {
+  readonly jwksUri: string;
+  /** True while the last good fetch is younger than `jwks.maxAgeMs`. */
+  readonly fresh: boolean;
+  /** True while an unknown `kid` cannot cause a fetch (the refetch budget is spent). */
+  readonly coolingDown: boolean;
+  /**
+   * Fetches the set now (concurrent calls share one fetch).
+   * @throws {JwksUnavailableError} when it cannot be fetched
+   */
+  reload(): Promise<void>;
+}
+
+export class RemoteJwks implements KeySetView {
   readonly jwksUri: string;
   private readonly cooldownMs: number;
   private readonly timeoutMs: number;
@@ -134,19 +151,12 @@ export class RemoteJwks {
   /** Keys taken from a shared copy are dropped at this time; +Infinity once fetched here. */
   private usableUntil = Number.POSITIVE_INFINITY;
   private readonly listeners: KeysChangedListener[] = [];
-  /** Fetches made so far, successful or not. */
+  /** Fetches made so far, successful or not. @internal */
   fetchCount = 0;
 
   /** @throws {ConfigError} when an option is invalid */
   constructor(options: RemoteJwksOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.jwksUri);
-    } catch {
-      throw new ConfigError("jwksUri is not a URL", "jwksUri");
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError("jwksUri must be http(s)", "jwksUri");
-    this.jwksUri = url.href;
+    this.jwksUri = urlOption("jwksUri", options.jwksUri).href;
     this.cooldownMs = numberOption("jwks.cooldownMs", options.cooldownMs, JWKS_COOLDOWN_MS);
     this.timeoutMs = numberOption("jwks.timeoutMs", options.timeoutMs, JWKS_TIMEOUT_MS, { min: 1 });
     this.maxResponseBytes = numberOption("jwks.maxResponseBytes", options.maxResponseBytes, JWKS_MAX_RESPONSE_BYTES, { min: 1 });
@@ -156,6 +166,18 @@ export class RemoteJwks {
     this.logger = options.logger ?? jsonLineLogger();
     this.budget = new RefetchBudget(JWKS_REFETCH_BURST, this.cooldownMs, this.now());
     this.shared = options.shared ? new SharedKeySet(this.jwksUri, options.shared, this.maxAgeMs, this.logger) : null;
+  }
+
+  get fresh(): boolean {
+    return this.now() - this.fetchedAt <= this.maxAgeMs;
+  }
+
+  get coolingDown(): boolean {
+    return this.budget.waitMs(this.now()) > 0;
+  }
+
+  reload(): Promise<void> {
+    return this.refresh();
   }
 
   /** Called with the kids that left the set, or whose key material changed, after a refresh. */

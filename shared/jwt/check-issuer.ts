@@ -5,12 +5,12 @@
  * default port, a dot segment, a space, a bare `?` or `#`) is an issuer no token
  * carries, or one that means something else to the next tool that reads it. An
  * origin-only issuer (`https://auth.example`) is taken without the slash the parser
- * adds. https only; plain http only on an exact loopback host ({@link isLoopbackHost}),
- * for a local issuer. No userinfo, query or fragment.
+ * adds. The library's URL rule (urlOption: https, plain http only on loopback, no
+ * userinfo), and no query or fragment.
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { isLoopbackHost } from "./loopback.ts";
+import { urlOption } from "../options.ts";
 
 /**
  * One issuer, checked; the error names `option`.
@@ -19,19 +19,10 @@ import { isLoopbackHost } from "./loopback.ts";
  * checkIssuer("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI");
  */
 function checkIssuer(issuer: unknown, option = "issuer"): string {
-  if (typeof issuer !== "string" || issuer === "") throw new ConfigError(`${option} is required`, option);
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new ConfigError(`${option} is not a URL`, option);
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new ConfigError(`${option} must be an https URL (http only on loopback hosts)`, option);
-  }
+  const url = urlOption(option, issuer);
   // `search` and `hash` are empty for a bare "?" or "#": look at the text itself.
-  if (issuer.endsWith("/") || issuer.includes("?") || issuer.includes("#") || url.username !== "" || url.password !== "") {
-    throw new ConfigError(`${option} must have no trailing slash, userinfo, query or fragment`, option);
+  if (typeof issuer !== "string" || issuer.endsWith("/") || issuer.includes("?") || issuer.includes("#")) {
+    throw new ConfigError(`${option} must have no trailing slash, query or fragment`, option);
   }
   const readBack = url.pathname === "/" ? url.href.slice(0, -1) : url.href;
   if (readBack !== issuer) {

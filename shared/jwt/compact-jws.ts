@@ -39,8 +39,8 @@ const ACCEPTED_TYP = new Set(["jwt", "at+jwt", "application/at+jwt", "applicatio
 // Longer than any kid a real JWKS uses (Cognito's are 44 characters): refused without a key lookup.
 const MAX_KID_LENGTH = 256;
 
-// ignoreBOM: true keeps a byte-order mark in the text, so that the check below sees it
-// (with false, the decoder would drop it silently and the token would pass).
+// ignoreBOM: true, so that the decoder never drops a byte-order mark silently (the
+// first-byte check in decodeJsonObject refuses one before any decoding).
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ascii = new TextEncoder();
 const OPEN_BRACE = 0x7b;

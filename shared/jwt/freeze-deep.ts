@@ -3,8 +3,7 @@
  * that the verified-token cache can hand the same claims to every request with the
  * same token: a route that writes to its claims gets a TypeError instead of changing
  * what the next request sees. A `Set` or `Map` in the claims keeps its own methods
- * (freezing does not stop `add`); the Cognito claims' scopes are a set that refuses
- * changes (../cognito/scope-set.ts).
+ * (freezing does not stop `add`); the Cognito claims' scopes are a frozen array.
  * @module
  */
 

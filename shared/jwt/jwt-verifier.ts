@@ -15,7 +15,7 @@
  * @module
  */
 import { ConfigError, TokenRejectedError } from "../errors.ts";
-import type { RemoteJwks, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
+import type { KeySetView, RemoteJwksOptions } from "../jwks/remote-jwks.ts";
 import type { Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
 import { type AccessTokenProfile, checkAccessTokenProfile, checkProfile } from "./access-token-profile.ts";
@@ -72,7 +72,7 @@ export interface JwtVerifierOptions<T> {
   claims: (payload: Record<string, unknown>, registered: RegisteredClaims) => T;
   /** Where the verifier's events go (a JWKS fetch that failed, keys withdrawn). Default: JSON lines on the console. */
   logger?: Logger;
-  /** Milliseconds since the epoch; for tests. */
+  /** Milliseconds since the epoch. @internal */
   now?: () => number;
 }
 
@@ -82,7 +82,7 @@ export interface VerifyOptions {
 }
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
-export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 /**
@@ -166,15 +166,15 @@ export class JwtVerifier<T> {
   }
 
   /**
-   * The first issuer's key set (the only one, for a single-issuer verifier): fetch
-   * count and refresh, for diagnostics and tests. See {@link jwksFor} for the others.
+   * The first issuer's key set (the only one, for a single-issuer verifier), to
+   * observe or reload. See {@link jwksFor} for the others.
    */
-  get jwks(): RemoteJwks {
+  get jwks(): KeySetView {
     return this.keysByIssuer.get(this.issuer)!.jwks;
   }
 
   /** The key set of one configured issuer, or `undefined` for an issuer not configured. */
-  jwksFor(issuer: string): RemoteJwks | undefined {
+  jwksFor(issuer: string): KeySetView | undefined {
     return this.keysByIssuer.get(issuer)?.jwks;
   }
 

@@ -18,7 +18,7 @@ const IPV4_LOOPBACK =
  * isIpv4Loopback("127.0.0.1"); // true
  * isIpv4Loopback("localhost"); // false
  */
-export function isIpv4Loopback(hostname: string): boolean {
+function isIpv4Loopback(hostname: string): boolean {
   return IPV4_LOOPBACK.test(hostname);
 }
 

@@ -8,6 +8,7 @@
  */
 export { problemResponse, problemSchema } from "./problem-response.ts";
 export {
+  type AsArray,
   COGNITO_SECURITY_SCHEME,
   cognitoSecurityScheme,
   type SecuredRoute,

@@ -20,7 +20,8 @@ export interface SecuredRouteOptions<T extends object> extends Omit<AccessTokenA
 }
 
 /** The route's own middleware as a tuple: none when it declares none. */
-type AsArray<M> = M extends readonly MiddlewareHandler[] ? M : M extends MiddlewareHandler ? [M] : [];
+/** A route's `middleware` as a list (one handler, a list, or none), for {@link SecuredRoute}'s type. */
+export type AsArray<M> = M extends readonly MiddlewareHandler[] ? M : M extends MiddlewareHandler ? [M] : [];
 
 /**
  * The route, with the enforcement first among its middleware: its handler sees

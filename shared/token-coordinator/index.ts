@@ -5,5 +5,7 @@
  * @module
  */
 
-export type { TokenCoordinatorOptions } from "../client-credentials/token-coordinator.ts";
-export { type DurableObjectContext, type TokenCoordinatorClass, tokenCoordinator } from "./token-coordinator.ts";
+// The RPC protocol the class implements (the isolates' side is `coordinatorClient`).
+export type { CoordinatorFailure, CoordinatorReply, TokenCoordinatorRpc } from "../client-credentials/coordinator-client.ts";
+export type { TokenCoordinatorOptions } from "./core.ts";
+export { type DurableObjectContext, type TokenCoordinatorClass, tokenCoordinator } from "./durable-object.ts";

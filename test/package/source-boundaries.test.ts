@@ -75,9 +75,11 @@ describe("imports", () => {
     expect(fromNode).toEqual([]);
   });
 
-  it("of the library's core use the Web APIs alone, the token-coordinator entry point apart", () => {
-    const core = sourceFiles(join(ROOT, "shared"), new Set([...SKIPPED_DIRS, "token-coordinator"]));
+  it("of the library's core use the Web APIs alone, the token coordinator's Durable Object shell apart", () => {
+    const shell = ["index.ts", "durable-object.ts"].map((file) => join(ROOT, "shared/token-coordinator", file));
+    const core = sourceFiles(join(ROOT, "shared")).filter((file) => !shell.includes(file));
     expect(core).toContain(join(ROOT, "shared/jwt/jwt-verifier.ts"));
+    expect(core).toContain(join(ROOT, "shared/token-coordinator/core.ts"));
     const fromWorkers = core.flatMap((file) =>
       specifiers(readFileSync(file, "utf8"))
         .filter((specifier) => specifier.startsWith("cloudflare:"))
@@ -86,7 +88,9 @@ describe("imports", () => {
     expect(fromWorkers).toEqual([]);
     const config = readFileSync(join(ROOT, "shared/tsconfig.json"), "utf8");
     expect(config).toMatch(/"types": \[\]/);
-    expect(config).toMatch(/"exclude": \[[^\]]*"token-coordinator"/);
+    for (const file of ["index.ts", "durable-object.ts"])
+      expect(config).toMatch(new RegExp(`"exclude": \\[[^\\]]*"token-coordinator/${file}"`));
+    expect(config).not.toMatch(/"exclude": \[[^\]]*"token-coordinator\/core.ts"/);
   });
 
   it("switch Node.js compatibility off in every worker config", () => {

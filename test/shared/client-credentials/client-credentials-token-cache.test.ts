@@ -2,11 +2,9 @@
 // of the pool and a token endpoint that misbehaves on demand.
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-} from "../../../shared/client-credentials/client-credentials-token-cache";
-import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
+import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { background, captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";

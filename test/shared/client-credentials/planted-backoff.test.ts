@@ -6,9 +6,13 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
-import { SealedStore, tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
+import { SealedStore, tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
 import { captureConsole } from "../../workerd/captured-work";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
+
+/** The cache's sealed store over the test namespace, to read and plant values as another isolate would. */
+const sealedStore = () =>
+  new SealedStore({ kv: kv(), clientSecret: SECRET, tokenKey: Promise.resolve(""), timeoutMs: 1_000, logger: () => {} });
 
 const SECRET = "the-client-secret";
 const ENDPOINT_URL = "https://auth.example.com/oauth2/token";
@@ -68,7 +72,7 @@ describe("a back-off record planted without the secret", () => {
 });
 
 describe("a sealed back-off record", () => {
-  const sealed = async (until: number) => new SealedStore(kv(), SECRET).put(`cc-backoff/v2/${await hash()}`, { ...PLANTED, until }, 60);
+  const sealed = async (until: number) => sealedStore().put(`cc-backoff/v2/${await hash()}`, { ...PLANTED, until }, 60);
 
   it("that ends beyond now + the cap is refused, deleted and logged, and a token is fetched", async () => {
     await sealed(clock + 60_001);

@@ -2,7 +2,7 @@
 // misbehaves on demand.
 import { describe, expect, it } from "vitest";
 import { requestToken, type TokenEndpointOptions } from "../../../shared/client-credentials/request-token";
-import { requestTokenWithRetries } from "../../../shared/client-credentials/request-token-with-retries";
+import { type RetryOptions, tokenSource } from "../../../shared/client-credentials/token-source";
 import { TokenRequestError } from "../../../shared/errors";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
@@ -105,6 +105,10 @@ describe("requestToken", () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
+
+/** The token source's request, retried as the cache and the coordinator retry it. */
+const requestTokenWithRetries = (options: TokenEndpointOptions, retry: RetryOptions) =>
+  tokenSource(options, retry, { now: Date.now, random: Math.random }).request();
 
 describe("requestTokenWithRetries", () => {
   const fast = { baseDelayMs: 1, maxDelayMs: 2_000 };

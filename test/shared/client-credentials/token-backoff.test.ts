@@ -4,20 +4,17 @@
 // fake token endpoint, on a clock the test moves.
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-} from "../../../shared/client-credentials/client-credentials-token-cache";
-import { SealedStore, tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
-import {
-  backOffDelayMs,
-  backOffStoreKey,
-  isConfigurationRejection,
-  parseBackOffRecord,
-} from "../../../shared/client-credentials/token-backoff";
+import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import { backOffKey, parseBackOffRecord, SealedStore, tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
+import { backOffDelayMs, isConfigurationRejection } from "../../../shared/client-credentials/token-backoff";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { captureConsole } from "../../workerd/captured-work";
 import { brokenKv, FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
+
+/** The cache's sealed store over the test namespace, to read and plant values as another isolate would. */
+const sealedStore = () =>
+  new SealedStore({ kv: kv(), clientSecret: SECRET, tokenKey: Promise.resolve(""), timeoutMs: 1_000, logger: () => {} });
 
 const SECRET = "the-client-secret";
 const ENDPOINT_URL = "https://auth.example.com/oauth2/token";
@@ -61,7 +58,7 @@ async function rejection(promise: Promise<unknown>): Promise<TokenRequestError> 
   return error as TokenRequestError;
 }
 
-const backOffKey = async () => backOffStoreKey(await tokenStoreKey(ENDPOINT_URL, "mybff", ["MyService/weather_read"]));
+const backOffStoreKey = async () => backOffKey(await tokenStoreKey(ENDPOINT_URL, "mybff", ["MyService/weather_read"]));
 const failedLogs = () => logs.filter((line) => line.includes('"token_request_failed"'));
 
 describe("backOffDelayMs", () => {
@@ -163,7 +160,7 @@ describe("after a failed token request", () => {
     clock += 4_000;
     endpoint.behaviour = "ok";
     await cache.getToken();
-    expect(await kv().get(await backOffKey())).toBeNull();
+    expect(await kv().get(await backOffStoreKey())).toBeNull();
     clock += 3600_000; // the token has expired
     endpoint.behaviour = "500";
     const calls = endpoint.calls;
@@ -195,10 +192,10 @@ describe("shared through KV", () => {
     endpoint.behaviour = "500";
     await rejection(isolate().getToken());
     // Sealed like the token: only a holder of the secret reads it (or writes one).
-    const value = (await kv().get(await backOffKey()))!;
+    const value = (await kv().get(await backOffStoreKey()))!;
     expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(value).not.toContain(SECRET);
-    expect(await new SealedStore(kv(), SECRET).get(await backOffKey())).toEqual({
+    expect(await sealedStore().get(await backOffStoreKey())).toEqual({
       kind: "token_endpoint",
       code: "TOKEN_ENDPOINT_UNAVAILABLE",
       step: 1,
@@ -231,11 +228,7 @@ describe("shared through KV", () => {
   it("never lets a record delay a good token that is in KV", async () => {
     const token = await isolate().getToken();
     const until = clock + 60_000;
-    await new SealedStore(kv(), SECRET).put(
-      await backOffKey(),
-      { kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 6, until },
-      60,
-    );
+    await sealedStore().put(await backOffStoreKey(), { kind: "token_endpoint", code: "TOKEN_ENDPOINT_UNAVAILABLE", step: 6, until }, 60);
     expect(await isolate().getToken()).toBe(token);
     expect(endpoint.calls).toBe(1);
   });

@@ -3,20 +3,18 @@
 // that share nothing else, the old token served while a renewal runs, and the
 // isolate's own fallbacks when the coordinator fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ClientCredentialsTokenCache,
-  type ClientCredentialsTokenCacheOptions,
-} from "../../../shared/client-credentials/client-credentials-token-cache";
+import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
 import {
   type CoordinatorAsk,
   coordinatorClient,
   readCoordinatorReply,
   type TokenCoordinatorClient,
 } from "../../../shared/client-credentials/coordinator-client";
-import { tokenStoreKey } from "../../../shared/client-credentials/encrypted-token-store";
-import { TokenCoordinatorCore } from "../../../shared/client-credentials/token-coordinator";
+import { tokenStoreKey } from "../../../shared/client-credentials/sealed-store";
+import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import type { KeyValueStore } from "../../../shared/key-value-store";
+import { TokenCoordinatorCore } from "../../../shared/token-coordinator/core";
 import { background, captureConsole } from "../../workerd/captured-work";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 

@@ -1,7 +1,7 @@
 // Several issuers, each with its own key set: a Cognito pool's two issuer formats,
 // served by independent test issuers behind one fake fetch. A replica's own Region
 // is no longer an issuer: since 2026-07-28 replicas stamp the primary Region's issuer
-// (aws-jwt-verify issue 282), so `additionalRegions` is deprecated and ignored.
+// (aws-jwt-verify issue 282), so only the primary Region's issuers are derived.
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cognitoIssuers } from "../../../shared/cognito/cognito-issuers";
@@ -9,7 +9,6 @@ import { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "../../.
 import { ConfigError, type TokenRejectedError } from "../../../shared/errors";
 import { accessTokenAuth } from "../../../shared/hono/access-token-auth";
 import { JwtVerifier } from "../../../shared/jwt/jwt-verifier";
-import type { LogFields, LogLevel } from "../../../shared/log";
 import { makeKey, TEST_CLIENT_ID, TestIssuers, WEATHER_READ } from "../../workerd/test-issuer";
 
 const POOL = "us-east-1_TestPool1";
@@ -39,7 +38,6 @@ beforeEach(async () => {
 describe("cognitoIssuers", () => {
   it("gives both formats of the pool's primary Region, and nothing for a replica's Region", () => {
     expect(cognitoIssuers({ userPoolId: POOL })).toEqual([ORIGINAL, UPDATED]);
-    expect(cognitoIssuers({ userPoolId: POOL, additionalRegions: ["eu-west-1"] })).toEqual([ORIGINAL, UPDATED]);
   });
 
   it("narrows to one format with issuerFormat", () => {
@@ -156,34 +154,13 @@ describe("configuration", () => {
   });
 });
 
-describe("additionalRegions (deprecated)", () => {
-  function build(options: Partial<CognitoVerifierOptions>) {
-    const events: [LogLevel, string, LogFields][] = [];
-    const verifier = createVerifier({ ...options, logger: (level, event, fields) => void events.push([level, event, fields]) });
-    return { verifier, events };
-  }
-
-  it("is ignored with one warning that says why and where that is reported, and a replica's issuer stays refused", async () => {
-    const { verifier, events } = build({ userPoolId: POOL, additionalRegions: ["eu-west-1"] });
+describe("a replica's Region", () => {
+  it("is not trusted: its issuer stays refused, with no key fetched", async () => {
+    const verifier = createVerifier({ userPoolId: POOL });
     expect(verifier.issuers).toEqual([ORIGINAL, UPDATED]);
-    expect(events).toEqual([
-      [
-        "warn",
-        "option_deprecated",
-        expect.objectContaining({
-          option: "additionalRegions",
-          reason: expect.stringContaining("primary Region's issuer"),
-          source: "https://github.com/awslabs/aws-jwt-verify/issues/282",
-        }),
-      ],
-    ]);
     const replica = served.all[2]!;
     expect(await codeOf(verifier.verify(await replica.sign()))).toBe("ISSUER_MISMATCH");
     expect(replica.fetchCount).toBe(0);
-  });
-
-  it("logs nothing when it is not given", () => {
-    expect(build({ userPoolId: POOL }).events).toEqual([]);
   });
 });
 

@@ -117,9 +117,12 @@ describe("any verifier with verify and verifyCached", () => {
     expect(calls).toEqual(["cached known", "cached new", "verify new", "cached bad", "verify bad"]);
   });
 
-  it("is refused at creation when it lacks either method", () => {
-    const verifyOnly = { verify: async () => ({}) } as unknown as AccessTokenVerifier<object>;
-    expect(() => accessTokenAuth({ verifier: verifyOnly, requiredScopes: [[]] })).toThrow(ConfigError);
+  it("serves with verify alone (verifyCached is optional), and is refused at creation without verify", async () => {
+    const verifyOnly: AccessTokenVerifier<{ scopes: string[] }> = { verify: async () => ({ scopes: ["s"] }) };
+    const app = new Hono().get("/", accessTokenAuth({ verifier: verifyOnly, requiredScopes: [["s"]] }), (c) => c.text("ok"));
+    expect((await app.request("/", bearer("any"))).status).toBe(200);
+    const cachedOnly = { verifyCached: () => undefined } as unknown as AccessTokenVerifier<object>;
+    expect(() => accessTokenAuth({ verifier: cachedOnly, requiredScopes: [[]] })).toThrow(ConfigError);
     expect(() => accessTokenAuth({ verifier, requiredScopes: [[]], scopeClaim: "" as never })).toThrow(ConfigError);
   });
 });

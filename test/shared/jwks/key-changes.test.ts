@@ -190,7 +190,7 @@ describe("an issuer that withdraws keys", () => {
 
   async function refreshWith(verifier: ReturnType<typeof createVerifier>, body: unknown, status = 200) {
     answer = { body: typeof body === "string" ? body : JSON.stringify(body), status };
-    await verifier.jwks.refresh();
+    await verifier.jwks.reload();
   }
 
   it("is believed when a 200 holds an empty keys array: the withdrawn keys and their cached verdicts are dropped", async () => {

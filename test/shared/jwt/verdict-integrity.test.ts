@@ -120,15 +120,14 @@ describe("the claims a verification returns", () => {
     expect(() => {
       writable.isAdmin = true;
     }).toThrow(TypeError);
-    expect(() => (first.scopes as Set<string>).add("MyService/admin")).toThrow(TypeError);
-    expect(() => (first.scopes as Set<string>).delete("MyService/weather_read")).toThrow(TypeError);
-    expect(() => (first.scopes as Set<string>).clear()).toThrow(TypeError);
+    expect(() => (first.scopes as string[]).push("MyService/admin")).toThrow(TypeError);
+    expect(() => (first.scopes as string[]).splice(0)).toThrow(TypeError);
 
     const again = verifier.verifyCached(token)!;
     expect(again.client_id).toBe(TEST_CLIENT_ID);
     expect("isAdmin" in again).toBe(false);
     expect([...again.scopes]).toEqual(["MyService/weather_read"]);
-    expect(again.scopes).toBeInstanceOf(Set);
+    expect(Array.isArray(again.scopes)).toBe(true);
   });
 
   it("are frozen deeply for a generic verifier's own claim objects", async () => {

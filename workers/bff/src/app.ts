@@ -90,19 +90,7 @@ app.get("/weatherforecast", async (c) => {
   const { config, tokens, logger } = runtime;
   const target = { binding: c.env.MY_SERVICE, baseUrl: config.myServiceUrl, timeoutMs: config.myServiceTimeoutMs };
   try {
-    const token = await tokens.getToken({ waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
-    let result = await fetchWeatherForecast(target, token);
-    if (!result.ok && result.kind === "status" && result.status === 401) {
-      // The token was refused (a key dropped by a rotation, a revoked token): get a
-      // fresh one and try once more. Never more than once. If the fresh one is refused
-      // too, the cache stops fetching tokens for a back-off: getToken then rejects at
-      // once with FRESH_TOKEN_REFUSED (502), with no token request and no MyService call.
-      logger("warn", "my_service_refused_token", { action: "retry_with_new_token" });
-      await tokens.reportRefused(token);
-      const fresh = await tokens.getToken({ waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
-      result = await fetchWeatherForecast(target, fresh);
-      if (!result.ok && result.kind === "status" && result.status === 401) await tokens.reportRefused(fresh);
-    }
+    const result = await fetchWeatherForecast(target, tokens, { waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
     if (!result.ok) upstreamFailed(result, logger);
     // The forecast was obtained with MyBFF's credentials: no shared cache may keep it.
     return c.json(result.forecast, 200, { "Cache-Control": "no-store" });

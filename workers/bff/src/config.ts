@@ -10,8 +10,18 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { ConfigError, cognitoApiEndpoint, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel } from "edge-cc-auth";
+import {
+  ConfigError,
+  cognitoApiEndpoint,
+  isLoopbackHost,
+  jsonLineLogger,
+  type Logger,
+  type LogLevel,
+  parseLogLevel,
+  urlOption,
+} from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
+import { withSettingNames as namingSettings } from "#kit/settings.ts";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -72,23 +82,23 @@ const backOffMs = optional((value) => {
   return ms === undefined ? { error: "must be a whole number of milliseconds" } : { value: ms };
 });
 
+/** The library's URL rule (urlOption) for a setting: the URL, or the reason it is refused (never the URL itself). */
+function checkedUrl(value: string): { value: URL } | { error: string } {
+  try {
+    return { value: urlOption("URL", value) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { error: error.message.slice("URL ".length) };
+  }
+}
+
 /**
- * MyService's base URL. It receives the access token, so it is https, or plain http on
- * an exact loopback host (the library's rule for issuers), with no user name or
- * password (they would travel with every request); `/weatherforecast` is appended to
- * it, so a query or fragment would swallow the path. The messages never repeat the URL.
+ * MyService's base URL. It receives the access token: the library's URL rule;
+ * `/weatherforecast` is appended to it, so a query or fragment would swallow the path.
  */
 function myServiceUrl(value: string): { value: string } | { error: string } {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { error: "must be an https URL (http only on loopback hosts)" };
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    return { error: "must be an https URL (http only on loopback hosts)" };
-  }
-  if (url.username !== "" || url.password !== "") return { error: "must not contain a user name or password" };
+  const checked = checkedUrl(value);
+  if ("error" in checked) return checked;
   if (value.includes("?") || value.includes("#")) return { error: "must have no query or fragment" };
   return { value };
 }
@@ -105,16 +115,11 @@ const userPoolId = optional((value) =>
  * is derived from its id.
  */
 function localCognitoEndpoint(value: string): { value: string } | { error: string } {
-  const error = "must be an http(s) URL on a loopback host (127.x.y.z, localhost, [::1]): it is for cognito-local only";
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { error };
+  const checked = checkedUrl(value);
+  if ("value" in checked && !isLoopbackHost(checked.value.hostname)) {
+    return { error: "must be an http(s) URL on a loopback host (127.x.y.z, localhost, [::1]): it is for cognito-local only" };
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !isLoopbackHost(url.hostname)) return { error };
-  if (url.username !== "" || url.password !== "") return { error: "must not contain a user name or password" };
-  return { value };
+  return "error" in checked ? checked : { value };
 }
 
 const logLevel = optional((value) => {
@@ -298,27 +303,12 @@ export function settingsOf(config: Pick<BffConfig, "tokenEndpointSetting">): Rea
 }
 
 /**
- * Runs `build` (which creates a library object from MyBFF's options) and turns a
- * ConfigError about an option into one about the setting it came from: the library
- * checks its options, and this is the one place that knows which setting is which.
- * An option MyBFF does not take from a setting keeps the library's error. `settingOf`
- * maps options to settings (default: the token endpoint option to
- * AUTH_SERVER_TOKEN_ENDPOINT_URL; {@link settingsOf} gives the map for a config).
+ * Runs `build` and names the setting behind an option the library refuses (the
+ * workers' kit's withSettingNames; default map: MyBFF's token cache's options).
  * @throws {ConfigError} naming the setting
- * @example
- * const tokens = withSettingNames(() => new ClientCredentialsTokenCache({ ...tokenEndpointOptions(config), kv: env.TOKEN_CACHE }));
  */
 export function withSettingNames<T>(build: () => T, settingOf: Readonly<Record<string, string>> = SETTING_OF_OPTION): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof ConfigError) || !Object.hasOwn(settingOf, error.option)) throw error;
-    const setting = settingOf[error.option]!;
-    const message = error.message.startsWith(`${error.option} `)
-      ? `${setting}${error.message.slice(error.option.length)}`
-      : `${setting}: ${error.message}`;
-    throw new ConfigError(message, setting);
-  }
+  return namingSettings(build, settingOf);
 }
 
 /**

@@ -11,10 +11,10 @@
  */
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
+import { securityHeaders } from "#kit/security-headers.ts";
 import { app } from "./app";
 import { workerLogger } from "./config";
 import { announceRateLimit, rateLimit } from "./rate-limit";
-import { securityHeaders } from "./security-headers";
 
 // The Durable Object class of the opt-in token coordinator (workers/bff/wrangler.toml).
 export { TokenCoordinator } from "./token-coordinator";

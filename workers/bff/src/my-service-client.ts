@@ -1,10 +1,14 @@
 /**
  * The typed client of MyService's `GET /weatherforecast`, as the post's BFF has:
  * through the `MY_SERVICE` service binding when there is one (no public hop), else
- * over HTTP to `MY_SERVICE_URL`; with a timeout; the answer checked against the documented record.
+ * over HTTP to `MY_SERVICE_URL`; with a timeout; the answer checked against the
+ * documented record. The token, and the one retry after a 401, are the token cache's
+ * (`tokens.fetch`).
  * @module
  */
-import { isTimeout, readBodyText } from "edge-cc-auth";
+import { TokenRequestError } from "edge-cc-auth";
+import type { ClientCredentialsTokenCache, GetTokenOptions } from "edge-cc-auth/client-credentials";
+import { isTimeout, readBodyText } from "#kit/http.ts";
 
 /**
  * What the BFF returns: the post's record type has no `temperatureF`. Documented by
@@ -48,21 +52,33 @@ export interface MyServiceTarget {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export async function fetchWeatherForecast(target: MyServiceTarget, accessToken: string): Promise<UpstreamResult> {
+/**
+ * @throws {TokenRequestError} when there is no token to send (the route answers 500, 502 or 503)
+ */
+export async function fetchWeatherForecast(
+  target: MyServiceTarget,
+  tokens: ClientCredentialsTokenCache,
+  options: GetTokenOptions,
+): Promise<UpstreamResult> {
   // With a binding the host is not used for routing; it only has to be a valid URL.
   // A base URL may carry a path prefix (https://api.example.com/myservice): append to it.
-  const base = target.binding ? "https://myservice.internal" : target.baseUrl!;
+  const base = target.binding ? "https://myservice.internal" : (target.baseUrl ?? "");
   const url = `${base.replace(/\/+$/, "")}/weatherforecast`;
-  const request = new Request(url, {
-    headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
-    // A redirect is a failure (502), never followed: it would carry the token elsewhere.
-    redirect: "manual",
-    signal: AbortSignal.timeout(target.timeoutMs),
-  });
+  const binding = target.binding;
   let response: Response;
   try {
-    response = await (target.binding ? target.binding.fetch(request) : fetch(request));
+    response = await tokens.fetch(
+      url,
+      {
+        headers: { Accept: "application/json" },
+        // A redirect is a failure (502), never followed: it would carry the token elsewhere.
+        redirect: "manual",
+        signal: AbortSignal.timeout(target.timeoutMs),
+      },
+      { ...options, fetch: binding ? (request) => binding.fetch(request) : undefined },
+    );
   } catch (error) {
+    if (error instanceof TokenRequestError) throw error;
     return { ok: false, kind: isTimeout(error) ? "timeout" : "unreachable" };
   }
   if (response.status !== 200) {

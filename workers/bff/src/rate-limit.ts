@@ -13,9 +13,10 @@
  * @module
  */
 
-import { ConfigError, jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
+import { ConfigError, jsonLineLogger, type Logger } from "edge-cc-auth";
 import { misconfigured, problem } from "edge-cc-auth/hono";
 import type { MiddlewareHandler } from "hono";
+import { oncePerEnv } from "#kit/once-per-env.ts";
 import { clientKey } from "./client-address";
 import { readTextSetting } from "./config";
 

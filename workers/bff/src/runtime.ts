@@ -3,8 +3,9 @@
  * then the TOKEN_CACHE KV namespace, then Cognito), built on first use.
  * @module
  */
-import { jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
+import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
+import { oncePerEnv } from "#kit/once-per-env.ts";
 import { type BffConfig, readBffConfig, settingsOf, tokenEndpointOptions, withSettingNames } from "./config";
 
 export interface BffRuntime {

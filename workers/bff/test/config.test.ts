@@ -72,6 +72,30 @@ describe("MY_SERVICE_URL", () => {
   });
 });
 
+describe("the library's one URL rule (urlOption) for every URL setting", () => {
+  const tokenCacheWith = (tokenEndpoint: string) => () =>
+    withSettingNames(() => new ClientCredentialsTokenCache({ ...tokenEndpointOptions(readBffConfig(VALID)), tokenEndpoint, kv: null }));
+  const REFUSE: Record<string, (url: string) => unknown> = {
+    MY_SERVICE_URL: (url) => readBffConfig({ ...VALID, MY_SERVICE_URL: url }),
+    COGNITO_IDP_ENDPOINT_URL: (url) =>
+      readBffConfig({
+        ...VALID,
+        AUTH_SERVER_TOKEN_ENDPOINT_URL: "",
+        COGNITO_USER_POOL_ID: "us-east-1_toFGiuX5i",
+        COGNITO_IDP_ENDPOINT_URL: url,
+      }),
+    AUTH_SERVER_TOKEN_ENDPOINT_URL: (url) => tokenCacheWith(url)(),
+  };
+  it.each(
+    Object.keys(REFUSE).flatMap((setting) => [
+      [setting, "ftp://127.0.0.1:8789/x", "must be an https URL (http only on loopback hosts)"],
+      [setting, "http://user:pw@127.0.0.1:8789/x", "must not contain a user name or password"],
+    ]),
+  )("%s refuses %s with the rule's words, naming the setting", (setting, url, reason) => {
+    expect(() => REFUSE[setting]?.(url)).toThrow(expect.objectContaining({ option: setting, message: `${setting} ${reason}` }));
+  });
+});
+
 describe("a setting that is not a string", () => {
   const SETTINGS = [
     "AUTH_SERVER_TOKEN_ENDPOINT_URL",

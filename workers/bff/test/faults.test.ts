@@ -116,6 +116,17 @@ describe.each(SOURCES)("token faults on the $name (no token held)", (source) => 
     },
   );
 
+  it(`${name}: answers 500 misconfigured, logged as a configuration problem, when there is no token source at its URL (404)`, async () => {
+    // The faults worker answers 404 to a fault it does not know: a URL with nothing behind it.
+    const net = await faulty("no-such-endpoint", { bffVars: LONG_BACKOFF });
+    for (let i = 0; i < 5; i++) await expectProblem(await net.bff().fetch("/weatherforecast"), 500, "misconfigured");
+    // One request, not retried within the call, then the back-off: no storm.
+    expect((await net.faultHits())[`${prefix}/no-such-endpoint`]).toBe(1);
+    await expect.poll(() => net.logs.filter((line) => line.includes('"token_request_failed"')).length).toBe(1);
+    const line = JSON.parse(net.logs.find((l) => l.includes('"token_request_failed"')) ?? "{}");
+    expect(line).toMatchObject({ level: "error", status: 404, code: "TOKEN_REQUEST_REJECTED", configurationProblem: true });
+  });
+
   it(`${name}: answers 503 within its timeout when the token source is slow`, async () => {
     const net = await faulty("slow", { bffVars: { TOKEN_REQUEST_TIMEOUT_MS: "500" } });
     const { response, ms } = await timed(net.bff().fetch("/weatherforecast"));

@@ -42,7 +42,7 @@ describe("key rotation with the old key dropped", () => {
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     // The first BFF token, the test's own, then one new BFF token shared by both isolates through KV.
     expect(await network.tokenRequests()).toBe(3);
-    expect(network.logs.some((line) => line.includes('"my_service_refused_token"'))).toBe(true);
+    expect(network.logs.some((line) => line.includes('"token_refused"'))).toBe(true);
   });
 });
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { isIpv4Loopback } from "edge-cc-auth";
+import { isLoopbackHost } from "edge-cc-auth";
 import templateText from "#infra/cognito.yaml";
 import { localIssuer } from "./local-issuer";
 import { ClientSecrets } from "./secrets/client-secrets";
@@ -56,7 +56,11 @@ function readIssuerOrigin(value: unknown): URL {
   } catch {
     throw new PoolConfigError("ISSUER_ORIGIN is not a URL");
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || value.replace(/\/$/, "") !== url.origin || !isIpv4Loopback(url.hostname)) {
+  if (
+    (url.protocol !== "http:" && url.protocol !== "https:") ||
+    value.replace(/\/$/, "") !== url.origin ||
+    !(isLoopbackHost(url.hostname) && url.hostname.startsWith("127."))
+  ) {
     throw new PoolConfigError(
       "ISSUER_ORIGIN must be an http(s) origin on an IPv4 loopback address with no path, like http://127.0.0.1:8789",
     );

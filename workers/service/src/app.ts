@@ -8,9 +8,10 @@
 import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { accessTokenAuth, misconfigured, notFoundProblem, problemErrorHandler } from "edge-cc-auth/hono";
 import { Hono } from "hono";
+import { securityHeaders } from "#kit/security-headers.ts";
 import { privateAnswers } from "./private-answers";
 import { declaredScopes, openApiJson } from "./routes/openapi";
-import { docsSecurityHeaders, securityHeaders } from "./security-headers";
+import { docsSecurityHeaders } from "./security-headers";
 import { type Configured, configured } from "./verifier";
 import { weatherForecast } from "./weather-forecast";
 

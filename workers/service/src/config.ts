@@ -13,7 +13,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { type CognitoIssuerFormat, ConfigError, isLoopbackHost, type LogLevel, parseLogLevel } from "edge-cc-auth";
+import { type CognitoIssuerFormat, ConfigError, type LogLevel, parseLogLevel, urlOption } from "edge-cc-auth";
 
 /** A wrangler var as text: absent or "" (after trimming) is not set; anything but a string is refused. */
 const text = z
@@ -42,24 +42,16 @@ const wholeSeconds = text.transform((value, context) => {
   return Number(value);
 });
 
-/** https, or http on an exact loopback host (cognito-local); no userinfo. It is shown in /openapi.json and allowed in /docs. */
+/** The library's URL rule (urlOption: https, or http on loopback for cognito-local; no userinfo). It is shown in /openapi.json and allowed in /docs. */
 const tokenUrl = text.transform((value, context) => {
   if (value === undefined) return undefined;
-  let url: URL | undefined;
   try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  const scheme = url?.protocol === "https:" || (url?.protocol === "http:" && isLoopbackHost(url.hostname));
-  if (url === undefined || !scheme || url.username !== "" || url.password !== "") {
-    context.addIssue({
-      code: "custom",
-      message: "must be an https URL (http only on 127.x.y.z, localhost or [::1]), with no user:password@",
-    });
+    return urlOption("URL", value).href;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    context.addIssue({ code: "custom", message: error.message.slice("URL ".length) });
     return z.NEVER;
   }
-  return url.href;
 });
 
 const logLevel = text.transform((value, context) => {

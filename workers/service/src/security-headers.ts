@@ -1,44 +1,10 @@
 /**
- * The security headers of every answer the worker makes: the API answers, the
- * OpenAPI document, 404s and errors through hono's `secureHeaders`, and the static
- * `/docs` files (Swagger UI), which run through the worker first (wrangler.toml
- * `run_worker_first`) to get theirs from {@link docsSecurityHeaders}.
- *
- * An API answer is never a document to render, so its policy allows nothing at
- * all (`default-src 'none'`). `Strict-Transport-Security` is sent over https only:
- * over http a browser must ignore it (RFC 6797 §8.1), and locally it would only
- * be noise.
+ * The headers of MyService's static `/docs` files (Swagger UI), which run through the
+ * worker first (wrangler.toml `run_worker_first`). Its other answers get the workers'
+ * kit's securityHeaders, as MyBFF's do.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
-import { secureHeaders } from "hono/secure-headers";
-
-/** A year, as the HSTS preload list asks; subdomains included. */
-const HSTS = "max-age=31536000; includeSubDomains";
-
-const common = {
-  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
-  referrerPolicy: "no-referrer",
-  xContentTypeOptions: "nosniff",
-  xFrameOptions: "DENY",
-};
-const overHttps = secureHeaders({ ...common, strictTransportSecurity: HSTS });
-const overHttp = secureHeaders({ ...common, strictTransportSecurity: false });
-
-/**
- * Adds the security headers to the answer; `Strict-Transport-Security` only when
- * the request came over https.
- * @example
- * ```ts
- * app.use(securityHeaders()); // before any route
- * ```
- */
-export function securityHeaders(): MiddlewareHandler {
-  return async function securityHeadersMiddleware(c, next) {
-    const https = new URL(c.req.url).protocol === "https:";
-    return (https ? overHttps : overHttp)(c, next);
-  };
-}
+import { HSTS } from "#kit/security-headers.ts";
 
 /**
  * The headers of a `/docs` file. Scripts, styles and fonts come from this origin

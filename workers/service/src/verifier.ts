@@ -4,7 +4,9 @@
  * the token URL of the OpenAPI document and the origin /docs may connect to.
  * @module
  */
-import { CognitoAccessTokenVerifier, ConfigError, jsonLineLogger, type Logger, oncePerEnv } from "edge-cc-auth";
+import { CognitoAccessTokenVerifier, jsonLineLogger, type Logger } from "edge-cc-auth";
+import { oncePerEnv } from "#kit/once-per-env.ts";
+import { withSettingNames } from "#kit/settings.ts";
 import { readServiceConfig, type ServiceConfig } from "./config";
 
 /** The one mapping from the verifier's options to the settings that give them. */
@@ -57,14 +59,10 @@ export const configured = oncePerEnv((env: Env): Configured => {
   const config = readServiceConfig(env);
   const logger = jsonLineLogger(config.logLevel);
   for (const setting of config.deprecated) logger("warn", "setting_deprecated", { setting, ...DEPRECATED_SETTINGS[setting] });
-  let verifier: CognitoAccessTokenVerifier;
-  try {
-    verifier = new CognitoAccessTokenVerifier({ ...config.verifierOptions, jwks: { shared: sharedKeySet(config, logger) }, logger });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const setting = SETTING_FOR_OPTION[error.option] ?? error.option;
-    throw new ConfigError(`${setting}: ${error.message}`, setting);
-  }
+  const verifier = withSettingNames(
+    () => new CognitoAccessTokenVerifier({ ...config.verifierOptions, jwks: { shared: sharedKeySet(config, logger) }, logger }),
+    SETTING_FOR_OPTION,
+  );
   // Without COGNITO_TOKEN_URL (COGNITO_ISSUER only), cognito-local's: it serves its
   // token endpoint on the issuer's origin.
   const tokenUrl = config.tokenUrl ?? `${new URL(verifier.issuer).origin}/oauth2/token`;

@@ -1,10 +1,12 @@
 // MyService's authorization with real tokens from cognito-local, through the worker.
 import { env, SELF } from "cloudflare:test";
-import { JWKS_COOLDOWN_MS } from "edge-cc-auth";
 import { base64url, decodeProtectedHeader } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { kidOf, OTHER_CLIENT_SECRET, rotateKeys, stats, tokenFor } from "#test/workerd/cognito-local-client.ts";
 import app from "../src/index";
+
+/** The verifier's default `jwks.cooldownMs` (shared/README.md's option table). */
+const JWKS_COOLDOWN_MS = 5_000;
 
 const URL_ = "http://myservice/weatherforecast";
 const get = (headers: Record<string, string> = {}, url = URL_) => SELF.fetch(url, { headers });

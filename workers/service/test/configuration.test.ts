@@ -69,6 +69,21 @@ describe("configuration", () => {
   });
 });
 
+describe("COGNITO_TOKEN_URL and COGNITO_ISSUER follow the library's one URL rule (urlOption)", () => {
+  it.each([
+    ["ftp://127.0.0.1:8789/oauth2/token", "must be an https URL (http only on loopback hosts)"],
+    ["http://user:pw@127.0.0.1:8789/oauth2/token", "must not contain a user name or password"],
+  ])("refuses %s with the rule's words, naming the setting", (url, reason) => {
+    expect(() => readServiceConfig({ COGNITO_ISSUER: COGNITO, COGNITO_ALLOWED_CLIENT_IDS: "*", COGNITO_TOKEN_URL: url })).toThrow(
+      expect.objectContaining({ option: "COGNITO_TOKEN_URL", message: `COGNITO_TOKEN_URL ${reason}` }),
+    );
+    const issuer = url.replace("/oauth2/token", "/pool");
+    expect(() => configured({ ...env, COGNITO_ISSUER: issuer } as Env)).toThrow(
+      expect.objectContaining({ option: "COGNITO_ISSUER", message: `COGNITO_ISSUER ${reason}` }),
+    );
+  });
+});
+
 describe("the issuers: COGNITO_USER_POOL_ID or COGNITO_ISSUER", () => {
   it("derives both formats of the pool's Region from COGNITO_USER_POOL_ID", () => {
     expect(configured(withPool()).verifier.issuers).toEqual([

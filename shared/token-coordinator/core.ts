@@ -5,11 +5,11 @@
  * at most one token request at a time worldwide, and about one per token lifetime
  * (KV alone cannot: a write takes up to 60 s to reach other locations, and each
  * location renews before it sees another's new token). Apart from the Durable
- * Object's shape, so that the KV model in `npm run bench` drives the same code, and
- * compiled against the Web APIs alone.
+ * Object's shell (durable-object.ts), so that the KV model in `npm run bench` drives
+ * the same code, and compiled against the Web APIs alone.
  *
- * - The token is kept in the object's storage sealed exactly as in KV
- *   (encrypted-token-store.ts: AES-256-GCM under a key derived from the client secret).
+ * - The token is kept in the object's storage by the cache's own store, sealed exactly
+ *   as in KV (client-credentials/sealed-store.ts).
  * - One token request at a time: concurrent askers share it (an awaited fetch lets
  *   other requests into a Durable Object, so the sharing is explicit).
  * - An asker that holds a token asks for one newer than its own (`fresherThan`); the
@@ -23,16 +23,15 @@
  *   retried by each asker: the isolate's back-off applies to it as to its own.
  * @module
  */
+import type { CoordinatorAsk, CoordinatorReply } from "../client-credentials/coordinator-client.ts";
+import type { IssuedToken, TokenEndpointOptions } from "../client-credentials/request-token.ts";
+import { SealedStore, tokenStoreKey } from "../client-credentials/sealed-store.ts";
+import { checkTokenEndpointOptions } from "../client-credentials/token-cache-options.ts";
+import { type RetryOptions, type TokenSource, tokenSource } from "../client-credentials/token-source.ts";
 import { ConfigError, TokenRequestError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption } from "../options.ts";
-import type { CoordinatorAsk, CoordinatorReply } from "./coordinator-client.ts";
-import { EncryptedTokenStore, tokenStoreKey } from "./encrypted-token-store.ts";
-import type { IssuedToken, TokenEndpointOptions } from "./request-token.ts";
-import { checkRetryOptions, type RetryOptions } from "./request-token-with-retries.ts";
-import { checkTokenEndpointOptions } from "./token-endpoint-options.ts";
-import { type TokenSource, tokenSource } from "./token-source.ts";
 
 export interface TokenCoordinatorOptions extends TokenEndpointOptions {
   retry?: RetryOptions;
@@ -65,14 +64,17 @@ export function storageAsKeyValue(storage: CoordinatorStorage): KeyValueStore {
   };
 }
 
+/** A Durable Object's storage answers in milliseconds; past this, it is logged and skipped as KV is. */
+const STORAGE_TIMEOUT_MS = 1_000;
+
 export class TokenCoordinatorCore {
   private readonly source: TokenSource;
-  private readonly retry: RetryOptions | undefined;
+  private readonly clientId: string;
   private readonly marginMs: number;
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly key: Promise<string>;
-  private readonly store: Promise<EncryptedTokenStore>;
+  private readonly store: SealedStore;
   private held: IssuedToken | null = null;
   private loaded = false;
   private inflight: Promise<IssuedToken> | null = null;
@@ -82,15 +84,15 @@ export class TokenCoordinatorCore {
   /** @throws {ConfigError} for a missing or invalid option */
   constructor(storage: KeyValueStore, options: TokenCoordinatorOptions) {
     checkTokenEndpointOptions(options);
-    if (options.retry !== undefined) checkRetryOptions(options.retry);
     if (options.logger !== undefined && typeof options.logger !== "function") throw new ConfigError("logger must be a function", "logger");
     this.marginMs = numberOption("safetyMarginSeconds", options.safetyMarginSeconds, 60, { min: 60 }) * 1000;
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? jsonLineLogger();
-    this.retry = options.retry;
-    this.source = tokenSource(options, { now: this.now, random: Math.random });
+    this.clientId = options.clientId;
+    this.source = tokenSource(options, options.retry, { now: this.now, random: Math.random });
     this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
-    this.store = this.key.then((key) => new EncryptedTokenStore(storage, key, options.clientSecret));
+    const { clientSecret } = options;
+    this.store = new SealedStore({ kv: storage, clientSecret, tokenKey: this.key, timeoutMs: STORAGE_TIMEOUT_MS, logger: this.logger });
   }
 
   /**
@@ -101,7 +103,7 @@ export class TokenCoordinatorCore {
     const key = await this.key;
     if (typeof ask?.key !== "string" || ask.key !== key) {
       this.logger("error", "token_coordinator_refused_ask", {
-        client: this.source.clientId,
+        client: this.clientId,
         reason: "an isolate asked for another endpoint, client or scopes: give each client its own coordinator name",
       });
       throw new Error("this token coordinator serves another endpoint, client or scopes");
@@ -122,13 +124,13 @@ export class TokenCoordinatorCore {
    */
   async token(ask: Omit<CoordinatorAsk, "key"> = {}): Promise<IssuedToken> {
     if (!this.loaded) {
-      this.held ??= await (await this.store).read();
+      this.held ??= (await this.store.read(this.now(), 0)).token;
       this.loaded = true;
     }
     if (ask.refused !== undefined && this.held?.accessToken === ask.refused) {
       this.held = null;
-      this.logger("info", "token_coordinator_dropped_refused", { client: this.source.clientId });
-      await (await this.store).delete();
+      this.logger("info", "token_coordinator_dropped_refused", { client: this.clientId });
+      await this.store.deleteToken();
     }
     const held = this.held;
     const fresherThan = typeof ask.fresherThan === "number" && Number.isFinite(ask.fresherThan) ? ask.fresherThan : undefined;
@@ -146,11 +148,11 @@ export class TokenCoordinatorCore {
 
   private async request(): Promise<IssuedToken> {
     this.requests += 1;
-    const token = await this.source.request(this.retry);
+    const token = await this.source.request();
     this.held = token;
-    await (await this.store).write(token, this.now());
+    await this.store.writeToken(token, this.now());
     this.logger("info", "token_coordinator_requested", {
-      client: this.source.clientId,
+      client: this.clientId,
       source: this.source.kind,
       expiresAt: new Date(token.expiresAt).toISOString(),
     });

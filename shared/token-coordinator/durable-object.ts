@@ -1,6 +1,6 @@
 /**
  * The token coordinator as a Durable Object with one RPC method, `token(ask)`: the
- * logic is in client-credentials/token-coordinator.ts (TokenCoordinatorCore), this is
+ * logic is beside it in core.ts (TokenCoordinatorCore), this is
  * its shape on Workers. The class is made by {@link tokenCoordinator} from a function
  * of the Worker's env, so that the options (the client secret among them) stay in a
  * closure: every method of a class that extends DurableObject is callable over RPC
@@ -11,7 +11,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CoordinatorAsk, CoordinatorReply, TokenCoordinatorRpc } from "../client-credentials/coordinator-client.ts";
-import { storageAsKeyValue, TokenCoordinatorCore, type TokenCoordinatorOptions } from "../client-credentials/token-coordinator.ts";
+import { storageAsKeyValue, TokenCoordinatorCore, type TokenCoordinatorOptions } from "./core.ts";
 
 /** The Durable Object's state, as the runtime passes it to the constructor. */
 export type DurableObjectContext = ConstructorParameters<typeof DurableObject>[0];

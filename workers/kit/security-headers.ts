@@ -1,8 +1,7 @@
 /**
- * The security headers of every answer the worker itself makes (API answers, the
- * OpenAPI document, 404s, errors), through hono's `secureHeaders`. Static assets
- * (`/docs`) never reach the worker: they get the same headers from
- * `public/_headers`, with a policy that lets Swagger UI run from this origin.
+ * The security headers of every answer MyBFF and MyService make themselves (API
+ * answers, the OpenAPI document, 404s, errors), through hono's `secureHeaders`. Their
+ * `/docs` pages get their own (MyBFF: `public/_headers`; MyService: docsSecurityHeaders).
  *
  * An API answer is never a document to render, so its policy allows nothing at
  * all (`default-src 'none'`). `Strict-Transport-Security` is sent over https only:
@@ -14,7 +13,7 @@ import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 
 /** A year, as the HSTS preload list asks; subdomains included. */
-const HSTS = "max-age=31536000; includeSubDomains";
+export const HSTS = "max-age=31536000; includeSubDomains";
 
 const common = {
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
