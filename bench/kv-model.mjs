@@ -29,11 +29,11 @@
 // modelled as one map per location that every isolate of it sees at once.
 import { jsonLineLogger, silentLogger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
+// The key set of the verifier, internal too, for the key-set model.
+import { RemoteJwks } from "../shared/dist/jwks/remote-jwks.js";
 // The coordinator's core without its Durable Object shell (which needs workerd): internal,
 // so the model reaches into the built package rather than its public entry points.
 import { TokenCoordinatorCore } from "../shared/dist/token-coordinator/core.js";
-// The key set of the verifier, internal too, for the key-set model.
-import { RemoteJwks } from "../shared/dist/jwks/remote-jwks.js";
 
 const HOUR = 3_600_000;
 const CACHE_TTL_MS = 60_000;

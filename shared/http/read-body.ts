@@ -7,7 +7,7 @@
  */
 
 /** The body is larger than the caller accepts. */
-class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";
 }
 

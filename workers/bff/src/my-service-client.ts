@@ -25,7 +25,7 @@ const FORECAST_DAYS = 5;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The five records, reduced to their three fields (temperatureF and anything else stay behind), or `undefined`. */
-function forecastOf(value: unknown): BffForecast[] | undefined {
+export function forecastOf(value: unknown): BffForecast[] | undefined {
   if (!Array.isArray(value) || value.length !== FORECAST_DAYS) return undefined;
   const forecast: BffForecast[] = [];
   for (const item of value) {
