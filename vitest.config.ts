@@ -7,6 +7,10 @@ import { COGNITO_LOCAL_WORKER_NAME, cognitoLocalWorker } from "./test/support/co
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
+    // vitest's default is one worker less than the cores: 1 on a 2-core machine. Most
+    // files wait on workerd processes and timers rather than on the CPU, so three run
+    // side by side (npm test: 902 s with the default, 753 s with 3, on this machine).
+    maxWorkers: 3,
     // Worker logs are shown for failing tests only.
     silent: "passed-only",
     projects: [
