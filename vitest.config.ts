@@ -9,7 +9,7 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     // vitest's default is one worker less than the cores: 1 on a 2-core machine. Most
     // files wait on workerd processes and timers rather than on the CPU, so three run
-    // side by side (npm test: 902 s with the default, 753 s with 3, on this machine).
+    // side by side, and the whole run ends sooner.
     maxWorkers: 3,
     // Worker logs are shown for failing tests only.
     silent: "passed-only",
