@@ -37,7 +37,8 @@ export function planFor(command, documented) {
   if (verb === "install" && words.length > 2)
     return { skip: "installs into the reader's own project (test/package installs the packed library into a fresh one)" };
   if (verb === "publish") return { skip: "publishing needs the registry's credentials" };
-  if (verb === "test" || (verb === "run" && script === "test")) return { skip: "each .ci/run pass runs it right after its own npm ci" };
+  if (verb === "test" || (verb === "run" && (script === "test" || script === "test:lib")))
+    return { skip: "a .ci/run pass runs it right after its own npm ci (npm test on Node 24, npm run test:lib on Node 22)" };
   if (verb !== "run") return { run: command, limitMs: 10 * MINUTE_MS };
   if (words.length === 3 && documented.includes(`${command} -- --quick`))
     return { skip: `\`${command} -- --quick\` is documented too, and runs instead` };

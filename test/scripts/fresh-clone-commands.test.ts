@@ -110,6 +110,7 @@ describe("how the fresh-clone check runs a documented command", () => {
     expect(planFor("npm install edge-cc-auth", documented)).toHaveProperty("skip");
     expect(planFor("npm publish -w shared", documented)).toHaveProperty("skip");
     expect(planFor("npm test", documented)).toHaveProperty("skip");
+    expect(planFor("npm run test:lib", documented)).toHaveProperty("skip");
     expect(planFor("npm install", documented)).toMatchObject({ run: "npm install" });
   });
 });
