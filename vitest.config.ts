@@ -76,7 +76,7 @@ export default defineConfig({
           name: "tools",
           include: ["test/deploy/**/*.test.ts", "test/package/**/*.test.ts", "test/scripts/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
+          testTimeout: 120_000,
         },
       },
       {
@@ -85,7 +85,7 @@ export default defineConfig({
           name: "bff",
           include: ["workers/bff/test/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
+          testTimeout: 120_000,
         },
       },
       {
