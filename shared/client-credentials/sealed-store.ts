@@ -50,7 +50,7 @@ export async function tokenStoreKey(
   tokenEndpoint: string,
   clientId: string,
   scopes: readonly string[],
-  resources: readonly string[],
+  resources: readonly string[] = [],
 ): Promise<string> {
   const resourcePart = resources.length > 0 ? `\n${[...resources].sort().join(" ")}` : "";
   const text = `${tokenEndpoint}\n${clientId}\n${[...scopes].sort().join(" ")}${resourcePart}`;
