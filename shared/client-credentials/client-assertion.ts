@@ -38,7 +38,8 @@ const SIGN: Record<AssertionAlgorithm, { name: string; hash?: string; saltLength
  */
 export function assertionAlgorithm(jwk: unknown): AssertionAlgorithm {
   const bad = (why: string) => new ConfigError(`privateKey ${why}`, "privateKey");
-  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) throw bad("must be a private JWK (an object, JSON.parse of the secret)");
+  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk))
+    throw bad("must be a private JWK (an object, JSON.parse of the secret)");
   const { kty, crv, alg, d, use } = jwk as Record<string, unknown>;
   if (typeof d !== "string" || d === "") throw bad("must be a private key (a JWK with d), not a public one");
   if (use !== undefined && use !== "sig") throw bad("must be a signing key (use: sig)");
@@ -89,7 +90,14 @@ export class ClientAssertionSigner {
     }
     const iat = Math.floor(nowMs / 1000);
     const header = this.kid === undefined ? { alg: this.alg, typ: "JWT" } : { alg: this.alg, typ: "JWT", kid: this.kid };
-    const claims = { iss: clientId, sub: clientId, aud: tokenEndpoint, jti: crypto.randomUUID(), iat, exp: iat + ASSERTION_LIFETIME_SECONDS };
+    const claims = {
+      iss: clientId,
+      sub: clientId,
+      aud: tokenEndpoint,
+      jti: crypto.randomUUID(),
+      iat,
+      exp: iat + ASSERTION_LIFETIME_SECONDS,
+    };
     const input = `${encodeJson(header)}.${encodeJson(claims)}`;
     const signature = await crypto.subtle.sign(SIGN[this.alg], key, new TextEncoder().encode(input));
     return `${input}.${base64url(new Uint8Array(signature))}`;

@@ -37,8 +37,8 @@ import {
   type CacheSettings,
   type ClientCredentialsTokenCacheOptions,
   checkCacheOptions,
-  sealingSecret,
   type GetTokenOptions,
+  sealingSecret,
   type TokenFetchOptions,
 } from "./token-cache-options.ts";
 import { type TokenSource, tokenSource } from "./token-source.ts";
@@ -83,7 +83,12 @@ export class ClientCredentialsTokenCache {
     this.log = logger;
     this.client = options.clientId;
     this.source = tokenSource(options, options.retry, { now, random });
-    this.key = tokenStoreKey(options.tokenEndpoint ?? options.issuer ?? "", options.clientId, options.scopes, resourceList(options.resource));
+    this.key = tokenStoreKey(
+      options.tokenEndpoint ?? options.issuer ?? "",
+      options.clientId,
+      options.scopes,
+      resourceList(options.resource),
+    );
     const { kv } = options;
     const clientSecret = sealingSecret(options);
     this.store = kv ? new SealedStore({ kv, clientSecret, tokenKey: this.key, timeoutMs: kvTimeoutMs, logger }) : null;

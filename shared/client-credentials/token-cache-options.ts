@@ -11,8 +11,8 @@ import { ConfigError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption, urlOption } from "../options.ts";
-import type { TokenCoordinatorClient } from "./coordinator-client.ts";
 import { assertionAlgorithm } from "./client-assertion.ts";
+import type { TokenCoordinatorClient } from "./coordinator-client.ts";
 import { TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
 import type { RetryOptions } from "./token-source.ts";
 
@@ -134,10 +134,12 @@ export function checkTokenEndpointOptions(options: TokenEndpointOptions): void {
   }
   if (method === "private_key_jwt") {
     if (getClientToken) throw new ConfigError("GetClientToken takes a client secret, not private_key_jwt", "clientAuthentication");
-    if (options.clientSecret !== undefined) throw new ConfigError("clientSecret is not sent with private_key_jwt: leave it out", "clientSecret");
+    if (options.clientSecret !== undefined)
+      throw new ConfigError("clientSecret is not sent with private_key_jwt: leave it out", "clientSecret");
     assertionAlgorithm(options.privateKey);
   } else {
-    if (typeof options.clientSecret !== "string" || options.clientSecret === "") throw new ConfigError("clientSecret is required", "clientSecret");
+    if (typeof options.clientSecret !== "string" || options.clientSecret === "")
+      throw new ConfigError("clientSecret is required", "clientSecret");
     if (options.privateKey !== undefined) {
       throw new ConfigError('privateKey is used only with clientAuthentication: "private_key_jwt"', "privateKey");
     }

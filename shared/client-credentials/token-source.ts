@@ -86,7 +86,8 @@ export function tokenSource(
   const getClientToken = options.tokenRequest === "cognito_get_client_token";
   const requestOnce = getClientToken ? requestClientToken : requestToken;
   const { maxAttempts, baseDelayMs, maxDelayMs } = checkRetryOptions(retry);
-  const signer = options.clientAuthentication === "private_key_jwt" && options.privateKey ? new ClientAssertionSigner(options.privateKey) : null;
+  const signer =
+    options.clientAuthentication === "private_key_jwt" && options.privateKey ? new ClientAssertionSigner(options.privateKey) : null;
   let discovered: Promise<string> | undefined;
   const endpoint = (): Promise<string> => {
     const { tokenEndpoint, issuer } = options;

@@ -90,7 +90,12 @@ export class TokenCoordinatorCore {
     this.logger = options.logger ?? jsonLineLogger();
     this.clientId = options.clientId;
     this.source = tokenSource(options, options.retry, { now: this.now, random: Math.random });
-    this.key = tokenStoreKey(options.tokenEndpoint ?? options.issuer ?? "", options.clientId, options.scopes, resourceList(options.resource));
+    this.key = tokenStoreKey(
+      options.tokenEndpoint ?? options.issuer ?? "",
+      options.clientId,
+      options.scopes,
+      resourceList(options.resource),
+    );
     const clientSecret = sealingSecret(options);
     this.store = new SealedStore({ kv: storage, clientSecret, tokenKey: this.key, timeoutMs: STORAGE_TIMEOUT_MS, logger: this.logger });
   }

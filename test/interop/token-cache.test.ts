@@ -69,11 +69,19 @@ const AUTHENTICATIONS = [
   ["client_secret_post", () => ({ clientId: POST_CLIENT.id, clientSecret: POST_CLIENT.secret, clientAuthentication: "body" as const })],
   [
     "private_key_jwt (RS256)",
-    () => ({ clientId: PRIVATE_KEY_CLIENT.id, clientAuthentication: "private_key_jwt" as const, privateKey: clientKeys.RS256 as JsonWebKey }),
+    () => ({
+      clientId: PRIVATE_KEY_CLIENT.id,
+      clientAuthentication: "private_key_jwt" as const,
+      privateKey: clientKeys.RS256 as JsonWebKey,
+    }),
   ],
   [
     "private_key_jwt (ES256)",
-    () => ({ clientId: PRIVATE_KEY_CLIENT.id, clientAuthentication: "private_key_jwt" as const, privateKey: clientKeys.ES256 as JsonWebKey }),
+    () => ({
+      clientId: PRIVATE_KEY_CLIENT.id,
+      clientAuthentication: "private_key_jwt" as const,
+      privateKey: clientKeys.ES256 as JsonWebKey,
+    }),
   ],
 ] as const;
 
@@ -97,7 +105,11 @@ describe("ClientCredentialsTokenCache against oidc-provider", () => {
 
   it("is refused a token for a private_key_jwt client when the assertion is signed by a key the provider does not hold", async () => {
     const { privateJwk } = await clientKeyPair("RS256", "client-rs256");
-    const tokens = cacheFor({ clientId: PRIVATE_KEY_CLIENT.id, clientAuthentication: "private_key_jwt", privateKey: privateJwk as JsonWebKey });
+    const tokens = cacheFor({
+      clientId: PRIVATE_KEY_CLIENT.id,
+      clientAuthentication: "private_key_jwt",
+      privateKey: privateJwk as JsonWebKey,
+    });
     const error = await tokens.getToken().catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ code: "TOKEN_REQUEST_REJECTED", oauthError: "invalid_client" });
   });

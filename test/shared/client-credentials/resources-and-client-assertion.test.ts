@@ -148,33 +148,30 @@ describe("resources", () => {
 });
 
 describe("private_key_jwt", () => {
-  it.each(["RS256", "PS256", "ES256"] as const)(
-    "sends a fresh %s client assertion for the token endpoint and no secret",
-    async (alg) => {
-      const { jwk, publicKey } = await privateJwk(alg);
-      const tokens = assertingCache(jwk, { kv: null });
-      const first = await tokens.getToken();
-      const { form, authorization } = endpoint.lastRequest!;
-      expect(authorization).toBeNull();
-      expect(form.has("client_secret")).toBe(false);
-      expect(form.get("client_assertion_type")).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-      const assertion = form.get("client_assertion")!;
-      expect(decodeProtectedHeader(assertion)).toEqual({ alg, typ: "JWT", kid: `key-${alg}` });
-      const { payload } = await jwtVerify(assertion, publicKey, {
-        algorithms: [alg],
-        issuer: "reports-client",
-        subject: "reports-client",
-        audience: ENDPOINT_URL,
-      });
-      expect(payload.exp! - payload.iat!).toBe(60);
-      expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+  it.each(["RS256", "PS256", "ES256"] as const)("sends a fresh %s client assertion for the token endpoint and no secret", async (alg) => {
+    const { jwk, publicKey } = await privateJwk(alg);
+    const tokens = assertingCache(jwk, { kv: null });
+    const first = await tokens.getToken();
+    const { form, authorization } = endpoint.lastRequest!;
+    expect(authorization).toBeNull();
+    expect(form.has("client_secret")).toBe(false);
+    expect(form.get("client_assertion_type")).toBe("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    const assertion = form.get("client_assertion")!;
+    expect(decodeProtectedHeader(assertion)).toEqual({ alg, typ: "JWT", kid: `key-${alg}` });
+    const { payload } = await jwtVerify(assertion, publicKey, {
+      algorithms: [alg],
+      issuer: "reports-client",
+      subject: "reports-client",
+      audience: ENDPOINT_URL,
+    });
+    expect(payload.exp! - payload.iat!).toBe(60);
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
 
-      await tokens.invalidate(first);
-      await tokens.getToken();
-      const second = (await jwtVerify(endpoint.lastRequest!.form.get("client_assertion")!, publicKey)).payload;
-      expect(second.jti).not.toBe(payload.jti);
-    },
-  );
+    await tokens.invalidate(first);
+    await tokens.getToken();
+    const second = (await jwtVerify(endpoint.lastRequest!.form.get("client_assertion")!, publicKey)).payload;
+    expect(second.jti).not.toBe(payload.jti);
+  });
 
   it("seals the KV record with the private key: the same key opens it, another key does not", async () => {
     const { jwk } = await privateJwk("ES256");
