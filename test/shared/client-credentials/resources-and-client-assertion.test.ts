@@ -6,9 +6,11 @@ import { env } from "cloudflare:test";
 import { decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, jwtVerify } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ClientCredentialsTokenCache } from "../../../shared/client-credentials/client-credentials-token-cache";
+import { type CoordinatorAsk, coordinatorClient } from "../../../shared/client-credentials/coordinator-client";
 import type { ClientCredentialsTokenCacheOptions } from "../../../shared/client-credentials/token-cache-options";
 import { ConfigError, TokenRequestError } from "../../../shared/errors";
 import { silentLogger } from "../../../shared/log";
+import { TokenCoordinatorCore } from "../../../shared/token-coordinator/core";
 import { FakeTokenEndpoint } from "../../workerd/fake-token-endpoint";
 
 const ENDPOINT_URL = "https://auth.example.com/oauth2/token";
@@ -237,5 +239,41 @@ describe("the token endpoint from the issuer's metadata", () => {
     metadata = { issuer: ISSUER, token_endpoint: ENDPOINT_URL };
     clock += 120_000;
     expect(await tokens.getToken()).toBe(endpoint.issued[0]);
+  });
+});
+
+describe("the token coordinator", () => {
+  it("takes the same options and serves a cache that names the same resources, not one that names others", async () => {
+    const { jwk } = await privateJwk("ES256");
+    const options = {
+      issuer: ISSUER,
+      clientId: "reports-client",
+      clientAuthentication: "private_key_jwt",
+      privateKey: jwk as JsonWebKey,
+      scopes: ["reports:read"],
+      resource: API,
+      fetch: fetchThrough,
+      logger: silentLogger,
+    } as const;
+    const values = new Map<string, string>();
+    const storage = {
+      get: async (key: string) => values.get(key) ?? null,
+      put: async (key: string, value: string) => void values.set(key, value),
+      delete: async (key: string) => void values.delete(key),
+    };
+    const core = new TokenCoordinatorCore(storage, options);
+    const stub = { token: async (ask: CoordinatorAsk) => structuredClone(await core.answer(structuredClone(ask))) };
+    const coordinator = coordinatorClient({ idFromName: (name: string) => name, get: () => stub });
+
+    const token = await cache({ ...options, tokenEndpoint: undefined, clientSecret: undefined, kv: null, coordinator }).getToken();
+    expect(token).toBe(endpoint.issued[0]);
+    expect(core.requests).toBe(1);
+    expect(endpoint.lastRequest!.form.get("resource")).toBe(API);
+    expect(endpoint.lastRequest!.form.has("client_assertion")).toBe(true);
+
+    // Another resource is another store key: the coordinator refuses the ask, the isolate asks the endpoint itself.
+    const other = { ...options, resource: OTHER_API, tokenEndpoint: undefined, clientSecret: undefined, kv: null, coordinator };
+    expect(await cache(other).getToken()).toBe(endpoint.issued[1]);
+    expect(core.requests).toBe(1);
   });
 });
