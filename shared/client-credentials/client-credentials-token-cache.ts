@@ -30,7 +30,7 @@ import { EdgeAuthError, TokenRequestError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { CoordinatorAsk, TokenCoordinatorClient } from "./coordinator-client.ts";
 import { renewalTime } from "./renewal-schedule.ts";
-import type { IssuedToken } from "./request-token.ts";
+import { type IssuedToken, resourceList } from "./request-token.ts";
 import { SealedStore, tokenStoreKey } from "./sealed-store.ts";
 import { type BackOffRecord, BackOffState, isConfigurationRejection, rememberedFailure } from "./token-backoff.ts";
 import {
@@ -38,6 +38,7 @@ import {
   type ClientCredentialsTokenCacheOptions,
   checkCacheOptions,
   type GetTokenOptions,
+  sealingSecret,
   type TokenFetchOptions,
 } from "./token-cache-options.ts";
 import { type TokenSource, tokenSource } from "./token-source.ts";
@@ -82,8 +83,14 @@ export class ClientCredentialsTokenCache {
     this.log = logger;
     this.client = options.clientId;
     this.source = tokenSource(options, options.retry, { now, random });
-    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
-    const { kv, clientSecret } = options;
+    this.key = tokenStoreKey(
+      options.tokenEndpoint ?? options.issuer ?? "",
+      options.clientId,
+      options.scopes,
+      resourceList(options.resource),
+    );
+    const { kv } = options;
+    const clientSecret = sealingSecret(options);
     this.store = kv ? new SealedStore({ kv, clientSecret, tokenKey: this.key, timeoutMs: kvTimeoutMs, logger }) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);
     this.coordinator = options.coordinator ?? null;

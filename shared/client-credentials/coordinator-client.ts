@@ -2,7 +2,7 @@
  * How an isolate asks the token coordinator (a Durable Object, the
  * `edge-cc-auth/token-coordinator` entry point) for a token: one object per client,
  * by name, over Durable Object RPC. The ask and the reply carry the store key (a hash
- * of the endpoint, client and scopes: tokenStoreKey), and each side refuses the other's
+ * of the endpoint, client, scopes and resources: tokenStoreKey), and each side refuses the other's
  * key when it is not its own, so that two clients given one binding never get each
  * other's tokens. Every reply is checked before it is trusted: a coordinator that
  * cannot be reached, is slow, or answers something that is not a token or a failure

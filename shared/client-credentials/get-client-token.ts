@@ -18,7 +18,14 @@
 import { TokenRequestError } from "../errors.ts";
 import { isTimeout } from "../http/is-timeout.ts";
 import { readBodyText } from "../http/read-body.ts";
-import { BEARER_TOKEN, type IssuedToken, parseRetryAfter, TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
+import {
+  BEARER_TOKEN,
+  type IssuedToken,
+  parseRetryAfter,
+  TOKEN_REQUEST_TIMEOUT_MS,
+  type TokenEndpointOptions,
+  type TokenRequestTarget,
+} from "./request-token.ts";
 
 const TARGET = "AWSCognitoIdentityProviderService.GetClientToken";
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -38,7 +45,11 @@ function errorName(body: unknown): string {
  * endpoint of the pool's Region; `clientAuthentication` does not apply.
  * @throws {TokenRequestError} with a stable code (the exception's name as `oauthError`); never holds the secret or a token
  */
-export async function requestClientToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
+export async function requestClientToken(
+  options: TokenEndpointOptions,
+  now: () => number = Date.now,
+  target: TokenRequestTarget = { tokenEndpoint: options.tokenEndpoint ?? "" },
+): Promise<IssuedToken> {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
   const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS; // checked when the cache or coordinator was made
   const body: Record<string, unknown> = { ClientId: options.clientId, Secret: options.clientSecret };
@@ -47,7 +58,7 @@ export async function requestClientToken(options: TokenEndpointOptions, now: () 
   let response: Response;
   try {
     response = await fetchImpl(
-      new Request(options.tokenEndpoint, {
+      new Request(target.tokenEndpoint, {
         method: "POST",
         headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET },
         body: JSON.stringify(body),

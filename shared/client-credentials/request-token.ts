@@ -6,14 +6,33 @@
 import { TokenRequestError } from "../errors.ts";
 import { isTimeout } from "../http/is-timeout.ts";
 import { readBodyText } from "../http/read-body.ts";
+import { JWT_BEARER_ASSERTION_TYPE } from "./client-assertion.ts";
 
 export interface TokenEndpointOptions {
-  /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
-  tokenEndpoint: string;
+  /** The full token URL, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. Give this or `issuer`. */
+  tokenEndpoint?: string;
+  /**
+   * The issuer URL, exactly as its metadata's `issuer`, instead of `tokenEndpoint`: the
+   * token endpoint is read from its RFC 8414 or OpenID metadata on the first token
+   * request (fetchIssuerMetadata), once per cache or coordinator. Not for GetClientToken.
+   */
+  issuer?: string;
   clientId: string;
-  clientSecret: string;
+  /** The client secret; not with `clientAuthentication: "private_key_jwt"`. */
+  clientSecret?: string;
+  /**
+   * For `clientAuthentication: "private_key_jwt"`: the client's private key, a JWK
+   * (`JSON.parse` of a secret): RSA (alg RS256, the default, or PS256) or EC P-256 (ES256).
+   */
+  privateKey?: JsonWebKey & { kid?: string };
   /** Scopes to ask for; an empty list asks for none (Cognito then grants every allowed scope). */
   scopes: readonly string[];
+  /**
+   * RFC 8707 resource indicators: the API (or APIs) the token is for, each an absolute
+   * URI without a fragment, sent as `resource` parameters; the server then issues a
+   * token whose `aud` names them. Not for GetClientToken.
+   */
+  resource?: string | readonly string[];
   /**
    * How a token is asked for: `oauth2` (default), the client-credentials grant at a
    * token endpoint such as Cognito's `/oauth2/token`; or `cognito_get_client_token`,
@@ -21,11 +40,27 @@ export interface TokenEndpointOptions {
    * pool Region's `https://cognito-idp.<region>.amazonaws.com/`.
    */
   tokenRequest?: "oauth2" | "cognito_get_client_token";
-  /** `basic` (default): `Authorization: Basic`; `body`: `client_id`/`client_secret` in the form. */
-  clientAuthentication?: "basic" | "body";
-  /** Abort one request after this long. Default 5 s. */
+  /**
+   * `basic` (default, client_secret_basic): `Authorization: Basic`; `body`
+   * (client_secret_post): `client_id`/`client_secret` in the form; `private_key_jwt`:
+   * a JWT signed with `privateKey` (client-assertion.ts), no secret sent.
+   */
+  clientAuthentication?: "basic" | "body" | "private_key_jwt";
+  /** Abort one request (and each metadata fetch, with `issuer`) after this long. Default 5 s. */
   timeoutMs?: number;
   fetch?: (request: Request) => Promise<Response>;
+}
+
+/** The resources of `options.resource` as a list, each once (checked when the cache or coordinator was made). */
+export function resourceList(resource: TokenEndpointOptions["resource"]): readonly string[] {
+  if (resource === undefined) return [];
+  return [...new Set(typeof resource === "string" ? [resource] : resource)];
+}
+
+/** What the token source settles before one request: where to send it, and the assertion when private_key_jwt. */
+export interface TokenRequestTarget {
+  tokenEndpoint: string;
+  clientAssertion?: string;
 }
 
 export interface IssuedToken {
@@ -54,20 +89,28 @@ function basicCredentials(clientId: string, clientSecret: string): string {
   return `Basic ${btoa(binary)}`;
 }
 
-function buildRequest(options: TokenEndpointOptions, timeoutMs: number): Request {
+function buildRequest(options: TokenEndpointOptions, target: TokenRequestTarget, timeoutMs: number): Request {
   const form = new URLSearchParams({ grant_type: "client_credentials" });
   if (options.scopes.length > 0) form.set("scope", options.scopes.join(" "));
+  for (const resource of resourceList(options.resource)) form.append("resource", resource);
   const headers: Record<string, string> = {
     "Content-Type": "application/x-www-form-urlencoded",
     Accept: "application/json",
   };
-  if ((options.clientAuthentication ?? "basic") === "basic") {
-    headers.Authorization = basicCredentials(options.clientId, options.clientSecret);
+  const method = options.clientAuthentication ?? "basic";
+  if (method === "private_key_jwt") {
+    if (target.clientAssertion === undefined) throw new Error("private_key_jwt without an assertion"); // the token source signs one
+    // client_id is optional beside an assertion (RFC 7521 section 4.2), but some servers require it.
+    form.set("client_id", options.clientId);
+    form.set("client_assertion_type", JWT_BEARER_ASSERTION_TYPE);
+    form.set("client_assertion", target.clientAssertion);
+  } else if (method === "basic") {
+    headers.Authorization = basicCredentials(options.clientId, options.clientSecret ?? "");
   } else {
     form.set("client_id", options.clientId);
-    form.set("client_secret", options.clientSecret);
+    form.set("client_secret", options.clientSecret ?? "");
   }
-  return new Request(options.tokenEndpoint, {
+  return new Request(target.tokenEndpoint, {
     method: "POST",
     headers,
     body: form.toString(),
@@ -95,16 +138,21 @@ function invalid(message: string, status: number, cause?: unknown): TokenRequest
 }
 
 /**
- * Asks the token endpoint for a token, once.
+ * Asks the token endpoint for a token, once: at `target.tokenEndpoint` (default
+ * `options.tokenEndpoint`), with `target.clientAssertion` when private_key_jwt.
  * @throws {TokenRequestError} with a stable code; never holds the secret or a token
  */
-export async function requestToken(options: TokenEndpointOptions, now: () => number = Date.now): Promise<IssuedToken> {
+export async function requestToken(
+  options: TokenEndpointOptions,
+  now: () => number = Date.now,
+  target: TokenRequestTarget = { tokenEndpoint: options.tokenEndpoint ?? "" },
+): Promise<IssuedToken> {
   const fetchImpl = options.fetch ?? ((request: Request) => fetch(request));
   const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS; // checked when the cache or coordinator was made
   const obtainedAt = now();
   let response: Response;
   try {
-    response = await fetchImpl(buildRequest(options, timeoutMs));
+    response = await fetchImpl(buildRequest(options, target, timeoutMs));
   } catch (cause) {
     throw isTimeout(cause)
       ? new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `the token endpoint did not answer within ${timeoutMs} ms`, { cause })

@@ -9,7 +9,9 @@
  * this client for longer than one back-off.
  *
  * Storage layout (the `TOKEN_CACHE` namespace):
- *   key    `cc-token/v1/<hex SHA-256 of "<token endpoint>\n<client id>\n<sorted scopes>">`
+ *   key    `cc-token/v1/<hex SHA-256 of "<token endpoint>\n<client id>\n<sorted scopes>">`,
+ *          with `\n<sorted resources>` appended when the client asks for RFC 8707
+ *          resources; the issuer URL in place of the token endpoint when given `issuer`.
  *   value  the token, sealed (below): `{"accessToken","obtainedAt","expiresAt"}`
  *          (milliseconds since the epoch).
  *   TTL    `expirationTtl` = seconds until the token expires, never below KV's 60 s.
@@ -18,7 +20,8 @@
  *   TTL    seconds until the back-off ends, never below KV's 60 s.
  * Sealed: `v1.<iv>.<ciphertext>` (base64url), AES-256-GCM of the JSON with the KV key
  * as additional data (a value cannot be moved to another key), under a key derived
- * with HKDF-SHA-256 from the client secret (salt `edge-cc-auth/token-cache/v1`,
+ * with HKDF-SHA-256 from the client secret (with private_key_jwt, from the private key:
+ * token-cache-options.ts's sealingSecret) (salt `edge-cc-auth/token-cache/v1`,
  * info = the KV key). Someone who can read the namespace gets no usable token; someone
  * who can write it cannot forge a token or a back-off (a value that does not open is
  * as good as absent); rotating the client secret makes every value unreadable, and
@@ -39,9 +42,18 @@ const VALUE_VERSION = "v1";
 const HKDF_SALT = new TextEncoder().encode("edge-cc-auth/token-cache/v1");
 const KV_MIN_TTL_SECONDS = 60;
 
-/** The KV key for one (token endpoint, client, scopes): a hash, never the secret. */
-export async function tokenStoreKey(tokenEndpoint: string, clientId: string, scopes: readonly string[]): Promise<string> {
-  const text = `${tokenEndpoint}\n${clientId}\n${[...scopes].sort().join(" ")}`;
+/**
+ * The KV key for one (token endpoint, client, scopes, resources): a hash, never the
+ * secret. No resource adds nothing, so that keys without resources stay as they were.
+ */
+export async function tokenStoreKey(
+  tokenEndpoint: string,
+  clientId: string,
+  scopes: readonly string[],
+  resources: readonly string[] = [],
+): Promise<string> {
+  const resourcePart = resources.length > 0 ? `\n${[...resources].sort().join(" ")}` : "";
+  const text = `${tokenEndpoint}\n${clientId}\n${[...scopes].sort().join(" ")}${resourcePart}`;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
   return `${TOKEN_PREFIX}${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }

@@ -11,6 +11,7 @@ import { ConfigError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption, urlOption } from "../options.ts";
+import { assertionAlgorithm } from "./client-assertion.ts";
 import type { TokenCoordinatorClient } from "./coordinator-client.ts";
 import { TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
 import type { RetryOptions } from "./token-source.ts";
@@ -116,18 +117,66 @@ export function checkCacheOptions(options: ClientCredentialsTokenCacheOptions): 
  * @throws {ConfigError} naming the first bad option
  */
 export function checkTokenEndpointOptions(options: TokenEndpointOptions): void {
-  urlOption("tokenEndpoint", options.tokenEndpoint);
-  for (const name of ["clientId", "clientSecret"] as const) {
-    if (typeof options[name] !== "string" || options[name] === "") throw new ConfigError(`${name} is required`, name);
+  const getClientToken = options.tokenRequest === "cognito_get_client_token";
+  if ((options.tokenEndpoint === undefined) === (options.issuer === undefined)) {
+    throw new ConfigError("give exactly one of tokenEndpoint and issuer (whose metadata names the token endpoint)", "tokenEndpoint");
+  }
+  if (options.issuer !== undefined) {
+    urlOption("issuer", options.issuer);
+    if (getClientToken) throw new ConfigError("issuer does not apply to GetClientToken: give its tokenEndpoint", "issuer");
+  } else {
+    urlOption("tokenEndpoint", options.tokenEndpoint);
+  }
+  if (typeof options.clientId !== "string" || options.clientId === "") throw new ConfigError("clientId is required", "clientId");
+  const method = options.clientAuthentication;
+  if (method !== undefined && method !== "basic" && method !== "body" && method !== "private_key_jwt") {
+    throw new ConfigError("clientAuthentication must be basic, body or private_key_jwt", "clientAuthentication");
+  }
+  if (method === "private_key_jwt") {
+    if (getClientToken) throw new ConfigError("GetClientToken takes a client secret, not private_key_jwt", "clientAuthentication");
+    if (options.clientSecret !== undefined)
+      throw new ConfigError("clientSecret is not sent with private_key_jwt: leave it out", "clientSecret");
+    assertionAlgorithm(options.privateKey);
+  } else {
+    if (typeof options.clientSecret !== "string" || options.clientSecret === "")
+      throw new ConfigError("clientSecret is required", "clientSecret");
+    if (options.privateKey !== undefined) {
+      throw new ConfigError('privateKey is used only with clientAuthentication: "private_key_jwt"', "privateKey");
+    }
   }
   if (!Array.isArray(options.scopes) || !options.scopes.every((scope) => typeof scope === "string" && scope !== "")) {
     throw new ConfigError("scopes must be a list of scope names", "scopes");
   }
-  if (options.clientAuthentication !== undefined && options.clientAuthentication !== "basic" && options.clientAuthentication !== "body") {
-    throw new ConfigError("clientAuthentication must be basic or body", "clientAuthentication");
-  }
-  if (options.tokenRequest !== undefined && options.tokenRequest !== "oauth2" && options.tokenRequest !== "cognito_get_client_token") {
+  checkResources(options.resource, getClientToken);
+  if (options.tokenRequest !== undefined && options.tokenRequest !== "oauth2" && !getClientToken) {
     throw new ConfigError("tokenRequest must be oauth2 or cognito_get_client_token", "tokenRequest");
   }
   numberOption("timeoutMs", options.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS, { min: 1 });
+}
+
+/** RFC 8707 section 2: each resource an absolute URI with no fragment; at least one when given. */
+function checkResources(resource: unknown, getClientToken: boolean): void {
+  if (resource === undefined) return;
+  if (getClientToken) throw new ConfigError("resource is not supported by GetClientToken", "resource");
+  const list: unknown[] = typeof resource === "string" ? [resource] : Array.isArray(resource) ? resource : [];
+  const absolute = (value: unknown) => {
+    // Written as sent: no whitespace or control characters, which the URL parser would drop or encode.
+    if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value) || value.includes("#")) return false;
+    return URL.canParse(value);
+  };
+  if (list.length === 0 || !list.every(absolute)) {
+    throw new ConfigError("resource must be an absolute URI without a fragment, or a list of them (RFC 8707)", "resource");
+  }
+}
+
+/**
+ * The secret the sealed store derives its keys from: the client secret, or with
+ * private_key_jwt (no client secret) the private key's `d` (the RSA private exponent
+ * or the EC private scalar, base64url), which only the key's holder has. It goes into
+ * HKDF-SHA-256 as keying material, as the secret does (sealed-store.ts); the records
+ * sealed with it cannot be read without the key, and a rotated key makes them
+ * unreadable, as a rotated secret does.
+ */
+export function sealingSecret(options: TokenEndpointOptions): string {
+  return options.clientSecret ?? `private_key_jwt:${options.privateKey?.d ?? ""}`;
 }

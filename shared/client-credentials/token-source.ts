@@ -7,12 +7,19 @@
  * honoured. Rejections (`invalid_client` and other 4xx) and timeouts are not
  * retried: the first is a configuration problem, and a timeout has already spent
  * the caller's patience.
+ *
+ * Before each request the source settles where it goes and how the client proves who
+ * it is: given an `issuer`, the token endpoint is read from the issuer's metadata once
+ * (and again only after a failure, within the caller's back-off); with
+ * `private_key_jwt`, a fresh client assertion is signed for that endpoint.
  * @module
  */
-import { TokenRequestError } from "../errors.ts";
-import { numberOption } from "../options.ts";
+import { fetchIssuerMetadata } from "../discovery/issuer-metadata.ts";
+import { ConfigError, DiscoveryError, TokenRequestError } from "../errors.ts";
+import { numberOption, urlOption } from "../options.ts";
+import { ClientAssertionSigner } from "./client-assertion.ts";
 import { requestClientToken } from "./get-client-token.ts";
-import { type IssuedToken, requestToken, type TokenEndpointOptions } from "./request-token.ts";
+import { type IssuedToken, requestToken, type TokenEndpointOptions, type TokenRequestTarget } from "./request-token.ts";
 import { backOffDelayMs } from "./token-backoff.ts";
 
 export interface RetryOptions {
@@ -49,6 +56,25 @@ export interface TokenSource {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The issuer's `token_endpoint`, as a token request failure when it cannot be had: an
+ * unreachable or failing metadata URL may be retried; metadata for another issuer, or
+ * without a token endpoint under the library's URL rule, is a rejection (configuration).
+ */
+async function discoverTokenEndpoint(options: TokenEndpointOptions & { issuer: string }): Promise<string> {
+  try {
+    const metadata = await fetchIssuerMetadata(options.issuer, { timeoutMs: options.timeoutMs, fetch: options.fetch });
+    if (metadata.token_endpoint === undefined) throw new ConfigError("the issuer's metadata names no token_endpoint", "issuer");
+    return urlOption("token_endpoint", metadata.token_endpoint).href;
+  } catch (cause) {
+    if (cause instanceof DiscoveryError) {
+      throw new TokenRequestError("TOKEN_ENDPOINT_UNREACHABLE", `the token endpoint could not be discovered: ${cause.message}`, { cause });
+    }
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `the token endpoint could not be discovered: ${message}`, { cause });
+  }
+}
+
+/**
  * The source `options.tokenRequest` names, with `retry` checked once, here.
  * @throws {ConfigError} for a bad retry option
  */
@@ -60,12 +86,30 @@ export function tokenSource(
   const getClientToken = options.tokenRequest === "cognito_get_client_token";
   const requestOnce = getClientToken ? requestClientToken : requestToken;
   const { maxAttempts, baseDelayMs, maxDelayMs } = checkRetryOptions(retry);
+  const signer =
+    options.clientAuthentication === "private_key_jwt" && options.privateKey ? new ClientAssertionSigner(options.privateKey) : null;
+  let discovered: Promise<string> | undefined;
+  const endpoint = (): Promise<string> => {
+    const { tokenEndpoint, issuer } = options;
+    if (tokenEndpoint !== undefined || issuer === undefined) return Promise.resolve(tokenEndpoint ?? "");
+    // Once per source; a failure is forgotten, so that the next request (after the back-off) asks again.
+    discovered ??= discoverTokenEndpoint({ ...options, issuer }).catch((error: unknown) => {
+      discovered = undefined;
+      throw error;
+    });
+    return discovered;
+  };
+  const target = async (): Promise<TokenRequestTarget> => {
+    const tokenEndpoint = await endpoint();
+    if (!signer) return { tokenEndpoint };
+    return { tokenEndpoint, clientAssertion: await signer.sign(options.clientId, tokenEndpoint, clock.now()) };
+  };
   return {
     kind: getClientToken ? "get_client_token" : "token_endpoint",
     async request(once = false) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await requestOnce(options, clock.now);
+          return await requestOnce(options, clock.now, await target());
         } catch (error) {
           if (!(error instanceof TokenRequestError) || !error.retryable || once || attempt >= maxAttempts) throw error;
           // The cache's back-off formula, one step behind: the first retry waits the base.

@@ -24,9 +24,9 @@
  * @module
  */
 import type { CoordinatorAsk, CoordinatorReply } from "../client-credentials/coordinator-client.ts";
-import type { IssuedToken, TokenEndpointOptions } from "../client-credentials/request-token.ts";
+import { type IssuedToken, resourceList, type TokenEndpointOptions } from "../client-credentials/request-token.ts";
 import { SealedStore, tokenStoreKey } from "../client-credentials/sealed-store.ts";
-import { checkTokenEndpointOptions } from "../client-credentials/token-cache-options.ts";
+import { checkTokenEndpointOptions, sealingSecret } from "../client-credentials/token-cache-options.ts";
 import { type RetryOptions, type TokenSource, tokenSource } from "../client-credentials/token-source.ts";
 import { ConfigError, TokenRequestError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
@@ -90,8 +90,13 @@ export class TokenCoordinatorCore {
     this.logger = options.logger ?? jsonLineLogger();
     this.clientId = options.clientId;
     this.source = tokenSource(options, options.retry, { now: this.now, random: Math.random });
-    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
-    const { clientSecret } = options;
+    this.key = tokenStoreKey(
+      options.tokenEndpoint ?? options.issuer ?? "",
+      options.clientId,
+      options.scopes,
+      resourceList(options.resource),
+    );
+    const clientSecret = sealingSecret(options);
     this.store = new SealedStore({ kv: storage, clientSecret, tokenKey: this.key, timeoutMs: STORAGE_TIMEOUT_MS, logger: this.logger });
   }
 

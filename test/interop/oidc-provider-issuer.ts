@@ -1,7 +1,8 @@
 // An OAuth 2.0 server nobody here wrote: panva's oidc-provider (an OpenID Certified
 // implementation), run in this process on 127.0.0.1 at a random port. It issues
 // client-credentials access tokens as JWTs (RFC 9068: `typ: at+jwt`, `aud` = the RFC
-// 8707 resource) for two APIs, publishes its metadata at both well-known paths (RFC
+// 8707 resource) for two APIs to three clients (client_secret_basic, client_secret_post,
+// private_key_jwt), publishes its metadata at both well-known paths (RFC
 // 8414, OpenID) and its keys at its own jwks_uri. Its keys can be rotated in place: the
 // same issuer URL is then served by a new provider with the new key set.
 import { once } from "node:events";
@@ -20,6 +21,8 @@ const OTHER_API_SCOPES = "reports:read billing:read";
 /** A client with client_secret_basic, one with client_secret_post; both default to API. */
 export const BASIC_CLIENT = { id: "interop-basic", secret: "interop-basic-secret-0123456789abcdef0123456789abcdef" };
 export const POST_CLIENT = { id: "interop-post", secret: "interop-post-secret-0123456789abcdef0123456789abcdef" };
+/** A client with private_key_jwt (RFC 7523): the provider holds its public key (`start`'s `clientKeys`). */
+export const PRIVATE_KEY_CLIENT = { id: "interop-private-key-jwt" };
 
 const RESOURCE_SCOPES: Record<string, string> = { [API]: API_SCOPES, [OTHER_API]: OTHER_API_SCOPES };
 const SCOPES = new Set(`${API_SCOPES} ${OTHER_API_SCOPES}`.split(" "));
@@ -31,10 +34,19 @@ export async function signingKey(kid: string): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid, alg: "RS256", use: "sig" };
 }
 
-function provider(issuer: string, keys: JWK[]): Provider {
-  const client = (id: string, secret: string, method: string) => ({
+/** A client's key pair for private_key_jwt: the private JWK for the client, the public one for the provider. */
+export async function clientKeyPair(alg: "RS256" | "PS256" | "ES256", kid: string): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  return {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" },
+  };
+}
+
+function provider(issuer: string, keys: JWK[], clientKeys: JWK[]): Provider {
+  const client = (id: string, secret: string | undefined, method: string) => ({
     client_id: id,
-    client_secret: secret,
+    ...(secret === undefined ? { jwks: { keys: clientKeys } } : { client_secret: secret }),
     grant_types: ["client_credentials"],
     redirect_uris: [],
     response_types: [],
@@ -45,6 +57,7 @@ function provider(issuer: string, keys: JWK[]): Provider {
     clients: [
       client(BASIC_CLIENT.id, BASIC_CLIENT.secret, "client_secret_basic"),
       client(POST_CLIENT.id, POST_CLIENT.secret, "client_secret_post"),
+      client(PRIVATE_KEY_CLIENT.id, undefined, "private_key_jwt"),
     ],
     scopes: [...SCOPES],
     ttl: { ClientCredentials: ACCESS_TOKEN_TTL_SECONDS },
@@ -81,24 +94,28 @@ export class OidcProviderIssuer {
     private readonly server: Server,
     readonly issuer: string,
     keys: JWK[],
+    private readonly clientKeys: JWK[],
   ) {
-    this.handler = provider(issuer, keys).callback();
+    this.handler = provider(issuer, keys, clientKeys).callback();
   }
 
-  /** Starts the issuer on 127.0.0.1 at a port the system picks, signing with `keys[0]`. */
-  static async start(keys: JWK[]): Promise<OidcProviderIssuer> {
+  /**
+   * Starts the issuer on 127.0.0.1 at a port the system picks, signing with `keys[0]`;
+   * `clientKeys`: the public keys of PRIVATE_KEY_CLIENT.
+   */
+  static async start(keys: JWK[], clientKeys: JWK[] = []): Promise<OidcProviderIssuer> {
     let self: OidcProviderIssuer | undefined;
     const server = createServer((request, response) => self!.handler(request, response));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
-    self = new OidcProviderIssuer(server, `http://127.0.0.1:${port}`, keys);
+    self = new OidcProviderIssuer(server, `http://127.0.0.1:${port}`, keys, clientKeys);
     return self;
   }
 
   /** Serves the same issuer with another key set from now on (the first key signs). */
   rotate(keys: JWK[]): void {
-    this.handler = provider(this.issuer, keys).callback();
+    this.handler = provider(this.issuer, keys, this.clientKeys).callback();
   }
 
   get tokenEndpoint(): string {

@@ -20,6 +20,7 @@ declare global {
     AUTH_SERVER_TOKEN_ENDPOINT_URL: string;
     AUTH_SERVER_MYBFF_CLIENT_ID: string;
     AUTH_SERVER_MYBFF_CLIENT_SECRET: string;
+    REPORTS_CLIENT_PRIVATE_JWK: string;
     TOKEN_CACHE: KVNamespace;
     TOKEN_COORDINATOR?: DurableObjectNamespace;
     MY_SERVICE: Fetcher;
