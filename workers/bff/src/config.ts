@@ -10,7 +10,16 @@
  * (the workers' kit's readText).
  * @module
  */
-import { ConfigError, cognitoApiEndpoint, isLoopbackHost, jsonLineLogger, type Logger, type LogLevel, parseLogLevel } from "edge-cc-auth";
+import {
+  ConfigError,
+  cognitoApiEndpoint,
+  cognitoUserPoolRegion,
+  isLoopbackHost,
+  jsonLineLogger,
+  type Logger,
+  type LogLevel,
+  parseLogLevel,
+} from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
 import { checkedUrl, withSettingNames as namingSettings, type Parsed, readSetting, readText } from "#kit/settings.ts";
 
@@ -55,9 +64,19 @@ function myServiceUrl(value: string): Parsed<string> {
   return { value };
 }
 
-/** `<region>_<id>`; the Region is checked against the partitions the library knows when the endpoint is derived. */
-const userPoolId = (value: string): Parsed<string> =>
-  /^[a-z0-9-]+_[A-Za-z0-9]+$/.test(value) ? { value } : { error: "must be a user pool id, <region>_<id> (e.g. eu-west-1_AbCdEfGhI)" };
+/**
+ * `<region>_<id>`, by the library's check (the one MyService's verifier applies); the
+ * Region is checked against the partitions the library knows when the endpoint is derived.
+ */
+const userPoolId = (value: string): Parsed<string> => {
+  try {
+    cognitoUserPoolRegion(value);
+    return { value };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { error: error.message.slice("userPoolId ".length) };
+  }
+};
 
 /**
  * Where GetClientToken is sent instead of the pool's Region: only a Cognito stand-in on
@@ -195,7 +214,7 @@ function tokenSource(settings: {
   }
   if (local !== undefined)
     return { tokenEndpoint: local, tokenRequest: "cognito_get_client_token", tokenEndpointSetting: "COGNITO_IDP_ENDPOINT_URL" };
-  const region = poolId.slice(0, poolId.indexOf("_"));
+  const region = cognitoUserPoolRegion(poolId);
   const apiEndpoint = withSettingNames(() => cognitoApiEndpoint(region), { region: "COGNITO_USER_POOL_ID" });
   return { tokenEndpoint: apiEndpoint, tokenRequest: "cognito_get_client_token", tokenEndpointSetting: "COGNITO_USER_POOL_ID" };
 }
