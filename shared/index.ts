@@ -21,6 +21,7 @@ export {
   cognitoIssuer,
   cognitoIssuers,
   cognitoUpdatedIssuer,
+  cognitoUserPoolRegion,
 } from "./cognito/cognito-issuers.ts";
 export { cognitoApiEndpoint } from "./cognito/cognito-partitions.ts";
 export { CognitoAccessTokenVerifier, type CognitoVerifierOptions } from "./cognito/cognito-verifier.ts";

@@ -43,6 +43,20 @@ const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-
 const FORMATS: readonly CognitoIssuerFormat[] = ["ORIGINAL", "UPDATED"];
 
 /**
+ * A pool's primary Region, the prefix of its id, by the check its issuers are derived
+ * with; so that a worker that reads a pool id (MyBFF's GetClientToken endpoint) accepts
+ * exactly the ids the verifier accepts.
+ * @throws {ConfigError} naming `userPoolId` when it is not `<region>_<id>`
+ * @example
+ * cognitoUserPoolRegion("us-east-1_AbCdEfGhI"); // "us-east-1"
+ */
+export function cognitoUserPoolRegion(userPoolId: string): string {
+  const match = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
+  if (match === null) throw new ConfigError("userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEfGhI", "userPoolId");
+  return match[1]!;
+}
+
+/**
  * The ORIGINAL-format issuer of a pool in the aws partition.
  * @example
  * cognitoIssuer("us-east-1", "us-east-1_AbCdEfGhI"); // "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"
@@ -75,9 +89,7 @@ export function cognitoUpdatedIssuer(region: string, userPoolId: string): string
  */
 export function cognitoIssuers(pool: CognitoUserPool): string[] {
   const { userPoolId, issuerFormat } = pool;
-  const match = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
-  if (match === null) throw new ConfigError("userPoolId must look like <region>_<id>, e.g. us-east-1_AbCdEfGhI", "userPoolId");
-  const region = match[1]!;
+  const region = cognitoUserPoolRegion(userPoolId);
   if (issuerFormat !== undefined && !FORMATS.includes(issuerFormat)) {
     throw new ConfigError('issuerFormat must be "ORIGINAL" or "UPDATED" (or left out for both)', "issuerFormat");
   }

@@ -7,7 +7,7 @@
  * (routes/openapi.ts), so that no zod schema is built when an isolate starts.
  * @module
  */
-import { type Logger, TokenRequestError } from "edge-cc-auth";
+import { TokenRequestError } from "edge-cc-auth";
 import { isConfigurationRejection } from "edge-cc-auth/client-credentials";
 import { misconfigured, notFoundProblem, problem, problemErrorHandler, waitUntilOf } from "edge-cc-auth/hono";
 import { Hono } from "hono";
@@ -15,7 +15,7 @@ import { HTTPException } from "hono/http-exception";
 import { workerLogger } from "./config";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";
 import { openApiJson } from "./routes/openapi";
-import { bffRuntime } from "./runtime";
+import { type BffRuntime, bffRuntime } from "./runtime";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -56,12 +56,18 @@ function tokenUnavailable(error: TokenRequestError): never {
   );
 }
 
-function upstreamFailed(failure: UpstreamFailure, logger: Logger): never {
-  if (failure.kind === "status" && failure.status === 403) {
-    logger("error", "my_service_forbidden", {
-      reason: "MyService refused the token's scopes: check TOKEN_SCOPES and the app client's AllowedOAuthScopes",
-    });
-  } else if (failure.kind === "status" && failure.status >= 300 && failure.status < 400) {
+function upstreamFailed(failure: UpstreamFailure, runtime: BffRuntime): never {
+  const { logger, scopeRefusal } = runtime;
+  if (failure.kind === "insufficient_scope") {
+    // A configuration problem (./scope-refusal.ts): logged once per back-off period.
+    if (scopeRefusal.refused()) {
+      logger("error", "my_service_forbidden", {
+        reason: "MyService refused the token's scopes: check TOKEN_SCOPES and the app client's AllowedOAuthScopes",
+      });
+    }
+    fail(500, misconfigured());
+  }
+  if (failure.kind === "status" && failure.status >= 300 && failure.status < 400) {
     logger("error", "my_service_failed", {
       kind: failure.kind,
       status: failure.status,
@@ -80,18 +86,20 @@ function upstreamFailed(failure: UpstreamFailure, logger: Logger): never {
 }
 
 app.get("/weatherforecast", async (c) => {
-  let runtime: ReturnType<typeof bffRuntime>;
+  let runtime: BffRuntime;
   try {
     runtime = bffRuntime(c.env);
   } catch (error) {
     workerLogger(c.env)("error", "bff_misconfigured", { reason: (error as Error).message });
     fail(500, misconfigured());
   }
-  const { config, tokens, logger } = runtime;
+  const { config, tokens } = runtime;
+  // MyService refused the token's scopes within the back-off period: nothing to ask it.
+  if (runtime.scopeRefusal.active()) fail(500, misconfigured());
   const target = { binding: c.env.MY_SERVICE, baseUrl: config.myServiceUrl, timeoutMs: config.myServiceTimeoutMs };
   try {
     const result = await fetchWeatherForecast(target, tokens, { waitUntil: waitUntilOf(c), location: locationOf(c.req.raw) });
-    if (!result.ok) upstreamFailed(result, logger);
+    if (!result.ok) upstreamFailed(result, runtime);
     // The forecast was obtained with MyBFF's credentials: no shared cache may keep it.
     return c.json(result.forecast, 200, { "Cache-Control": "no-store" });
   } catch (error) {

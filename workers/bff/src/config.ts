@@ -1,27 +1,27 @@
 /**
  * MyBFF's settings, with the reference post's names, read once per isolate. Each is
- * checked in one place: a zod schema turns the text of each setting into the option it
+ * checked in one place: readBffConfig turns the text of each setting into the option it
  * is (and checks what only MyBFF knows: MY_SERVICE_URL, the timeouts' range, the scope
  * syntax), the library checks its own options when the token cache is built, and
  * {@link withSettingNames} names the setting behind an option the library refuses. A
  * missing or malformed setting is a ConfigError that names the variable; an empty value
  * means "not set" (the default, or an error if required); a value that is not a string
- * (a number, array or table in wrangler.toml) is an error, never read as "not set".
+ * (a number, array or table in wrangler.toml) is an error, never read as "not set"
+ * (the workers' kit's readText).
  * @module
  */
-import { z } from "@hono/zod-openapi";
 import {
   ConfigError,
   cognitoApiEndpoint,
+  cognitoUserPoolRegion,
   isLoopbackHost,
   jsonLineLogger,
   type Logger,
   type LogLevel,
   parseLogLevel,
-  urlOption,
 } from "edge-cc-auth";
 import type { TokenEndpointOptions } from "edge-cc-auth/client-credentials";
-import { withSettingNames as namingSettings } from "#kit/settings.ts";
+import { checkedUrl, withSettingNames as namingSettings, type Parsed, readSetting, readText } from "#kit/settings.ts";
 
 const DEFAULT_TOKEN_SCOPES = ["MyService/weather_read"];
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -30,83 +30,53 @@ const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const SECRET_HINT =
   " (a secret: workers/bff/.dev.vars locally, `npx wrangler secret put AUTH_SERVER_MYBFF_CLIENT_SECRET -c workers/bff/wrangler.toml` in production)";
 
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value === null || typeof value === "object") return "an object";
-  return `a ${typeof value}`;
-}
-
-/**
- * A setting's text, trimmed, with "" read as not set. wrangler passes a `[vars]` entry
- * that is not a string (`5000`, `["debug"]`) on as that value: refused, so that a
- * setting someone wrote is never silently ignored.
- */
-const text = z.unknown().transform((value, ctx) => {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string") {
-    ctx.addIssue({ code: "custom", message: `must be a string, not ${kindOf(value)} (quote the value in wrangler.toml [vars])` });
-    return z.NEVER;
-  }
-  const trimmed = value.trim();
-  return trimmed === "" ? undefined : trimmed;
-});
-
-const required = (hint = "") => text.pipe(z.string({ error: `is not set${hint}` }));
-
-/** An optional setting, turned into its option by `parse` (which returns an error message for a bad value). */
-function optional<T>(parse: (value: string) => { value: T } | { error: string }) {
-  return text
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const result = parse(value);
-      if ("value" in result) return result.value;
-      ctx.addIssue({ code: "custom", message: result.error });
-      return z.NEVER;
-    })
-    .optional();
+/** A required setting's text. */
+function required(env: object, name: string, hint = ""): string {
+  const text = readText(env, name);
+  if (text === undefined) throw new ConfigError(`${name} is not set${hint}`, name);
+  return text;
 }
 
 const wholeNumber = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
 
 /** A timeout of MyBFF's own, from 1 ms to a minute (a request waiting longer is better answered 504). */
-const timeoutMs = optional((value) => {
+const timeoutMs = (value: string): Parsed<number> => {
   const ms = wholeNumber(value);
   return ms !== undefined && ms >= 1 && ms <= MAX_TIMEOUT_MS
     ? { value: ms }
     : { error: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` };
-});
+};
 
 /** The back-off's bounds are the library's (backOff.baseDelayMs, backOff.maxDelayMs). */
-const backOffMs = optional((value) => {
+const backOffMs = (value: string): Parsed<number> => {
   const ms = wholeNumber(value);
   return ms === undefined ? { error: "must be a whole number of milliseconds" } : { value: ms };
-});
-
-/** The library's URL rule (urlOption) for a setting: the URL, or the reason it is refused (never the URL itself). */
-function checkedUrl(value: string): { value: URL } | { error: string } {
-  try {
-    return { value: urlOption("URL", value) };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { error: error.message.slice("URL ".length) };
-  }
-}
+};
 
 /**
  * MyService's base URL. It receives the access token: the library's URL rule;
  * `/weatherforecast` is appended to it, so a query or fragment would swallow the path.
  */
-function myServiceUrl(value: string): { value: string } | { error: string } {
+function myServiceUrl(value: string): Parsed<string> {
   const checked = checkedUrl(value);
   if ("error" in checked) return checked;
   if (value.includes("?") || value.includes("#")) return { error: "must have no query or fragment" };
   return { value };
 }
 
-/** `<region>_<id>`; the Region is checked against the partitions the library knows when the endpoint is derived. */
-const userPoolId = optional((value) =>
-  /^[a-z0-9-]+_[A-Za-z0-9]+$/.test(value) ? { value } : { error: "must be a user pool id, <region>_<id> (e.g. eu-west-1_AbCdEfGhI)" },
-);
+/**
+ * `<region>_<id>`, by the library's check (the one MyService's verifier applies); the
+ * Region is checked against the partitions the library knows when the endpoint is derived.
+ */
+const userPoolId = (value: string): Parsed<string> => {
+  try {
+    cognitoUserPoolRegion(value);
+    return { value };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { error: error.message.slice("userPoolId ".length) };
+  }
+};
 
 /**
  * Where GetClientToken is sent instead of the pool's Region: only a Cognito stand-in on
@@ -114,7 +84,7 @@ const userPoolId = optional((value) =>
  * secret travels in the body, so no other host is ever accepted: a real pool's endpoint
  * is derived from its id.
  */
-function localCognitoEndpoint(value: string): { value: string } | { error: string } {
+function localCognitoEndpoint(value: string): Parsed<string> {
   const checked = checkedUrl(value);
   if ("value" in checked && !isLoopbackHost(checked.value.hostname)) {
     return { error: "must be an http(s) URL on a loopback host (127.x.y.z, localhost, [::1]): it is for cognito-local only" };
@@ -122,33 +92,39 @@ function localCognitoEndpoint(value: string): { value: string } | { error: strin
   return "error" in checked ? checked : { value };
 }
 
-const logLevel = optional((value) => {
+const logLevel = (value: string): Parsed<LogLevel> => {
   const level = parseLogLevel(value);
   return level === undefined ? { error: "must be debug, info, warn or error" } : { value: level };
-});
+};
 
-const bffSettingsSchema = z.object({
-  // The token source: exactly one of the two (readBffConfig). The token endpoint's URL is
-  // checked by the library (the token cache's tokenEndpoint option).
-  AUTH_SERVER_TOKEN_ENDPOINT_URL: text.optional(),
-  COGNITO_USER_POOL_ID: userPoolId,
-  COGNITO_IDP_ENDPOINT_URL: optional(localCognitoEndpoint),
-  AUTH_SERVER_MYBFF_CLIENT_ID: required(),
-  AUTH_SERVER_MYBFF_CLIENT_SECRET: required(SECRET_HINT),
-  TOKEN_SCOPES: optional((value) => {
-    const scopes = value.split(/\s+/);
-    return scopes.every((scope) => SCOPE.test(scope)) ? { value: scopes } : { error: "must be scope names separated by spaces" };
-  }),
-  MY_SERVICE_URL: optional(myServiceUrl),
-  MY_SERVICE_TIMEOUT_MS: timeoutMs,
-  TOKEN_REQUEST_TIMEOUT_MS: timeoutMs,
-  TOKEN_CLIENT_AUTHENTICATION: optional((value): { value: "basic" | "body" } | { error: string } =>
-    value === "basic" || value === "body" ? { value } : { error: "must be basic or body" },
-  ),
-  TOKEN_BACKOFF_BASE_MS: backOffMs,
-  TOKEN_BACKOFF_MAX_MS: backOffMs,
-  LOG_LEVEL: logLevel,
-});
+const tokenScopes = (value: string): Parsed<string[]> => {
+  const scopes = value.split(/\s+/);
+  return scopes.every((scope) => SCOPE.test(scope)) ? { value: scopes } : { error: "must be scope names separated by spaces" };
+};
+
+const clientAuthentication = (value: string): Parsed<"basic" | "body"> =>
+  value === "basic" || value === "body" ? { value } : { error: "must be basic or body" };
+
+/** Each setting, in the order they are checked (the error names the first bad one). */
+function readSettings(env: object) {
+  return {
+    // The token source: exactly one of the two (tokenSource). The token endpoint's URL is
+    // checked by the library (the token cache's tokenEndpoint option).
+    AUTH_SERVER_TOKEN_ENDPOINT_URL: readText(env, "AUTH_SERVER_TOKEN_ENDPOINT_URL"),
+    COGNITO_USER_POOL_ID: readSetting(env, "COGNITO_USER_POOL_ID", userPoolId),
+    COGNITO_IDP_ENDPOINT_URL: readSetting(env, "COGNITO_IDP_ENDPOINT_URL", localCognitoEndpoint),
+    AUTH_SERVER_MYBFF_CLIENT_ID: required(env, "AUTH_SERVER_MYBFF_CLIENT_ID"),
+    AUTH_SERVER_MYBFF_CLIENT_SECRET: required(env, "AUTH_SERVER_MYBFF_CLIENT_SECRET", SECRET_HINT),
+    TOKEN_SCOPES: readSetting(env, "TOKEN_SCOPES", tokenScopes),
+    MY_SERVICE_URL: readSetting(env, "MY_SERVICE_URL", myServiceUrl),
+    MY_SERVICE_TIMEOUT_MS: readSetting(env, "MY_SERVICE_TIMEOUT_MS", timeoutMs),
+    TOKEN_REQUEST_TIMEOUT_MS: readSetting(env, "TOKEN_REQUEST_TIMEOUT_MS", timeoutMs),
+    TOKEN_CLIENT_AUTHENTICATION: readSetting(env, "TOKEN_CLIENT_AUTHENTICATION", clientAuthentication),
+    TOKEN_BACKOFF_BASE_MS: readSetting(env, "TOKEN_BACKOFF_BASE_MS", backOffMs),
+    TOKEN_BACKOFF_MAX_MS: readSetting(env, "TOKEN_BACKOFF_MAX_MS", backOffMs),
+    LOG_LEVEL: readSetting(env, "LOG_LEVEL", logLevel),
+  };
+}
 
 /** Where MyBFF gets its token: an OAuth 2.0 token endpoint, or Cognito's GetClientToken. */
 type TokenSourceSetting = "AUTH_SERVER_TOKEN_ENDPOINT_URL" | "COGNITO_USER_POOL_ID" | "COGNITO_IDP_ENDPOINT_URL";
@@ -174,13 +150,6 @@ export interface BffConfig {
   logLevel: LogLevel;
 }
 
-/** Throws a ConfigError naming the setting of the first issue. */
-function settingError(error: z.ZodError): never {
-  const issue = error.issues[0]!;
-  const name = String(issue.path[0]);
-  throw new ConfigError(`${name} ${issue.message}`, name);
-}
-
 /**
  * Reads the settings.
  * @param env the worker's `env` (settings and bindings)
@@ -189,9 +158,7 @@ function settingError(error: z.ZodError): never {
  * const config = readBffConfig(env);
  */
 export function readBffConfig(env: object): BffConfig {
-  const parsed = bffSettingsSchema.safeParse(env);
-  if (!parsed.success) settingError(parsed.error);
-  const settings = parsed.data;
+  const settings = readSettings(env);
   const bindings = env as { MY_SERVICE?: unknown; TOKEN_CACHE?: { get?: unknown } };
   if (!bindings.MY_SERVICE && settings.MY_SERVICE_URL === undefined) {
     throw new ConfigError("MY_SERVICE_URL is not set, and there is no MY_SERVICE binding", "MY_SERVICE_URL");
@@ -247,7 +214,7 @@ function tokenSource(settings: {
   }
   if (local !== undefined)
     return { tokenEndpoint: local, tokenRequest: "cognito_get_client_token", tokenEndpointSetting: "COGNITO_IDP_ENDPOINT_URL" };
-  const region = poolId.slice(0, poolId.indexOf("_"));
+  const region = cognitoUserPoolRegion(poolId);
   const apiEndpoint = withSettingNames(() => cognitoApiEndpoint(region), { region: "COGNITO_USER_POOL_ID" });
   return { tokenEndpoint: apiEndpoint, tokenRequest: "cognito_get_client_token", tokenEndpointSetting: "COGNITO_USER_POOL_ID" };
 }
@@ -260,9 +227,7 @@ function tokenSource(settings: {
  * readTextSetting(env, "RATE_LIMIT"); // "off", or undefined when unset
  */
 export function readTextSetting(env: object, name: string): string | undefined {
-  const parsed = text.safeParse((env as Record<string, unknown>)[name]);
-  if (!parsed.success) throw new ConfigError(`${name} ${parsed.error.issues[0]!.message}`, name);
-  return parsed.data;
+  return readText(env, name);
 }
 
 /**
@@ -274,8 +239,13 @@ export function readTextSetting(env: object, name: string): string | undefined {
  * logger("warn", "rate_limit_off", { reason });
  */
 export function workerLogger(env: object): Logger {
-  const parsed = logLevel.safeParse((env as { LOG_LEVEL?: unknown }).LOG_LEVEL);
-  return jsonLineLogger(parsed.success ? parsed.data : undefined);
+  let level: LogLevel | undefined;
+  try {
+    level = readSetting(env, "LOG_LEVEL", logLevel);
+  } catch {
+    // readBffConfig names the bad LOG_LEVEL; the logger still logs that error, at info.
+  }
+  return jsonLineLogger(level);
 }
 
 /** The setting behind each library option that MyBFF fills from one. */

@@ -9,6 +9,7 @@
 import { TokenRequestError } from "edge-cc-auth";
 import type { ClientCredentialsTokenCache, GetTokenOptions } from "edge-cc-auth/client-credentials";
 import { isTimeout, readBodyText } from "#kit/http.ts";
+import { isScopeRefusal } from "./scope-refusal";
 
 /**
  * What the BFF returns: the post's record type has no `temperatureF`. Documented by
@@ -39,7 +40,13 @@ export function forecastOf(value: unknown): BffForecast[] | undefined {
   return forecast;
 }
 
-export type UpstreamFailure = { kind: "unreachable" } | { kind: "timeout" } | { kind: "status"; status: number } | { kind: "invalid_body" };
+export type UpstreamFailure =
+  | { kind: "unreachable" }
+  | { kind: "timeout" }
+  | { kind: "status"; status: number }
+  | { kind: "invalid_body" }
+  /** 403 `insufficient_scope` (./scope-refusal.ts): a configuration problem. */
+  | { kind: "insufficient_scope" };
 
 export type UpstreamResult = { ok: true; forecast: BffForecast[] } | ({ ok: false } & UpstreamFailure);
 
@@ -83,6 +90,7 @@ export async function fetchWeatherForecast(
   }
   if (response.status !== 200) {
     await response.body?.cancel();
+    if (isScopeRefusal(response)) return { ok: false, kind: "insufficient_scope" };
     return { ok: false, kind: "status", status: response.status };
   }
   try {

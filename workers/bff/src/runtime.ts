@@ -7,12 +7,18 @@ import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { ClientCredentialsTokenCache, type CoordinatorNamespace, coordinatorClient } from "edge-cc-auth/client-credentials";
 import { oncePerEnv } from "#kit/once-per-env.ts";
 import { type BffConfig, readBffConfig, settingsOf, tokenEndpointOptions, withSettingNames } from "./config";
+import { ScopeRefusal } from "./scope-refusal";
 
 export interface BffRuntime {
   config: BffConfig;
   logger: Logger;
   tokens: ClientCredentialsTokenCache;
+  /** MyService's refusal of the token's scopes, remembered for the token cache's longest back-off. */
+  scopeRefusal: ScopeRefusal;
 }
+
+/** The token cache's longest back-off when TOKEN_BACKOFF_MAX_MS is not set (the library's default, BackOffOptions.maxDelayMs). */
+const DEFAULT_BACKOFF_MAX_MS = 60_000;
 
 export const bffRuntime = oncePerEnv((env: Env): BffRuntime => {
   const config = readBffConfig(env);
@@ -30,7 +36,8 @@ export const bffRuntime = oncePerEnv((env: Env): BffRuntime => {
       }),
     settingsOf(config),
   );
-  return { config, logger, tokens };
+  const scopeRefusal = new ScopeRefusal(config.tokenBackOff.maxDelayMs ?? DEFAULT_BACKOFF_MAX_MS);
+  return { config, logger, tokens, scopeRefusal };
 });
 
 /** The token coordinator's client when the worker has the binding (it is not in the generated Env: it is commented out by default). */

@@ -4,7 +4,7 @@
 // about an option names the setting behind it. First as readBffConfig sees them, then in
 // Miniflare with the whole system (500 misconfigured, the log names the variable, and
 // no call is made).
-import { ConfigError } from "edge-cc-auth";
+import { CognitoAccessTokenVerifier, ConfigError } from "edge-cc-auth";
 import { ClientCredentialsTokenCache } from "edge-cc-auth/client-credentials";
 import { afterAll, describe, expect, it } from "vitest";
 import { startRateLimitedBff } from "#scripts/reliability/rate-limit.mjs";
@@ -69,6 +69,33 @@ describe("MY_SERVICE_URL", () => {
 
   it("is checked even when the MY_SERVICE binding makes it unused", () => {
     expect(configError({ MY_SERVICE: {}, MY_SERVICE_URL: "http://api.example.com" }).option).toBe("MY_SERVICE_URL");
+  });
+});
+
+describe("COGNITO_USER_POOL_ID: the pool ids MyService's verifier accepts, no others", () => {
+  const GET_CLIENT_TOKEN = { AUTH_SERVER_TOKEN_ENDPOINT_URL: "" };
+  const verifierAccepts = (userPoolId: string) => {
+    try {
+      new CognitoAccessTokenVerifier({ userPoolId, clientIds: "*" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each(["us-east-01_Abc", "us-east1_Abc", "useast-1_Abc", "us-east-1_", "us-east-1_Ab-c", "US-EAST-1_Abc"])(
+    "refuses %s, as the verifier does, naming the setting",
+    (poolId) => {
+      expect(verifierAccepts(poolId)).toBe(false);
+      const error = configError({ ...GET_CLIENT_TOKEN, COGNITO_USER_POOL_ID: poolId });
+      expect(error.option).toBe("COGNITO_USER_POOL_ID");
+      expect(error.message).toBe("COGNITO_USER_POOL_ID must look like <region>_<id>, e.g. us-east-1_AbCdEfGhI");
+    },
+  );
+
+  it.each(["us-east-1_AbCdEfGhI", "eu-west-1_Abc", "cn-north-1_Abc"])("accepts %s, as the verifier does", (poolId) => {
+    expect(verifierAccepts(poolId)).toBe(true);
+    expect(readBffConfig({ ...VALID, ...GET_CLIENT_TOKEN, COGNITO_USER_POOL_ID: poolId }).tokenRequest).toBe("cognito_get_client_token");
   });
 });
 

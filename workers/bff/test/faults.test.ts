@@ -196,7 +196,7 @@ describe("MyService faults", () => {
     ["answering 500", `${FAULTS}/service/500`, 502, "upstream_failed"],
     ["answering garbage", `${FAULTS}/service/garbage`, 502, "upstream_failed"],
     ["answering the wrong shape", `${FAULTS}/service/wrong-shape`, 502, "upstream_failed"],
-    ["refusing the scope (403)", `${FAULTS}/service/403`, 502, "upstream_failed"],
+    ["refusing the scope (403 insufficient_scope)", `${FAULTS}/service/403`, 500, "misconfigured"],
     ["redirecting (307)", `${FAULTS}/service/redirect`, 502, "upstream_failed"],
   ])("answers %s (at %s) with %i %s", async (_, url, status, code) => {
     const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: url } });
@@ -213,10 +213,13 @@ describe("MyService faults", () => {
     expect(ms).toBeLessThan(3_000);
   });
 
-  it("names the scope problem in the logs on a 403", async () => {
-    const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: `${FAULTS}/service/403` } });
-    await net.bff().fetch("/weatherforecast");
+  it("takes a 403 insufficient_scope as misconfigured: 500 at once for the back-off, logged once, MyService asked once", async () => {
+    const net = await network({ serviceBinding: false, bffVars: { MY_SERVICE_URL: `${FAULTS}/service/403`, ...LONG_BACKOFF } });
+    for (let i = 0; i < 10; i++) await expectProblem(await net.bff().fetch("/weatherforecast"), 500, "misconfigured");
+    expect((await net.faultHits())["service/403"]).toBe(1);
     await expect.poll(() => net.logs.some((line) => line.includes('"my_service_forbidden"') && line.includes("TOKEN_SCOPES"))).toBe(true);
+    expect(net.logs.filter((line) => line.includes('"my_service_forbidden"'))).toHaveLength(1);
+    expect(net.logs.filter((line) => line.includes('"my_service_failed"'))).toEqual([]);
   });
 
   it("follows no redirect from MyService: the token goes nowhere else", async () => {
