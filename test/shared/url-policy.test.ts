@@ -10,8 +10,8 @@ import { JwtVerifier } from "../../shared/jwt/jwt-verifier";
 const ISSUER = "https://auth.example.com/pool";
 
 const BUILD: Record<string, (url: string) => unknown> = {
-  issuer: (url) => new JwtVerifier({ issuer: url, claims: () => ({}) }),
-  jwksUri: (url) => new JwtVerifier({ issuer: ISSUER, jwksUri: url, claims: () => ({}) }),
+  issuer: (url) => new JwtVerifier({ issuer: url, audience: "*", claims: () => ({}) }),
+  jwksUri: (url) => new JwtVerifier({ issuer: ISSUER, jwksUri: url, audience: "*", claims: () => ({}) }),
   tokenEndpoint: (url) => new ClientCredentialsTokenCache({ tokenEndpoint: url, clientId: "c", clientSecret: "s", scopes: [], kv: null }),
 };
 
