@@ -21,7 +21,7 @@
  * with HKDF-SHA-256 from the client secret (salt `edge-cc-auth/token-cache/v1`,
  * info = the KV key). Someone who can read the namespace gets no usable token; someone
  * who can write it cannot forge a token or a back-off (a value that does not open is
- * as good as absent); rotating the client secret makes every value unreadable, and
+ * as good as absent, and one longer than a sealed record can be is deleted unread); rotating the client secret makes every value unreadable, and
  * the next reader fetches a new token.
  * @module
  */
@@ -30,7 +30,7 @@ import type { TokenRequestFailureCode } from "../errors.ts";
 import { decodeBase64url } from "../jwt/base64url.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import type { Logger } from "../log.ts";
-import type { IssuedToken } from "./request-token.ts";
+import { type IssuedToken, MAX_ACCESS_TOKEN_BYTES } from "./request-token.ts";
 import { type BackOffRecord, isFailureFields } from "./token-backoff.ts";
 
 const TOKEN_PREFIX = "cc-token/v1/";
@@ -38,6 +38,17 @@ const BACKOFF_PREFIX = "cc-backoff/v2/";
 const VALUE_VERSION = "v1";
 const HKDF_SALT = new TextEncoder().encode("edge-cc-auth/token-cache/v1");
 const KV_MIN_TTL_SECONDS = 60;
+/**
+ * The longest value a sealed record can be, 11,307 characters: the token record's
+ * JSON (a bearer token, ASCII, of at most MAX_ACCESS_TOKEN_BYTES, and under 256
+ * characters of field names and two timestamps; a back-off record is far shorter),
+ * the 16-byte AES-GCM tag, in base64url, after `v1.` and the 16-character iv and a
+ * dot. Anything longer was not written by this store: it is refused before it is
+ * decoded (a 24 MiB value would cost every cold isolate a decode and an AES-GCM pass
+ * over it) and deleted, as it would otherwise stay (a back-off key has no token
+ * write to replace it).
+ */
+const MAX_SEALED_VALUE_LENGTH = VALUE_VERSION.length + 1 + 16 + 1 + Math.ceil(((MAX_ACCESS_TOKEN_BYTES + 256 + 16) * 4) / 3);
 
 /** The KV key for one (token endpoint, client, scopes): a hash, never the secret. */
 export async function tokenStoreKey(tokenEndpoint: string, clientId: string, scopes: readonly string[]): Promise<string> {
@@ -155,6 +166,15 @@ export class SealedStore {
   async get(key: string): Promise<unknown> {
     const value = await this.kv.get(key);
     if (value === null) return null;
+    if (value.length > MAX_SEALED_VALUE_LENGTH) {
+      this.logger("warn", "token_cache_value_refused", {
+        reason: "a value longer than any sealed record: deleted unread",
+        length: value.length,
+        maxLength: MAX_SEALED_VALUE_LENGTH,
+      });
+      await this.kv.delete(key);
+      return null;
+    }
     const [version, iv, ciphertext, extra] = value.split(".");
     const ivBytes = iv === undefined ? undefined : decodeBase64url(iv);
     const sealed = ciphertext === undefined ? undefined : decodeBase64url(ciphertext);
