@@ -82,7 +82,7 @@ export class ClientCredentialsTokenCache {
     this.log = logger;
     this.client = options.clientId;
     this.source = tokenSource(options, options.retry, { now, random });
-    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
+    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes, options.clientSecret);
     const { kv, clientSecret } = options;
     this.store = kv ? new SealedStore({ kv, clientSecret, tokenKey: this.key, timeoutMs: kvTimeoutMs, logger }) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);

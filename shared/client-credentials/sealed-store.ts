@@ -9,11 +9,12 @@
  * this client for longer than one back-off.
  *
  * Storage layout (the `TOKEN_CACHE` namespace):
- *   key    `cc-token/v1/<hex SHA-256 of "<token endpoint>\n<client id>\n<sorted scopes>">`
+ *   key    `cc-token/v1/<hex SHA-256 of "<token endpoint>\n<client id>\n<sorted scopes>">.<secret tag>`
+ *          (the tag: the first 8 bytes of HMAC-SHA-256(client secret, "edge-cc-auth/kv-key"), base64url)
  *   value  the token, sealed (below): `{"accessToken","obtainedAt","expiresAt"}`
  *          (milliseconds since the epoch).
  *   TTL    `expirationTtl` = seconds until the token expires, never below KV's 60 s.
- *   key    `cc-backoff/v2/<the same hash>`
+ *   key    `cc-backoff/v2/<the same hash and tag>`
  *   value  the back-off after a failure, sealed (layout of the JSON in token-backoff.ts).
  *   TTL    seconds until the back-off ends, never below KV's 60 s.
  * Sealed: `v1.<iv>.<ciphertext>` (base64url), AES-256-GCM of the JSON with the KV key
@@ -21,8 +22,8 @@
  * with HKDF-SHA-256 from the client secret (salt `edge-cc-auth/token-cache/v1`,
  * info = the KV key). Someone who can read the namespace gets no usable token; someone
  * who can write it cannot forge a token or a back-off (a value that does not open is
- * as good as absent, and one longer than a sealed record can be is deleted unread); rotating the client secret makes every value unreadable, and
- * the next reader fetches a new token.
+ * as good as absent, and one longer than a sealed record can be is deleted unread); rotating the client secret makes every value unreadable and
+ * moves the key, and the first reader of each generation fetches a new token.
  * @module
  */
 
@@ -50,11 +51,33 @@ const KV_MIN_TTL_SECONDS = 60;
  */
 const MAX_SEALED_VALUE_LENGTH = VALUE_VERSION.length + 1 + 16 + 1 + Math.ceil(((MAX_ACCESS_TOKEN_BYTES + 256 + 16) * 4) / 3);
 
-/** The KV key for one (token endpoint, client, scopes): a hash, never the secret. */
-export async function tokenStoreKey(tokenEndpoint: string, clientId: string, scopes: readonly string[]): Promise<string> {
+/**
+ * The KV key for one (token endpoint, client, scopes) and one generation of the client
+ * secret: a hash, then a tag of the secret (secretTag), never the secret.
+ */
+export async function tokenStoreKey(
+  tokenEndpoint: string,
+  clientId: string,
+  scopes: readonly string[],
+  clientSecret: string,
+): Promise<string> {
   const text = `${tokenEndpoint}\n${clientId}\n${[...scopes].sort().join(" ")}`;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return `${TOKEN_PREFIX}${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return `${TOKEN_PREFIX}${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}.${await secretTag(clientSecret)}`;
+}
+
+/**
+ * HMAC-SHA-256(secret, "edge-cc-auth/kv-key"), its first 8 bytes in base64url: each
+ * generation of the client secret finds its own record, so that old and new isolates
+ * side by side during a rotation cost one token each, instead of overwriting each
+ * other's record (which the other cannot open) on every cold start. It tells a reader
+ * of the keys nothing the sealed values do not already let it test (SECURITY.md).
+ */
+async function secretTag(clientSecret: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", encoder.encode(clientSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode("edge-cc-auth/kv-key"));
+  return encodeBase64url(new Uint8Array(mac, 0, 8));
 }
 
 /** The seconds a record lives in KV: until `untilMs`, never below KV's minimum. */

@@ -107,7 +107,7 @@ export class TokenCoordinatorCore {
     this.logger = options.logger ?? jsonLineLogger();
     this.clientId = options.clientId;
     this.source = tokenSource(options, options.retry, { now: this.now, random: Math.random });
-    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes);
+    this.key = tokenStoreKey(options.tokenEndpoint, options.clientId, options.scopes, options.clientSecret);
     const { clientSecret } = options;
     this.store = new SealedStore({ kv: storage, clientSecret, tokenKey: this.key, timeoutMs: STORAGE_TIMEOUT_MS, logger: this.logger });
   }

@@ -38,7 +38,7 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 it("a 24 MiB value under the token key and the back-off key is deleted after one cold read, and the token obtained", async () => {
-  const tokenKey = await tokenStoreKey(ENDPOINT_URL, "mybff", SCOPES);
+  const tokenKey = await tokenStoreKey(ENDPOINT_URL, "mybff", SCOPES, "the-client-secret");
   await kv().put(tokenKey, HUGE);
   await kv().put(backOffKey(tokenKey), HUGE);
 

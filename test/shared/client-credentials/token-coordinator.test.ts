@@ -184,7 +184,7 @@ describe("a refused token with the coordinator (issue 24, item 2)", () => {
   });
 });
 
-const storeKey = () => tokenStoreKey(SETTINGS.tokenEndpoint, SETTINGS.clientId, SETTINGS.scopes);
+const storeKey = () => tokenStoreKey(SETTINGS.tokenEndpoint, SETTINGS.clientId, SETTINGS.scopes, SETTINGS.clientSecret);
 
 describe("the store key in the ask and the reply (issue 24, item 5)", () => {
   it("makes a coordinator refuse another client's ask: that client gets its own token", async () => {
