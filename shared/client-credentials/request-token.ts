@@ -145,6 +145,12 @@ export async function requestToken(options: TokenEndpointOptions, now: () => num
   try {
     body = await readJson(response);
   } catch (cause) {
+    if (isTimeout(cause)) {
+      throw new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `the token endpoint's answer did not arrive within ${timeoutMs} ms`, {
+        status,
+        cause,
+      });
+    }
     throw invalid(`the token endpoint answered ${status} with a body that is not JSON`, status, cause);
   }
   if (status !== 200) {
