@@ -138,7 +138,10 @@ describe("GetClientToken's edges (issue 29, I3)", () => {
   it.each([
     ["ThrottlingException in __type", error("ThrottlingException")],
     ["a __type with a :suffix", error("com.amazonaws.cognito#TooManyRequestsException:http://internal.amazon.com/coral/")],
-    ["a type only in x-amzn-ErrorType", { status: 400, body: {}, headers: { "x-amzn-ErrorType": "TooManyRequestsException:http://internal/" } }],
+    [
+      "a type only in x-amzn-ErrorType",
+      { status: 400, body: {}, headers: { "x-amzn-ErrorType": "TooManyRequestsException:http://internal/" } },
+    ],
   ] as const)("recognises throttling from %s, and retries it", async (_, given) => {
     answer = given as Answer;
     const thrown = await failure(requestClientToken(options));
