@@ -83,14 +83,15 @@ export class ClientCredentialsTokenCache {
     this.log = logger;
     this.client = options.clientId;
     this.source = tokenSource(options, options.retry, { now, random });
+    const clientSecret = sealingSecret(options);
     this.key = tokenStoreKey(
       options.tokenEndpoint ?? options.issuer ?? "",
       options.clientId,
       options.scopes,
+      clientSecret,
       resourceList(options.resource),
     );
     const { kv } = options;
-    const clientSecret = sealingSecret(options);
     this.store = kv ? new SealedStore({ kv, clientSecret, tokenKey: this.key, timeoutMs: kvTimeoutMs, logger }) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);
     this.coordinator = options.coordinator ?? null;

@@ -13,7 +13,7 @@
  */
 import { ConfigError, TokenRequestError, type TokenRequestFailureCode } from "../errors.ts";
 import { numberOption } from "../options.ts";
-import { BEARER_TOKEN, type IssuedToken } from "./request-token.ts";
+import { BEARER_TOKEN, type IssuedToken, MAX_TOKEN_LIFETIME_MS } from "./request-token.ts";
 import { isFailureFields } from "./token-backoff.ts";
 
 /** What an isolate asks. */
@@ -70,8 +70,6 @@ export interface CoordinatorClientOptions {
 const COORDINATOR_TIMEOUT_MS = 6_000;
 /** A clock this far ahead of ours is still believed; a token "obtained" later is not. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-/** No access token lives longer than this (Cognito's longest is a day); an `expiresAt` beyond it is not believed. */
-const MAX_TOKEN_LIFETIME_MS = 7 * 24 * 3600_000;
 const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 
 function untrusted(reason: string): Error {

@@ -11,8 +11,9 @@
  * (API reference, ClientAuthenticationResultType:
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientAuthenticationResultType.html);
  * anything else is a failure, not a token. Errors are JSON 1.1 errors named by
- * `__type`, mapped by name rather than by status (the JSON protocol answers most
- * client errors, throttling included, with 400).
+ * `x-amzn-ErrorType` or `__type`, mapped by name rather than by status (the JSON
+ * protocol answers most client errors, throttling included, with 400); a 429 or a 5xx
+ * is a failure a retry may cure whatever its body.
  * @module
  */
 import { TokenRequestError } from "../errors.ts";
@@ -29,14 +30,21 @@ import {
 
 const TARGET = "AWSCognitoIdentityProviderService.GetClientToken";
 const MAX_RESPONSE_BYTES = 64 * 1024;
-/** Errors a retry may cure: throttling and Cognito's own failures. */
-const TRANSIENT = new Set(["TooManyRequestsException", "InternalErrorException"]);
+/** Errors a retry may cure: throttling (by either name AWS uses) and Cognito's own failures. */
+const TRANSIENT = new Set(["TooManyRequestsException", "ThrottlingException", "InternalErrorException"]);
 const ERROR_NAME = /^[A-Za-z]{1,64}$/;
 
-/** The exception's name from `__type` (which may carry a namespace before a `#`). */
-function errorName(body: unknown): string {
+/**
+ * The exception's name: from the `x-amzn-ErrorType` header, else the body's `__type`,
+ * as AWS's SDKs read it. Either may carry a URI after a `:` and a namespace before a
+ * `#`: the SDKs keep what is before the first `:`, then what is after the `#` (aws-sdk-go-v2,
+ * restjson.SanitizeErrorCode: https://pkg.go.dev/github.com/aws/aws-sdk-go-v2/aws/protocol/restjson).
+ */
+function errorName(body: unknown, headers: Headers): string {
   const type = (body as { __type?: unknown } | null)?.__type;
-  const name = typeof type === "string" ? type.slice(type.lastIndexOf("#") + 1) : "";
+  const raw = headers.get("x-amzn-ErrorType") ?? (typeof type === "string" ? type : "");
+  const code = raw.split(":")[0]!;
+  const name = code.slice(code.indexOf("#") + 1);
   return ERROR_NAME.test(name) ? name : "unknown";
 }
 
@@ -80,20 +88,29 @@ export async function requestClientToken(
     await response.body?.cancel();
     throw new TokenRequestError("TOKEN_REQUEST_REJECTED", `GetClientToken answered ${status}: no Cognito API at this URL`, { status });
   }
+  const retryAfterSeconds = parseRetryAfter(response.headers.get("Retry-After"), now());
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readBodyText(response, MAX_RESPONSE_BYTES));
   } catch (cause) {
-    if (status >= 500) throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `GetClientToken answered ${status}`, { status });
+    if (isTimeout(cause)) {
+      throw new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `GetClientToken's answer did not arrive within ${timeoutMs} ms`, {
+        status,
+        cause,
+      });
+    }
+    // A 429 from a proxy or the edge has no JSON body: throttling, as the token endpoint's.
+    if (status >= 500 || status === 429) {
+      throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `GetClientToken answered ${status}`, { status, retryAfterSeconds });
+    }
     throw new TokenRequestError("TOKEN_RESPONSE_INVALID", `GetClientToken answered ${status} with a body that is not JSON`, {
       status,
       cause,
     });
   }
   if (status !== 200) {
-    const name = errorName(parsed);
-    const retryAfterSeconds = parseRetryAfter(response.headers.get("Retry-After"), now());
-    if (status >= 500 || TRANSIENT.has(name)) {
+    const name = errorName(parsed, response.headers);
+    if (status >= 500 || status === 429 || TRANSIENT.has(name)) {
       throw new TokenRequestError("TOKEN_ENDPOINT_UNAVAILABLE", `GetClientToken failed: ${name}`, {
         status,
         oauthError: name,

@@ -72,6 +72,14 @@ export interface IssuedToken {
 }
 
 export const TOKEN_REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * The longest access token accepted: the verifier's `maxTokenBytes` default, so that
+ * the cache never holds a token MyService would refuse unread, and the bound of a
+ * sealed record in the store (sealed-store.ts) follows from it.
+ */
+export const MAX_ACCESS_TOKEN_BYTES = 8 * 1024;
+/** No access token lives longer than this (Cognito's longest is a day): a longer `expires_in` is not believed. */
+export const MAX_TOKEN_LIFETIME_MS = 7 * 24 * 3600_000;
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 /**
  * The `b64token` of RFC 6750 section 2.1, the syntax of a bearer token in an
@@ -185,6 +193,12 @@ export async function requestToken(
   try {
     body = await readJson(response);
   } catch (cause) {
+    if (isTimeout(cause)) {
+      throw new TokenRequestError("TOKEN_ENDPOINT_TIMEOUT", `the token endpoint's answer did not arrive within ${timeoutMs} ms`, {
+        status,
+        cause,
+      });
+    }
     throw invalid(`the token endpoint answered ${status} with a body that is not JSON`, status, cause);
   }
   if (status !== 200) {

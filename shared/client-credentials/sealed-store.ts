@@ -9,13 +9,15 @@
  * this client for longer than one back-off.
  *
  * Storage layout (the `TOKEN_CACHE` namespace):
- *   key    `cc-token/v1/<hex SHA-256 of "<token endpoint>\n<client id>\n<sorted scopes>">`,
- *          with `\n<sorted resources>` appended when the client asks for RFC 8707
- *          resources; the issuer URL in place of the token endpoint when given `issuer`.
+ *   key    `cc-token/v1/<hex SHA-256 of "<token endpoint>\n<client id>\n<sorted scopes>">.<secret tag>`,
+ *          with `\n<sorted resources>` appended to the hashed text when the client asks
+ *          for RFC 8707 resources; the issuer URL in place of the token endpoint when
+ *          given `issuer`; the tag: the first 8 bytes of HMAC-SHA-256(sealing secret,
+ *          "edge-cc-auth/kv-key"), base64url.
  *   value  the token, sealed (below): `{"accessToken","obtainedAt","expiresAt"}`
  *          (milliseconds since the epoch).
  *   TTL    `expirationTtl` = seconds until the token expires, never below KV's 60 s.
- *   key    `cc-backoff/v2/<the same hash>`
+ *   key    `cc-backoff/v2/<the same hash and tag>`
  *   value  the back-off after a failure, sealed (layout of the JSON in token-backoff.ts).
  *   TTL    seconds until the back-off ends, never below KV's 60 s.
  * Sealed: `v1.<iv>.<ciphertext>` (base64url), AES-256-GCM of the JSON with the KV key
@@ -24,8 +26,8 @@
  * token-cache-options.ts's sealingSecret) (salt `edge-cc-auth/token-cache/v1`,
  * info = the KV key). Someone who can read the namespace gets no usable token; someone
  * who can write it cannot forge a token or a back-off (a value that does not open is
- * as good as absent); rotating the client secret makes every value unreadable, and
- * the next reader fetches a new token.
+ * as good as absent, and one longer than a sealed record can be is deleted unread); rotating the client secret makes every value unreadable and
+ * moves the key, and the first reader of each generation fetches a new token.
  * @module
  */
 
@@ -33,7 +35,7 @@ import type { TokenRequestFailureCode } from "../errors.ts";
 import { decodeBase64url } from "../jwt/base64url.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
 import type { Logger } from "../log.ts";
-import type { IssuedToken } from "./request-token.ts";
+import { type IssuedToken, MAX_ACCESS_TOKEN_BYTES } from "./request-token.ts";
 import { type BackOffRecord, isFailureFields } from "./token-backoff.ts";
 
 const TOKEN_PREFIX = "cc-token/v1/";
@@ -41,21 +43,48 @@ const BACKOFF_PREFIX = "cc-backoff/v2/";
 const VALUE_VERSION = "v1";
 const HKDF_SALT = new TextEncoder().encode("edge-cc-auth/token-cache/v1");
 const KV_MIN_TTL_SECONDS = 60;
+/**
+ * The longest value a sealed record can be, 11,307 characters: the token record's
+ * JSON (a bearer token, ASCII, of at most MAX_ACCESS_TOKEN_BYTES, and under 256
+ * characters of field names and two timestamps; a back-off record is far shorter),
+ * the 16-byte AES-GCM tag, in base64url, after `v1.` and the 16-character iv and a
+ * dot. Anything longer was not written by this store: it is refused before it is
+ * decoded (a 24 MiB value would cost every cold isolate a decode and an AES-GCM pass
+ * over it) and deleted, as it would otherwise stay (a back-off key has no token
+ * write to replace it).
+ */
+const MAX_SEALED_VALUE_LENGTH = VALUE_VERSION.length + 1 + 16 + 1 + Math.ceil(((MAX_ACCESS_TOKEN_BYTES + 256 + 16) * 4) / 3);
 
 /**
- * The KV key for one (token endpoint, client, scopes, resources): a hash, never the
- * secret. No resource adds nothing, so that keys without resources stay as they were.
+ * The KV key for one (token endpoint, client, scopes, resources) and one generation of
+ * the client secret: a hash, then a tag of the secret (secretTag), never the secret. No
+ * resource adds nothing to the hash, so that keys without resources stay as they were.
  */
 export async function tokenStoreKey(
   tokenEndpoint: string,
   clientId: string,
   scopes: readonly string[],
+  clientSecret: string,
   resources: readonly string[] = [],
 ): Promise<string> {
   const resourcePart = resources.length > 0 ? `\n${[...resources].sort().join(" ")}` : "";
   const text = `${tokenEndpoint}\n${clientId}\n${[...scopes].sort().join(" ")}${resourcePart}`;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return `${TOKEN_PREFIX}${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return `${TOKEN_PREFIX}${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}.${await secretTag(clientSecret)}`;
+}
+
+/**
+ * HMAC-SHA-256(secret, "edge-cc-auth/kv-key"), its first 8 bytes in base64url: each
+ * generation of the client secret finds its own record, so that old and new isolates
+ * side by side during a rotation cost one token each, instead of overwriting each
+ * other's record (which the other cannot open) on every cold start. It tells a reader
+ * of the keys nothing the sealed values do not already let it test (SECURITY.md).
+ */
+async function secretTag(clientSecret: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", encoder.encode(clientSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode("edge-cc-auth/kv-key"));
+  return encodeBase64url(new Uint8Array(mac, 0, 8));
 }
 
 /** The seconds a record lives in KV: until `untilMs`, never below KV's minimum. */
@@ -167,6 +196,15 @@ export class SealedStore {
   async get(key: string): Promise<unknown> {
     const value = await this.kv.get(key);
     if (value === null) return null;
+    if (value.length > MAX_SEALED_VALUE_LENGTH) {
+      this.logger("warn", "token_cache_value_refused", {
+        reason: "a value longer than any sealed record: deleted unread",
+        length: value.length,
+        maxLength: MAX_SEALED_VALUE_LENGTH,
+      });
+      await this.kv.delete(key);
+      return null;
+    }
     const [version, iv, ciphertext, extra] = value.split(".");
     const ivBytes = iv === undefined ? undefined : decodeBase64url(iv);
     const sealed = ciphertext === undefined ? undefined : decodeBase64url(ciphertext);

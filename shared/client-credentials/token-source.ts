@@ -19,7 +19,14 @@ import { ConfigError, DiscoveryError, TokenRequestError } from "../errors.ts";
 import { numberOption, urlOption } from "../options.ts";
 import { ClientAssertionSigner } from "./client-assertion.ts";
 import { requestClientToken } from "./get-client-token.ts";
-import { type IssuedToken, requestToken, type TokenEndpointOptions, type TokenRequestTarget } from "./request-token.ts";
+import {
+  type IssuedToken,
+  MAX_ACCESS_TOKEN_BYTES,
+  MAX_TOKEN_LIFETIME_MS,
+  requestToken,
+  type TokenEndpointOptions,
+  type TokenRequestTarget,
+} from "./request-token.ts";
 import { backOffDelayMs } from "./token-backoff.ts";
 
 export interface RetryOptions {
@@ -51,6 +58,22 @@ export interface TokenSource {
    * @throws {TokenRequestError} with a stable code; never holds the secret or a token
    */
   request(once?: boolean): Promise<IssuedToken>;
+}
+
+/**
+ * The bounds both sources share: a token no longer than the verifier's default
+ * `maxTokenBytes` (a longer one would be refused unread by the resource server on
+ * every request until it expired), living at most 7 days (as the coordinator's replies).
+ * @throws {TokenRequestError} `TOKEN_RESPONSE_INVALID`, not retried
+ */
+function checkBounds(token: IssuedToken): IssuedToken {
+  if (token.accessToken.length > MAX_ACCESS_TOKEN_BYTES) {
+    throw new TokenRequestError("TOKEN_RESPONSE_INVALID", `the access token is longer than ${MAX_ACCESS_TOKEN_BYTES} bytes`);
+  }
+  if (token.expiresAt - token.obtainedAt > MAX_TOKEN_LIFETIME_MS) {
+    throw new TokenRequestError("TOKEN_RESPONSE_INVALID", "the token's lifetime is longer than 7 days");
+  }
+  return token;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,7 +132,7 @@ export function tokenSource(
     async request(once = false) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await requestOnce(options, clock.now, await target());
+          return checkBounds(await requestOnce(options, clock.now, await target()));
         } catch (error) {
           if (!(error instanceof TokenRequestError) || !error.retryable || once || attempt >= maxAttempts) throw error;
           // The cache's back-off formula, one step behind: the first retry waits the base.

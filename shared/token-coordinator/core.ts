@@ -17,7 +17,20 @@
  *   An asker with no token gets the held one at once, even while a renewal runs.
  * - An asker that reports a token refused (`refused`) makes the object drop that exact
  *   token, so that no isolate is served it again; a report of any other token changes
- *   nothing (only a holder of the token can make the object renew early).
+ *   nothing.
+ * - Forced renewals (a `fresherThan` not older than the held token, or a report of it)
+ *   are spaced by 10 s from the held token's request, while that token is usable:
+ *   anyone bound to the namespace can get the token and so report it, and each
+ *   renewal is a token request Cognito bills and counts against the pool's quota.
+ *   Within the 10 s a `fresherThan` ask is answered with the held token, and a report
+ *   with `FRESH_TOKEN_REFUSED` (a token refused that soon is refused for a reason a
+ *   new one shares: keys the resource server has not fetched yet, a client it does
+ *   not allow), while others go on being served it. 10 s, not the cache's 1 s
+ *   back-off base: at most 8,640 forced requests a day, and a real refusal waits no
+ *   longer than a resource server's key-set refresh takes.
+ * - A `fresherThan` later than now plus 5 minutes of clock skew (the isolates' bound on
+ *   a reply's `obtainedAt`) is no ask a cache makes: refused as an error and logged,
+ *   rather than ignored, so that the bug or the abuse shows.
  * - An ask for another store key (another endpoint, client or scopes) is refused.
  * - A failed request is answered as a failure (`TokenRequestError`'s fields), not
  *   retried by each asker: the isolate's back-off applies to it as to its own.
@@ -66,6 +79,10 @@ export function storageAsKeyValue(storage: CoordinatorStorage): KeyValueStore {
 
 /** A Durable Object's storage answers in milliseconds; past this, it is logged and skipped as KV is. */
 const STORAGE_TIMEOUT_MS = 1_000;
+/** Forced renewals are at least this far apart (see above). */
+const MIN_FORCED_RENEWAL_MS = 10_000;
+/** A `fresherThan` beyond now plus this is refused (coordinator-client.ts believes an `obtainedAt` up to 5 minutes ahead). */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 export class TokenCoordinatorCore {
   private readonly source: TokenSource;
@@ -90,13 +107,14 @@ export class TokenCoordinatorCore {
     this.logger = options.logger ?? jsonLineLogger();
     this.clientId = options.clientId;
     this.source = tokenSource(options, options.retry, { now: this.now, random: Math.random });
+    const clientSecret = sealingSecret(options);
     this.key = tokenStoreKey(
       options.tokenEndpoint ?? options.issuer ?? "",
       options.clientId,
       options.scopes,
+      clientSecret,
       resourceList(options.resource),
     );
-    const clientSecret = sealingSecret(options);
     this.store = new SealedStore({ kv: storage, clientSecret, tokenKey: this.key, timeoutMs: STORAGE_TIMEOUT_MS, logger: this.logger });
   }
 
@@ -128,20 +146,37 @@ export class TokenCoordinatorCore {
    * @throws {TokenRequestError} when the token endpoint fails
    */
   async token(ask: Omit<CoordinatorAsk, "key"> = {}): Promise<IssuedToken> {
+    const fresherThan = typeof ask.fresherThan === "number" && Number.isFinite(ask.fresherThan) ? ask.fresherThan : undefined;
+    if (fresherThan !== undefined && fresherThan > this.now() + CLOCK_SKEW_MS) {
+      this.logger("error", "token_coordinator_refused_ask", {
+        client: this.clientId,
+        reason: "fresherThan is later than now plus the clock skew: no cache asks that",
+      });
+      throw new Error("the token coordinator refused an ask: fresherThan is in the future");
+    }
     if (!this.loaded) {
       this.held ??= (await this.store.read(this.now(), 0)).token;
       this.loaded = true;
     }
+    const now = this.now();
+    const usableHeld = this.held !== null && now < this.held.expiresAt - this.marginMs ? this.held : null;
+    const tooSoon = usableHeld !== null && now < usableHeld.obtainedAt + MIN_FORCED_RENEWAL_MS;
     if (ask.refused !== undefined && this.held?.accessToken === ask.refused) {
+      if (tooSoon) {
+        this.logger("warn", "token_coordinator_refusal_too_soon", { client: this.clientId, action: "keep_token" });
+        const retryAfterSeconds = Math.ceil((usableHeld.obtainedAt + MIN_FORCED_RENEWAL_MS - now) / 1000);
+        throw new TokenRequestError("FRESH_TOKEN_REFUSED", "a token refused within 10 s of its request: not renewed yet", {
+          retryAfterSeconds,
+        });
+      }
       this.held = null;
       this.logger("info", "token_coordinator_dropped_refused", { client: this.clientId });
       await this.store.deleteToken();
     }
     const held = this.held;
-    const fresherThan = typeof ask.fresherThan === "number" && Number.isFinite(ask.fresherThan) ? ask.fresherThan : undefined;
-    const usable = held !== null && this.now() < held.expiresAt - this.marginMs;
+    const usable = held !== null && held === usableHeld;
     // An asker with no token is served the held one at once, even while a renewal runs.
-    if (usable && (fresherThan === undefined || held.obtainedAt > fresherThan)) return held;
+    if (usable && (fresherThan === undefined || held.obtainedAt > fresherThan || tooSoon)) return held;
     let renewal = this.inflight;
     renewal ??= this.inflight = this.request().finally(() => {
       this.inflight = null;

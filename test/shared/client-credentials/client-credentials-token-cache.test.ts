@@ -42,6 +42,15 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 describe("sharing one token", () => {
+  it("costs one token per secret generation when isolates of both start side by side (issue 29, L3)", async () => {
+    // A rotation during a gradual deployment: 12 cold isolates, old and new secret alternating.
+    for (let i = 0; i < 12; i++) await isolate({ clientSecret: i % 2 === 0 ? SECRET : "the-new-client-secret" }).getToken();
+    expect(endpoint.calls).toBe(2);
+    const keys = (await kv().list()).keys.map((key) => key.name);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(key).not.toContain("secret");
+  });
+
   it("makes one token request for 200 concurrent requests on a cold isolate", async () => {
     const cache = isolate();
     const tokens = await Promise.all(Array.from({ length: 200 }, () => cache.getToken()));
@@ -73,7 +82,7 @@ describe("what is in KV", () => {
     const { keys } = await kv().list();
     expect(keys).toHaveLength(1);
     const key = keys[0]!;
-    expect(key.name).toBe(await tokenStoreKey(ENDPOINT_URL, "mybff", ["MyService/weather_read"]));
+    expect(key.name).toBe(await tokenStoreKey(ENDPOINT_URL, "mybff", ["MyService/weather_read"], SECRET));
     expect(key.name).not.toContain(SECRET);
     const value = (await kv().get(key.name))!;
     expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
@@ -127,6 +136,8 @@ describe("renewing ahead of expiry", () => {
     expect(bg.pending).toHaveLength(0);
     await early.getToken(bg);
     expect(bg.pending).toHaveLength(1);
+    // Settled here: left running, it would write a token into the next test's KV.
+    await bg.settle();
   });
 
   it("adopts the newer token another isolate put in KV instead of asking for one", async () => {

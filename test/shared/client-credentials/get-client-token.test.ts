@@ -130,3 +130,59 @@ describe("the token cache on GetClientToken", () => {
     for (const line of logs) expect(line).not.toContain(SECRET);
   });
 });
+
+describe("GetClientToken's edges (issue 29, I3)", () => {
+  const isolate = () =>
+    new ClientCredentialsTokenCache({ ...options, tokenRequest: "cognito_get_client_token", kv: kv(), retry: { baseDelayMs: 1 } });
+
+  it.each([
+    ["ThrottlingException in __type", error("ThrottlingException")],
+    ["a __type with a :suffix", error("com.amazonaws.cognito#TooManyRequestsException:http://internal.amazon.com/coral/")],
+    [
+      "a type only in x-amzn-ErrorType",
+      { status: 400, body: {}, headers: { "x-amzn-ErrorType": "TooManyRequestsException:http://internal/" } },
+    ],
+  ] as const)("recognises throttling from %s, and retries it", async (_, given) => {
+    answer = given as Answer;
+    const thrown = await failure(requestClientToken(options));
+    expect(thrown.code).toBe("TOKEN_ENDPOINT_UNAVAILABLE");
+    expect(thrown.retryable).toBe(true);
+    expect((await failure(isolate().getToken())).code).toBe("TOKEN_ENDPOINT_UNAVAILABLE");
+    expect(seen).toHaveLength(1 + 3);
+  });
+
+  it("retries a 429 whose body is not JSON, honouring Retry-After, as the token endpoint's", async () => {
+    answer = { status: 429, body: "Rate exceeded", headers: { "Content-Type": "text/plain", "Retry-After": "7" } };
+    const thrown = await failure(requestClientToken(options));
+    expect(thrown).toMatchObject({ code: "TOKEN_ENDPOINT_UNAVAILABLE", status: 429, retryAfterSeconds: 7 });
+    expect(thrown.retryable).toBe(true);
+  });
+
+  it("refuses an ExpiresIn beyond 7 days, as the coordinator's replies", async () => {
+    answer = { status: 200, body: { ClientAuthenticationResult: { AccessToken: "abc", ExpiresIn: 1e15, TokenType: "Bearer" } } };
+    expect((await failure(isolate().getToken())).code).toBe("TOKEN_RESPONSE_INVALID");
+    expect(await kv().list()).toMatchObject({ keys: [{ name: expect.stringMatching(/^cc-backoff\//) }] });
+  });
+
+  it("refuses an AccessToken over 8 KiB, which MyService would refuse unread", async () => {
+    answer = ok(`eyJ.${"a".repeat(60 * 1024)}.sig`);
+    expect((await failure(isolate().getToken())).code).toBe("TOKEN_RESPONSE_INVALID");
+    for (const { name } of (await kv().list()).keys) await kv().delete(name); // the back-off it started
+    answer = ok(`eyJ.${"a".repeat(8 * 1024 - 8)}.sig`);
+    await expect(isolate().getToken()).resolves.toHaveLength(8 * 1024);
+  });
+
+  it("reports a timeout while reading the body as a timeout, not as a body that is not JSON", async () => {
+    const slowBody = async (request: Request) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"ClientAuthenticationResult":'));
+          request.signal.addEventListener("abort", () => controller.error(request.signal.reason));
+        },
+      });
+      return new Response(body, { status: 200, headers: { "Content-Type": "application/x-amz-json-1.1" } });
+    };
+    const thrown = await failure(requestClientToken({ ...options, fetch: slowBody, timeoutMs: 100 }));
+    expect(thrown.code).toBe("TOKEN_ENDPOINT_TIMEOUT");
+  });
+});

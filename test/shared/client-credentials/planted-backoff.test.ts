@@ -38,7 +38,7 @@ function isolate(clientSecret = SECRET) {
   });
 }
 
-const hash = async () => (await tokenStoreKey(ENDPOINT_URL, "mybff", SCOPES)).split("/").pop()!;
+const hash = async () => (await tokenStoreKey(ENDPOINT_URL, "mybff", SCOPES, SECRET)).split("/").pop()!;
 
 beforeEach(async () => {
   for (const { name } of (await kv().list()).keys) await kv().delete(name);

@@ -106,6 +106,36 @@ describe("requestToken", () => {
   });
 });
 
+describe("the token endpoint's edges, as GetClientToken's (issue 29, I3)", () => {
+  const clock = { now: Date.now, random: Math.random };
+
+  it("refuses an expires_in beyond 7 days, and a token over 8 KiB", async () => {
+    const endpoint = new FakeTokenEndpoint();
+    endpoint.expiresIn = 1e15;
+    expect((await failure(tokenSource(options(endpoint), undefined, clock).request())).code).toBe("TOKEN_RESPONSE_INVALID");
+    endpoint.expiresIn = 7 * 24 * 3600;
+    await expect(tokenSource(options(endpoint), undefined, clock).request()).resolves.toHaveProperty("accessToken");
+    const large = async () => Response.json({ access_token: "a".repeat(8 * 1024 + 1), expires_in: 3600, token_type: "Bearer" });
+    expect((await failure(tokenSource({ ...options(endpoint), fetch: large }, undefined, clock).request())).code).toBe(
+      "TOKEN_RESPONSE_INVALID",
+    );
+  });
+
+  it("reports a timeout while reading the body as a timeout, not as a body that is not JSON", async () => {
+    const slowBody = async (request: Request) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"access_token":'));
+          request.signal.addEventListener("abort", () => controller.error(request.signal.reason));
+        },
+      });
+      return new Response(body, { status: 200, headers: { "Content-Type": "application/json" } });
+    };
+    const thrown = await failure(requestToken({ ...options(new FakeTokenEndpoint()), fetch: slowBody, timeoutMs: 100 }));
+    expect(thrown.code).toBe("TOKEN_ENDPOINT_TIMEOUT");
+  });
+});
+
 /** The token source's request, retried as the cache and the coordinator retry it. */
 const requestTokenWithRetries = (options: TokenEndpointOptions, retry: RetryOptions) =>
   tokenSource(options, retry, { now: Date.now, random: Math.random }).request();

@@ -58,7 +58,7 @@ async function rejection(promise: Promise<unknown>): Promise<TokenRequestError> 
   return error as TokenRequestError;
 }
 
-const backOffStoreKey = async () => backOffKey(await tokenStoreKey(ENDPOINT_URL, "mybff", ["MyService/weather_read"]));
+const backOffStoreKey = async () => backOffKey(await tokenStoreKey(ENDPOINT_URL, "mybff", ["MyService/weather_read"], SECRET));
 const failedLogs = () => logs.filter((line) => line.includes('"token_request_failed"'));
 
 describe("backOffDelayMs", () => {

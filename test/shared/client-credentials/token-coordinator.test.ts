@@ -155,6 +155,7 @@ describe("a refused token with the coordinator (issue 24, item 2)", () => {
     const kvOfA = memoryStore();
     const a = isolate({ coordinator: client, kv: kvOfA });
     const refused = await a.getToken();
+    clock += 10_000; // refused when older than 10 s: sooner, the coordinator would not renew (L2 below)
     await a.reportRefused(refused);
     const fresh = await a.getToken();
     expect(fresh).not.toBe(refused);
@@ -175,6 +176,7 @@ describe("a refused token with the coordinator (issue 24, item 2)", () => {
       token: { accessToken: held },
     });
     expect(core.requests).toBe(1);
+    clock += 10_000;
     const reply = await core.answer({ key: await storeKey(), refused: held });
     expect(reply).toMatchObject({ token: { accessToken: endpoint.issued[1] } });
     await expect(core.answer({ key: await storeKey() })).resolves.toEqual(reply);
@@ -182,7 +184,7 @@ describe("a refused token with the coordinator (issue 24, item 2)", () => {
   });
 });
 
-const storeKey = () => tokenStoreKey(SETTINGS.tokenEndpoint, SETTINGS.clientId, SETTINGS.scopes);
+const storeKey = () => tokenStoreKey(SETTINGS.tokenEndpoint, SETTINGS.clientId, SETTINGS.scopes, SETTINGS.clientSecret);
 
 describe("the store key in the ask and the reply (issue 24, item 5)", () => {
   it("makes a coordinator refuse another client's ask: that client gets its own token", async () => {
@@ -255,5 +257,50 @@ describe("the coordinator's options", () => {
     }
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).option).toBe(option);
+  });
+});
+
+describe("a binding holder forcing renewals (issue 29, L2)", () => {
+  it("refuses a fresherThan later than now plus the clock skew, with no token request", async () => {
+    const { core } = coordinator();
+    await core.token();
+    await expect(core.answer({ key: await storeKey(), fresherThan: 9e15 })).rejects.toThrow(/fresherThan/);
+    await expect(core.answer({ key: await storeKey(), fresherThan: clock + 5 * 60_000 + 1 })).rejects.toThrow(/fresherThan/);
+    expect(core.requests).toBe(1);
+    expect(logs.filter((line) => line.includes('"token_coordinator_refused_ask"'))).toHaveLength(2);
+  });
+
+  it("gets at most one token request per 10 s from 30 asks for a fresher token over 60 s", async () => {
+    const { core } = coordinator();
+    await core.token();
+    for (let ask = 0; ask < 30; ask++) {
+      clock += 2_000;
+      await expect(core.answer({ key: await storeKey(), fresherThan: clock })).resolves.toHaveProperty("token");
+    }
+    expect(core.requests).toBeLessThanOrEqual(1 + 6);
+    expect(endpoint.calls).toBe(core.requests);
+  });
+
+  it("gets at most one token request per 10 s from 30 reports of the token it was just given", async () => {
+    const { core } = coordinator();
+    let held = (await core.token()).accessToken;
+    for (let ask = 0; ask < 30; ask++) {
+      clock += 2_000;
+      const reply = await core.answer({ key: await storeKey(), refused: held });
+      // Within 10 s of the token's request, the report is answered as a fresh token refused, and the token stays served to others.
+      if ("failure" in reply) expect(reply.failure).toMatchObject({ code: "FRESH_TOKEN_REFUSED" });
+      else held = reply.token.accessToken;
+      await expect(core.answer({ key: await storeKey() })).resolves.toMatchObject({ token: { accessToken: held } });
+    }
+    expect(core.requests).toBeLessThanOrEqual(1 + 6);
+  });
+
+  it("still renews at once when it holds no usable token", async () => {
+    const { core } = coordinator();
+    const first = await core.token();
+    clock = first.expiresAt - 59_000; // within the margin: not usable
+    const second = await core.token({ fresherThan: first.obtainedAt });
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(core.requests).toBe(2);
   });
 });

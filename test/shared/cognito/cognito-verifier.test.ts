@@ -60,6 +60,18 @@ describe("a valid token", () => {
     expect((await verifier.verify(await issuer.sign(issuer.claims({ scope: undefined })))).scopes).toEqual([]);
   });
 
+  it("has scopes that the prototypes' mutators cannot change for the next request with the same token (issue 29, I1)", async () => {
+    const jwt = await issuer.sign(issuer.claims({ jti: "cached" }));
+    const first = await verifier.verify(jwt);
+    // Whatever shape the scopes have, reaching past the object to the built-in mutators changes nothing.
+    expect(() => Set.prototype.add.call(first.scopes as unknown as Set<string>, "MyService/admin")).toThrow(TypeError);
+    expect(() => Array.prototype.push.call(first.scopes as unknown as string[], "MyService/admin")).toThrow(TypeError);
+    expect(() => Array.prototype.splice.call(first.scopes as unknown as string[], 0, 1)).toThrow(TypeError);
+    const next = await verifier.verify(jwt);
+    expect([...next.scopes]).toEqual([WEATHER_READ]);
+    expect(next.scopes.includes("MyService/admin")).toBe(false);
+  });
+
   it("is accepted from any client of the pool with clientIds '*'", async () => {
     const any = createVerifier({ clientIds: "*" });
     const token = await any.verify(await issuer.sign(issuer.claims({ client_id: "someotherclient", sub: "someotherclient" })));

@@ -6,9 +6,11 @@
 // at most one token request more than the same traffic without it.
 //
 // Why one more: the KV record is sealed with a key derived from the client secret, so a
-// new isolate cannot open the record the old ones wrote; it ignores it and requests its
-// own token (the one extra), which every later new isolate then reads from KV. The old
-// isolates keep the token they hold in memory until they are retired.
+// new isolate cannot open the record the old ones wrote; the KV key carries a short HMAC
+// of the secret (issue 29, L3), so each generation finds its own record: the new one
+// requests its own token (the one extra), which every later new isolate then reads from
+// KV, and old and new isolates starting side by side (a gradual deployment) never
+// overwrite each other's record.
 import { afterAll, describe, expect, it } from "vitest";
 import { DEV_CLIENT_ID } from "#scripts/dev-settings.mjs";
 import { DEV_SECRET } from "#test/support/cognito-local.ts";
@@ -88,5 +90,34 @@ describe.each(["token-endpoint", "get-client-token"] as const)("rotating MyBFF's
     expect(rotation.tokenRequests).toBeLessThanOrEqual(baseline.tokenRequests + 1);
     // The rotation did cost the new deployment its own token: the old KV record does not open with the new secret.
     expect(rotation.tokenRequests).toBeGreaterThan(baseline.tokenRequests);
+  });
+});
+
+/** A gradual deployment at 50 %: 12 cold isolates, old and new secret alternating, one after another, then again warm. */
+async function interleaved(tokenSource: "token-endpoint" | "get-client-token") {
+  const newSettings = { AUTH_SERVER_MYBFF_CLIENT_SECRET: NEW_SECRET };
+  const isolates = Array.from({ length: 12 }, (_, i) => i + 1);
+  const net = await startLocalNetwork({
+    tokenSource,
+    bffCount: isolates.length,
+    bffVarsOf: Object.fromEntries(isolates.filter((i) => i % 2 === 0).map((i) => [i, newSettings])),
+  });
+  networks.push(net);
+  const added = await net.cognito(SECRETS, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ClientSecret: NEW_SECRET }),
+  });
+  expect(added.status).toBe(200);
+  const statuses = [...(await forecasts(net, isolates, 12, false)), ...(await forecasts(net, isolates, 12, false))];
+  return { statuses, tokenRequests: await net.tokenRequests() };
+}
+
+describe.each(["token-endpoint", "get-client-token"] as const)("both generations side by side (%s, issue 29, L3)", (tokenSource) => {
+  it("12 cold isolates alternating old and new secret cost one token request per generation", async () => {
+    const { statuses, tokenRequests } = await interleaved(tokenSource);
+    expect(statuses).toEqual(Array(statuses.length).fill(200));
+    // Before L3: one per cold isolate (12), each generation overwriting the other's record.
+    expect(tokenRequests).toBe(2);
   });
 });
