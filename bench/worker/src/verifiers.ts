@@ -41,8 +41,9 @@ export function signedBytes(token: string): { data: Uint8Array; signature: Uint8
  * luck, not the verifier's work, would set part of each run's ratio.
  */
 function importedKey(verifier: CognitoAccessTokenVerifier, issuer: string, alg: "RS256", kid: string): CryptoKey {
-  type Internals = { verifier: { keysByIssuer: Map<string, { ready(alg: string, kid: string): CryptoKey | undefined }> } };
-  const key = (verifier as unknown as Internals).verifier.keysByIssuer.get(issuer)?.ready(alg, kid);
+  // The Cognito verifier is a JwtVerifier (0.5.0): its key sets are its own.
+  type Internals = { keysByIssuer: Map<string, { ready(alg: string, kid: string): CryptoKey | undefined }> };
+  const key = (verifier as unknown as Internals).keysByIssuer.get(issuer)?.ready(alg, kid);
   if (key === undefined) throw new Error(`the verifier holds no key ${alg}:${kid}`);
   return key;
 }
