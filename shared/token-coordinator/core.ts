@@ -19,7 +19,8 @@
  *   token, so that no isolate is served it again; a report of any other token changes
  *   nothing.
  * - Forced renewals (a `fresherThan` not older than the held token, or a report of it)
- *   are spaced by 10 s from the held token's request, while that token is usable:
+ *   are spaced by 10 s, one from the next, while a usable token is held (the first is
+ *   served at once: a key rotation's refusal must not wait):
  *   anyone bound to the namespace can get the token and so report it, and each
  *   renewal is a token request Cognito bills and counts against the pool's quota.
  *   Within the 10 s a `fresherThan` ask is answered with the held token, and a report
@@ -95,6 +96,8 @@ export class TokenCoordinatorCore {
   private held: IssuedToken | null = null;
   private loaded = false;
   private inflight: Promise<IssuedToken> | null = null;
+  /** When the last forced renewal (a refusal report, or a fresherThan with a usable token held) began. */
+  private lastForcedAt = Number.NEGATIVE_INFINITY;
   /** Token requests made by this object, for tests and the model. @internal */
   requests = 0;
 
@@ -160,15 +163,16 @@ export class TokenCoordinatorCore {
     }
     const now = this.now();
     const usableHeld = this.held !== null && now < this.held.expiresAt - this.marginMs ? this.held : null;
-    const tooSoon = usableHeld !== null && now < usableHeld.obtainedAt + MIN_FORCED_RENEWAL_MS;
+    const tooSoon = usableHeld !== null && now < this.lastForcedAt + MIN_FORCED_RENEWAL_MS;
     if (ask.refused !== undefined && this.held?.accessToken === ask.refused) {
       if (tooSoon) {
         this.logger("warn", "token_coordinator_refusal_too_soon", { client: this.clientId, action: "keep_token" });
-        const retryAfterSeconds = Math.ceil((usableHeld.obtainedAt + MIN_FORCED_RENEWAL_MS - now) / 1000);
-        throw new TokenRequestError("FRESH_TOKEN_REFUSED", "a token refused within 10 s of its request: not renewed yet", {
+        const retryAfterSeconds = Math.ceil((this.lastForcedAt + MIN_FORCED_RENEWAL_MS - now) / 1000);
+        throw new TokenRequestError("FRESH_TOKEN_REFUSED", "a token refused within 10 s of the last forced renewal: not renewed yet", {
           retryAfterSeconds,
         });
       }
+      if (usableHeld !== null) this.lastForcedAt = now;
       this.held = null;
       this.logger("info", "token_coordinator_dropped_refused", { client: this.clientId });
       await this.store.deleteToken();
@@ -176,7 +180,9 @@ export class TokenCoordinatorCore {
     const held = this.held;
     const usable = held !== null && held === usableHeld;
     // An asker with no token is served the held one at once, even while a renewal runs.
-    if (usable && (fresherThan === undefined || held.obtainedAt > fresherThan || tooSoon)) return held;
+    // A renewal already running is joined, whatever the spacing.
+    if (usable && (fresherThan === undefined || held.obtainedAt > fresherThan || (tooSoon && this.inflight === null))) return held;
+    if (usable && this.inflight === null) this.lastForcedAt = now;
     let renewal = this.inflight;
     renewal ??= this.inflight = this.request().finally(() => {
       this.inflight = null;
