@@ -30,8 +30,8 @@ import { EdgeAuthError, TokenRequestError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { CoordinatorAsk, TokenCoordinatorClient } from "./coordinator-client.ts";
 import { renewalTime } from "./renewal-schedule.ts";
-import { type IssuedToken, resourceList } from "./request-token.ts";
-import { SealedStore, tokenStoreKey } from "./sealed-store.ts";
+import type { IssuedToken } from "./request-token.ts";
+import { SealedStore } from "./sealed-store.ts";
 import { type BackOffRecord, BackOffState, isConfigurationRejection, rememberedFailure } from "./token-backoff.ts";
 import {
   type CacheSettings,
@@ -39,6 +39,7 @@ import {
   checkCacheOptions,
   type GetTokenOptions,
   sealingSecret,
+  storeKeyFor,
   type TokenFetchOptions,
 } from "./token-cache-options.ts";
 import { type TokenSource, tokenSource } from "./token-source.ts";
@@ -84,13 +85,7 @@ export class ClientCredentialsTokenCache {
     this.client = options.clientId;
     this.source = tokenSource(options, options.retry, { now, random });
     const clientSecret = sealingSecret(options);
-    this.key = tokenStoreKey(
-      options.tokenEndpoint ?? options.issuer ?? "",
-      options.clientId,
-      options.scopes,
-      clientSecret,
-      resourceList(options.resource),
-    );
+    this.key = storeKeyFor(options);
     const { kv } = options;
     this.store = kv ? new SealedStore({ kv, clientSecret, tokenKey: this.key, timeoutMs: kvTimeoutMs, logger }) : null;
     this.backOff = new BackOffState(backOffBaseMs, backOffMaxMs, random);

@@ -13,7 +13,8 @@ import { jsonLineLogger, type Logger } from "../log.ts";
 import { numberOption, urlOption } from "../options.ts";
 import { assertionAlgorithm } from "./client-assertion.ts";
 import type { TokenCoordinatorClient } from "./coordinator-client.ts";
-import { TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
+import { resourceList, TOKEN_REQUEST_TIMEOUT_MS, type TokenEndpointOptions } from "./request-token.ts";
+import { tokenStoreKey } from "./sealed-store.ts";
 import type { RetryOptions } from "./token-source.ts";
 
 export interface ClientCredentialsTokenCacheOptions extends TokenEndpointOptions {
@@ -179,4 +180,15 @@ function checkResources(resource: unknown, getClientToken: boolean): void {
  */
 export function sealingSecret(options: TokenEndpointOptions): string {
   return options.clientSecret ?? `private_key_jwt:${options.privateKey?.d ?? ""}`;
+}
+
+/** The KV key of these options' token: the cache and the coordinator must agree on it. */
+export function storeKeyFor(options: TokenEndpointOptions): Promise<string> {
+  return tokenStoreKey(
+    options.tokenEndpoint ?? options.issuer ?? "",
+    options.clientId,
+    options.scopes,
+    sealingSecret(options),
+    resourceList(options.resource),
+  );
 }

@@ -38,9 +38,9 @@
  * @module
  */
 import type { CoordinatorAsk, CoordinatorReply } from "../client-credentials/coordinator-client.ts";
-import { type IssuedToken, resourceList, type TokenEndpointOptions } from "../client-credentials/request-token.ts";
-import { SealedStore, tokenStoreKey } from "../client-credentials/sealed-store.ts";
-import { checkTokenEndpointOptions, sealingSecret } from "../client-credentials/token-cache-options.ts";
+import type { IssuedToken, TokenEndpointOptions } from "../client-credentials/request-token.ts";
+import { SealedStore } from "../client-credentials/sealed-store.ts";
+import { checkTokenEndpointOptions, sealingSecret, storeKeyFor } from "../client-credentials/token-cache-options.ts";
 import { type RetryOptions, type TokenSource, tokenSource } from "../client-credentials/token-source.ts";
 import { ConfigError, TokenRequestError } from "../errors.ts";
 import type { KeyValueStore } from "../key-value-store.ts";
@@ -111,13 +111,7 @@ export class TokenCoordinatorCore {
     this.clientId = options.clientId;
     this.source = tokenSource(options, options.retry, { now: this.now, random: Math.random });
     const clientSecret = sealingSecret(options);
-    this.key = tokenStoreKey(
-      options.tokenEndpoint ?? options.issuer ?? "",
-      options.clientId,
-      options.scopes,
-      clientSecret,
-      resourceList(options.resource),
-    );
+    this.key = storeKeyFor(options);
     this.store = new SealedStore({ kv: storage, clientSecret, tokenKey: this.key, timeoutMs: STORAGE_TIMEOUT_MS, logger: this.logger });
   }
 
