@@ -103,6 +103,21 @@ export class BrokenCoordinator {
   }
 }`;
 
+// Another Worker bound to MyBFF's token coordinator (issue 29, L2): it sends the
+// coordinator whatever ask it is given, as any holder of the binding can, and returns
+// the reply, or the error the coordinator threw.
+const HOLDER = `
+export default {
+  async fetch(request, env) {
+    const coordinator = env.TOKEN_COORDINATOR.get(env.TOKEN_COORDINATOR.idFromName("token-coordinator"));
+    try {
+      return Response.json(await coordinator.token(await request.json()));
+    } catch (error) {
+      return Response.json({ error: String(error?.message ?? error) }, { status: 500 });
+    }
+  },
+};`;
+
 /** A request to cognito-local's /_dev routes carries the header they require (dev-settings.mjs). */
 function devInit(path: string, init: RequestInit = {}): RequestInit {
   if (!path.startsWith("/_dev/")) return init;
@@ -134,6 +149,8 @@ export interface LocalNetworkOptions {
   serviceVars?: Record<string, string>;
   /** MyBFF's TOKEN_COORDINATOR binding: MyBFF's own Durable Object (in bff-1), one that always fails, or none. */
   coordinator?: "on" | "broken";
+  /** With `coordinator: "on"`, a worker "holder" bound to the same coordinator that is not MyBFF (`askCoordinator`). */
+  coordinatorHolder?: boolean;
   /** Keep KV and Durable Object storage in this folder (across networks), instead of in memory. */
   persistTo?: string;
   /** How many MyService isolates (workers myservice, myservice-2 .. myservice-N), sharing the location's cache. */
@@ -152,6 +169,8 @@ export interface LocalNetwork {
   /** The TOKEN_CACHE namespace the MyBFF isolates share. */
   tokenCache(): ReturnType<Miniflare["getKVNamespace"]>;
   faultHits(): Promise<Record<string, number>>;
+  /** Sends the coordinator an ask from the "holder" worker; its reply, or `{ error }` when it threw. */
+  askCoordinator(ask: { key: string; fresherThan?: number; refused?: string }): Promise<Record<string, unknown>>;
   /** Opens or shuts the faults worker's gated token endpoint (`/token/gate`; open at the start). */
   setGate(open: boolean): Promise<void>;
   tokenRequests(): Promise<number>;
@@ -221,6 +240,17 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
         ),
         name: i === 0 ? "myservice" : `myservice-${i + 1}`,
       })),
+      ...(options.coordinatorHolder
+        ? [
+            {
+              name: "holder",
+              modules: true,
+              script: HOLDER,
+              ...WORKERS_RUNTIME,
+              durableObjects: { TOKEN_COORDINATOR: { className: "TokenCoordinator", scriptName: "bff-1", useSQLite: true } },
+            },
+          ]
+        : []),
       {
         name: "router-jwks-down",
         modules: true,
@@ -257,6 +287,10 @@ export async function startLocalNetwork(options: LocalNetworkOptions = {}): Prom
     service: (path, init, index = 1) => call(index === 1 ? "myservice" : `myservice-${index}`, `http://127.0.0.1:8787${path}`, init),
     caches: () => mf.getCaches(),
     tokenCache: () => mf.getKVNamespace("TOKEN_CACHE", "bff-1"),
+    askCoordinator: async (ask) =>
+      (await call("holder", "http://holder.internal/", { method: "POST", body: JSON.stringify(ask) })).json() as Promise<
+        Record<string, unknown>
+      >,
     faultHits: async () => (await call("faults", "http://127.0.0.1:8790/hits")).json() as Promise<Record<string, number>>,
     setGate: async (open) => void (await (await call("faults", `http://127.0.0.1:8790/gate?open=${open ? 1 : 0}`)).text()),
     tokenRequests: async () =>

@@ -1,5 +1,5 @@
 // MyBFF's opt-in token coordinator (a Durable Object) in Miniflare, with several
-// MyBFF isolates bound to it and to one KV namespace, counted at cognito-local.
+// MyBFF isolates, and another Worker, bound to it and to one KV namespace, counted at cognito-local.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,5 +96,49 @@ describe("the token coordinator", () => {
     const offAgain = await start({ bffCount: 2, persistTo });
     expect((await offAgain.bff(2).fetch("/weatherforecast")).status).toBe(200);
     expect(await offAgain.tokenRequests()).toBe(0);
+  });
+});
+
+describe("another Worker bound to the coordinator (issue 29, L2)", () => {
+  /** The token's KV key, which the coordinator answers for: a reader of TOKEN_CACHE sees it. */
+  async function storeKey(net: LocalNetwork): Promise<string> {
+    const kv = await net.tokenCache();
+    await expect.poll(async () => (await kv.list()).keys.length, { timeout: 10_000 }).toBe(1);
+    return (await kv.list()).keys[0]!.name;
+  }
+
+  it("forces at most one token request per 10 s with 30 asks for a fresher token and 30 reports of the token", async () => {
+    const net = await start({ coordinator: "on", coordinatorHolder: true });
+    expect((await net.bff().fetch("/weatherforecast")).status).toBe(200);
+    const key = await storeKey(net);
+    let held = ((await net.askCoordinator({ key })).token as { accessToken: string }).accessToken;
+    expect(await net.tokenRequests()).toBe(1);
+
+    const started = Date.now();
+    for (let ask = 0; ask < 30; ask++) {
+      const fresher = await net.askCoordinator({ key, fresherThan: Date.now() });
+      expect(fresher).toHaveProperty("token");
+      const report = await net.askCoordinator({ key, refused: held });
+      // Within 10 s of the last forced renewal, a report is answered as a fresh token refused.
+      if ("token" in report) held = (report.token as { accessToken: string }).accessToken;
+      else expect(report).toMatchObject({ failure: { code: "FRESH_TOKEN_REFUSED" } });
+    }
+    const elapsedMs = Date.now() - started;
+    // The first forced renewal at once, then one per 10 s begun.
+    expect(await net.tokenRequests()).toBeLessThanOrEqual(2 + Math.floor(elapsedMs / 10_000));
+    // MyBFF goes on being served, with no token request of its own.
+    const before = await net.tokenRequests();
+    expect((await net.bff().fetch("/weatherforecast")).status).toBe(200);
+    expect(await net.tokenRequests()).toBe(before);
+  });
+
+  it("refuses a fresherThan later than now plus the clock skew, with no token request", async () => {
+    const net = await start({ coordinator: "on", coordinatorHolder: true });
+    expect((await net.bff().fetch("/weatherforecast")).status).toBe(200);
+    const key = await storeKey(net);
+    for (const fresherThan of [9e15, Date.now() + 6 * 60_000]) {
+      expect(await net.askCoordinator({ key, fresherThan })).toEqual({ error: expect.stringMatching(/fresherThan/) });
+    }
+    expect(await net.tokenRequests()).toBe(1);
   });
 });
