@@ -15,6 +15,7 @@ import { buildWorker } from "../build-workers.mjs";
 import { recordReliability } from "../figure-blocks.mjs";
 import { ROOT, WRANGLER_ENV } from "../local-stack.mjs";
 import { createProgress } from "../progress.mjs";
+import { measureBindingHolder, measureKvWriter } from "./adversaries.mjs";
 import { measureJwksFlood } from "./jwks-flood.mjs";
 import { runLoad } from "./load.mjs";
 import { machine } from "./machine.mjs";
@@ -29,6 +30,7 @@ const LOAD = QUICK ? { durationSeconds: 2, connections: 10 } : { durationSeconds
 const FLOOD = QUICK ? { durationMs: 8_000, kids: 100, rotateAtMs: 4_000 } : { durationMs: 60_000, kids: 1_000, rotateAtMs: 32_517 };
 const OUTAGE_SECONDS = QUICK ? 5 : 60;
 const TOKEN_FAULTS = QUICK ? { plantedSeconds: 3, rotationRequests: 4 } : {};
+const ADVERSARIES = QUICK ? { rounds: 1, isolates: 2, holderSeconds: 3 } : { rounds: 5, isolates: 6, holderSeconds: 30 };
 const reportPath = join(ROOT, ".build", "reliability-tests.json");
 
 const SUITES = {
@@ -51,6 +53,7 @@ const SUITES = {
     "test/shared/client-credentials/token-coordinator.test.ts",
     "workers/bff/test/token-coordinator.test.ts",
     "test/shared/client-credentials/planted-backoff.test.ts",
+    "test/shared/client-credentials/oversized-kv-value.test.ts",
     "workers/bff/test/token-rotation.test.ts",
     "workers/bff/test/get-client-token.test.ts",
     "workers/bff/test/secret-rotation.test.ts",
@@ -87,6 +90,11 @@ const progress = createProgress(QUICK ? "reliability --quick" : "reliability", [
     id: "tokenfaults",
     label: "token faults: a planted back-off record, a key rotation with the coordinator off and on (both token sources)",
     seconds: QUICK ? 60 : 120,
+  },
+  {
+    id: "adversaries",
+    label: `a KV writer (24 MiB values, a replayed record) and a coordinator binding holder (${ADVERSARIES.holderSeconds} s of forced renewals)`,
+    seconds: ADVERSARIES.holderSeconds + (QUICK ? 20 : 40),
   },
   {
     id: "ratelimit",
@@ -201,6 +209,20 @@ for (const [i, source] of TOKEN_SOURCES.entries()) {
 const tokenFaultsPassed = tokenFaultsBySource.every(tokenFaultsOk);
 // The MyBFF fault tests run for both sources, their titles starting with the source's name.
 const faultsOf = (source) => faults.filter((r) => r.title.startsWith(`${source.name}: `));
+progress.start("adversaries");
+// SECURITY.md's KV writer and binding holder (issue 29): each costs what its row says, and no request fails.
+const kvWriter = await measureKvWriter(ADVERSARIES);
+progress.step(1, 2, "binding holder");
+const holder = await measureBindingHolder({ seconds: ADVERSARIES.holderSeconds });
+const adversariesOk =
+  kvWriter.oversized.oversizedValuesLeft === 0 &&
+  kvWriter.oversized.failedRequests === 0 &&
+  kvWriter.oversized.tokenRequestsPerRound === 1 &&
+  kvWriter.replay.failedRequests === 0 &&
+  kvWriter.replay.tokenRequests <= kvWriter.replay.isolates &&
+  holder.tokenRequests <= holder.maxTokenRequests &&
+  holder.futureAskRefused &&
+  holder.bffFailed === 0;
 progress.start("ratelimit");
 // The rate-limit run starts these from their bundles: built here, so that it rests on no earlier stage.
 for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
@@ -235,6 +257,7 @@ const loadOk =
   load.leaks === 0;
 
 const row = (cells) => `| ${cells.join(" | ")} |`;
+const ok = allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk && adversariesOk;
 
 function stormSection(storm, sourceName) {
   return `\`scripts/reliability/token-storm.mjs\` on the ${sourceName} (Miniflare, ${storm.outage.isolates} MyBFF isolates sharing KV):
@@ -281,7 +304,10 @@ size (500 fuzz cases per property, 3-second load runs).
 | JWKS fetches in 60 s of 1,000 unknown kids; a rotated key accepted after | ${flood.jwksFetches} (at most 12); ${flood.rotationPickupMs} ms (at most 5,000) |
 ${storms.map((storm, i) => `| token requests while MyService refuses MyBFF's tokens (30 sequential, 50 concurrent requests), ${TOKEN_SOURCES[i].name} | ${storm.refused.sequential.tokenRequests}, ${storm.refused.concurrent.tokenRequests} (at most 2 each) |`).join("\n")}
 | MyBFF rate limit (${limit.limit} per ${limit.periodSeconds} s per address), ${limit.durationSeconds} s at ${limit.connections} connections from one address | ${limit.ok} × 200 (at most ${limit.maxAllowed}), ${limit.limited.toLocaleString("en")} × 429, ${limit.other} other; ${limit.myServiceRequests} MyService and ${limit.tokenRequests} token requests; another address: ${limit.otherAddressStatus} |
-| all suites passed | ${allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk ? "yes" : "**no**"} |
+| KV writer: 24 MiB planted under the token and back-off keys, first request of the cold isolate that meets it; of the next one (median of ${kvWriter.oversized.rounds}) | ${kvWriter.oversized.plantedMs.median} ms; ${kvWriter.oversized.afterMs.median} ms (a cold isolate finding the token: ${kvWriter.oversized.tokenInKvMs.median} ms); ${kvWriter.oversized.tokenRequestsPerRound} token request per planting; oversized values left: ${kvWriter.oversized.oversizedValuesLeft} |
+| KV writer: an old record whose token MyService refuses, replayed before each of ${kvWriter.replay.isolates} cold isolates | ${kvWriter.replay.tokenRequests} token requests, ${kvWriter.replay.myServiceRefusals} refused MyService calls, ${kvWriter.replay.failedRequests} failed requests |
+| binding holder: another Worker forcing renewals through the coordinator for ${holder.seconds} s (${holder.asks.toLocaleString("en")} asks) | ${holder.tokenRequests} token requests (at most ${holder.maxTokenRequests}); a fresherThan in the future refused: ${holder.futureAskRefused ? "yes" : "**no**"}; MyBFF meanwhile: ${holder.bffFailed} of ${holder.bffRequests} requests failed |
+| all suites passed | ${ok ? "yes" : "**no**"} |
 
 ## 1. Attack corpus against MyService
 
@@ -375,7 +401,23 @@ Security headers are checked on every answer and page by the test suites (MyBFF 
 Miniflare, MyService in workerd) and in Chromium under \`wrangler dev\`, where any
 Content-Security-Policy violation fails the test.
 
-## 8. Secrets
+## 8. A KV writer and a binding holder
+
+\`scripts/reliability/adversaries.mjs\`, MyBFF on its token endpoint, in Miniflare. The two
+adversaries of SECURITY.md that hold no secret: someone who can write \`TOKEN_CACHE\`, and
+another Worker bound to MyBFF's token coordinator.
+
+| attack | figure | measured | target |
+| --- | --- | --- | --- |
+| 24 MiB shaped like a sealed record, under the token key and the back-off key | first request of the cold isolate that meets it (median, range of ${kvWriter.oversized.rounds}) | ${kvWriter.oversized.plantedMs.median} ms (${kvWriter.oversized.plantedMs.min} to ${kvWriter.oversized.plantedMs.max}) | once per planting: the value is deleted unread |
+| | first request of the next cold isolate | ${kvWriter.oversized.afterMs.median} ms (${kvWriter.oversized.afterMs.min} to ${kvWriter.oversized.afterMs.max}) | as a cold isolate that finds the token: ${kvWriter.oversized.tokenInKvMs.median} ms (${kvWriter.oversized.tokenInKvMs.min} to ${kvWriter.oversized.tokenInKvMs.max}) |
+| | oversized values left under the keys after the first request; token requests per planting; failed requests | ${kvWriter.oversized.oversizedValuesLeft}; ${kvWriter.oversized.tokenRequestsPerRound}; ${kvWriter.oversized.failedRequests} | 0; 1; 0 |
+| an old sealed record (its token refused by MyService since a key rotation) put back before each of ${kvWriter.replay.isolates} cold isolates | token requests; refused MyService calls; failed requests | ${kvWriter.replay.tokenRequests}; ${kvWriter.replay.myServiceRefusals}; ${kvWriter.replay.failedRequests} | at most one token request per cold isolate; 0 failed |
+| asks for a token fresher than now and reports of the held token as refused, one after the other for ${holder.seconds} s | asks; token requests | ${holder.asks.toLocaleString("en")}; ${holder.tokenRequests} | at most ${holder.maxTokenRequests} (the first at once, then one per 10 s begun) |
+| | an ask with \`fresherThan\` 9e15 | ${holder.futureAskRefused ? "refused, no token request" : "**answered**"} | refused |
+| | MyBFF's requests meanwhile, one per 100 ms | ${holder.bffFailed} of ${holder.bffRequests} failed | 0 |
+
+## 9. Secrets
 
 The load runs capture every log line of the three workers (${load.logLinesScanned.toLocaleString("en")} lines):
 ${load.leaks} held the client secret, the valid token, or anything shaped like a JWT.
@@ -384,7 +426,6 @@ answer body and log line for the secret and for tokens; the verifier's and token
 client's tests check every error message.
 `;
 writeFileSync(join(ROOT, "RELIABILITY.md"), md);
-const ok = allPassed && loadOk && floodOk && stormOk && tokenFaultsPassed && limitOk;
 // The run's headline figures, kept as RELIABILITY.json beside RELIABILITY.md (the README links both).
 recordReliability({ machine: m, families, fuzz, faults, load, flood, ok });
 console.log(`wrote RELIABILITY.md (${ok ? "all passed" : "FAILURES"})`);

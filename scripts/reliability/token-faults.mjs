@@ -78,7 +78,7 @@ async function plantedBackOff(startLocalNetwork, seconds, tokenSource) {
 }
 
 /** A MyBFF-client token signed with the new key: MyService refetches its keys and learns that the old one is gone. */
-async function teachMyServiceTheNewKeys(net) {
+export async function teachMyServiceTheNewKeys(net) {
   const pool = await (await net.cognito("/_dev/pool")).json();
   const clientId = pool.clients.find((client) => client.clientName === "MyBFF").clientId;
   const response = await net.cognito("/oauth2/token", {
