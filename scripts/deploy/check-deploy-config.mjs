@@ -4,7 +4,8 @@
 // is a real one, and MyService names a Cognito user pool: COGNITO_USER_POOL_ID (what
 // `npm run configure` writes), or COGNITO_ISSUER holding issuers of either format.
 // MyBFF names exactly one token source: AUTH_SERVER_TOKEN_ENDPOINT_URL (Cognito's token
-// endpoint) or COGNITO_USER_POOL_ID (GetClientToken of that pool).
+// endpoint) or COGNITO_USER_POOL_ID (GetClientToken of that pool), and no cognito-local
+// endpoint (COGNITO_IDP_ENDPOINT_URL).
 import { DEV_CLIENT_ID, DEV_POOL_ID } from "../dev-settings.mjs";
 import { COGNITO_ISSUER, USER_POOL_ID } from "./cognito-pool.mjs";
 import { readSettings } from "./wrangler-toml.mjs";
@@ -93,6 +94,14 @@ export function deployProblems(configs) {
       "bff:vars.AUTH_SERVER_TOKEN_ENDPOINT_URL",
       (v) => v.startsWith("https://") && !isLoopback(v),
       "must be https://<domain>.auth.<region>.amazoncognito.com/oauth2/token, or set bff:vars.COGNITO_USER_POOL_ID instead for GetClientToken (npm run configure)",
+    );
+  }
+  // MyBFF takes it for cognito-local only (a loopback host): in production GetClientToken
+  // goes to the pool Region's endpoint, and a loopback one would fail every token request.
+  const localCognito = s["bff:vars.COGNITO_IDP_ENDPOINT_URL"] ?? "";
+  if (localCognito !== "") {
+    problems.push(
+      `bff:vars.COGNITO_IDP_ENDPOINT_URL = "${localCognito}": is for cognito-local on this machine only; empty it (GetClientToken then goes to the pool's Region)`,
     );
   }
   need("bff:vars.AUTH_SERVER_MYBFF_CLIENT_ID", (v) => v !== DEV_CLIENT_ID, "is cognito-local's client id (npm run configure)");

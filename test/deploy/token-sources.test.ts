@@ -143,11 +143,28 @@ describe("the deploy guard on MyBFF's token source", () => {
       { "vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": "", "vars.COGNITO_USER_POOL_ID": "https://cognito-idp.eu-central-1.amazonaws.com/" },
       "bff:vars.COGNITO_USER_POOL_ID",
     ],
+    [
+      "GetClientToken still sent to cognito-local (a loopback COGNITO_IDP_ENDPOINT_URL)",
+      {
+        "vars.AUTH_SERVER_TOKEN_ENDPOINT_URL": "",
+        "vars.COGNITO_USER_POOL_ID": POOL_ID,
+        "vars.COGNITO_IDP_ENDPOINT_URL": "http://127.0.0.1:8789/",
+      },
+      'bff:vars.COGNITO_IDP_ENDPOINT_URL = "http://127.0.0.1:8789/": is for cognito-local',
+    ],
   ])("refuses %s, naming the settings", (_, values, message) => {
     withBff(values);
     const problems = bffProblems().filter((p) => !p.startsWith("bff:vars.MY_SERVICE_URL"));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
+  });
+
+  it("stops npm run deploy -- --check on a loopback COGNITO_IDP_ENDPOINT_URL, naming it", async () => {
+    await configure("--token-source", "get-client-token", "--no-secret");
+    withBff({ "vars.COGNITO_IDP_ENDPOINT_URL": "http://localhost:8789/" });
+    const { code, out } = await script("deploy.mjs", ["--check"]);
+    expect(code).not.toBe(0);
+    expect(out).toContain("bff:vars.COGNITO_IDP_ENDPOINT_URL");
   });
 
   it.each([

@@ -56,6 +56,14 @@ describe("static assets (public/_headers)", () => {
     expect(policy["script-src"]).toEqual(["'self'"]);
     expect(policy["style-src"]).toEqual(["'self'"]);
     expect(policy["connect-src"]).toEqual(["'self'"]);
+    // The powerful features the page does not use are denied to every origin (an empty allowlist).
+    const features = Object.fromEntries(
+      (response.headers.get("Permissions-Policy") ?? "").split(",").map((entry) => entry.trim().split("=") as [string, string]),
+    );
+    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "hid"]) {
+      expect(features[feature], feature).toBe("()");
+    }
+    expect(Object.values(features).every((allowlist) => allowlist === "()")).toBe(true);
     // Rules cannot tell https from http, and the page must not send HSTS over plain http (dev).
     expect(response.headers.has("Strict-Transport-Security")).toBe(false);
   });
