@@ -10,7 +10,7 @@
  * @module
  */
 import { env } from "cloudflare:workers";
-import { Hono } from "hono";
+import { Hono } from "hono/quick";
 import { securityHeaders } from "#kit/security-headers.ts";
 import { app } from "./app";
 import { workerLogger } from "./config";

@@ -7,7 +7,7 @@
  */
 import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { accessTokenAuth, misconfigured, notFoundProblem, problemErrorHandler } from "edge-cc-auth/hono";
-import { Hono } from "hono";
+import { Hono } from "hono/quick";
 import { securityHeaders } from "#kit/security-headers.ts";
 import { privateAnswers } from "./private-answers";
 import { declaredScopes, openApiJson } from "./routes/openapi";
