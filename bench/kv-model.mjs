@@ -296,7 +296,7 @@ async function simulateKeySets({ strategy, locations, isolates = 8, hours = 24, 
 }
 
 /** Both key-set strategies at 1, 10, 50 and 300 locations: key-set requests per hour, median and range over `seeds` seeds. */
-async function keySetRequestsAcrossLocations({ seeds = 3, locationCounts = [1, 10, 50, 300], onStep } = {}) {
+export async function keySetRequestsAcrossLocations({ seeds = 3, locationCounts = [1, 10, 50, 300], onStep } = {}) {
   const started = Date.now();
   const rows = [];
   const total = KEY_SET_STRATEGIES.length * locationCounts.length;
