@@ -10,7 +10,7 @@
 import { TokenRequestError } from "edge-cc-auth";
 import { isConfigurationRejection } from "edge-cc-auth/client-credentials";
 import { misconfigured, notFoundProblem, problem, problemErrorHandler, waitUntilOf } from "edge-cc-auth/hono";
-import { Hono } from "hono/quick";
+import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { workerLogger } from "./config";
 import { fetchWeatherForecast, type UpstreamFailure } from "./my-service-client";

@@ -10,7 +10,7 @@
  * @module
  */
 import { env } from "cloudflare:workers";
-import { Hono } from "hono/quick";
+import { Hono } from "hono";
 import { securityHeaders } from "#kit/security-headers.ts";
 import { app } from "./app";
 import { workerLogger } from "./config";

@@ -7,7 +7,7 @@
  */
 import { jsonLineLogger, type Logger } from "edge-cc-auth";
 import { accessTokenAuth, misconfigured, notFoundProblem, problemErrorHandler } from "edge-cc-auth/hono";
-import { Hono } from "hono/quick";
+import { Hono } from "hono";
 import { securityHeaders } from "#kit/security-headers.ts";
 import { privateAnswers } from "./private-answers";
 import { declaredScopes, openApiJson } from "./routes/openapi";
