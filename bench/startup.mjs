@@ -9,7 +9,9 @@
 //     interleaved round by round, several fresh workerd processes each per round; a
 //     round's figure for a worker is the median of its samples in that round (a single
 //     ~3 ms sample is decided by one scheduler hiccup on a shared machine), and its
-//     ratio is that figure over the plain Worker's in the same round;
+//     ratio is that figure over the plain Worker's in the same round. The same samples
+//     also give workerd's CPU time for the import (Linux /proc schedstat of its threads):
+//     the same work without the time the machine's other processes kept workerd waiting;
 //   - `wrangler check startup` (workerd's CPU profile of the import of the bundle it
 //     builds from the same config), where it is available and its 1 ms sampling catches
 //     anything; skipped with its error otherwise;
@@ -20,7 +22,7 @@
 //     later isolate of the same location (a fresh workerd on the Cache API storage an
 //     earlier one filled: it verifies with the shared copy, no key-set request).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -182,15 +184,62 @@ async function noops(fetcher) {
 /** Below this, an import is not told apart from the dispatch around it (and a ratio needs no zero). */
 const RESOLUTION_MS = 0.05;
 
-/** One startup sample: the import of the bundle in a fresh workerd, in ms. */
+/** The workerd processes this Node process started (Miniflare's), by pid; none where /proc is not there. */
+function workerdChildren() {
+  if (!existsSync("/proc")) return [];
+  return readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // pid (comm) state ppid ...
+      return stat.includes("(workerd)") && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}
+
+/** The time the process's threads have run on a CPU, in ms (Linux schedstat, ns resolution). */
+function cpuMs(pid) {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return ns / 1e6;
+}
+
+/**
+ * One startup sample: the import of the bundle in a fresh workerd, in ms of wall time and,
+ * where /proc tells it, of workerd's CPU time (its threads' time on a CPU during the
+ * request, minus the median of requests that import nothing): the same import without the
+ * time the machine's other work kept workerd waiting.
+ * @returns {Promise<{ ms: number, cpuMs: number | undefined }>}
+ */
 async function importSample(worker, bundle) {
+  const running = new Set(workerdChildren());
   const mf = fresh(worker, bundle);
   try {
     const target = await mf.getWorker("target");
-    const before = await noops(target);
-    const imported = await timed(target, "/__import");
-    // The fastest request that does nothing is the dispatch cost least disturbed by the machine.
-    return Math.max(RESOLUTION_MS, imported - Math.min(...before, ...(await noops(target))));
+    const started = workerdChildren().filter((pid) => !running.has(pid));
+    const pid = started.length === 1 ? started[0] : undefined;
+    const request = async (path) => {
+      const cpuBefore = pid && cpuMs(pid);
+      const ms = await timed(target, path);
+      return { ms, cpuMs: pid && cpuMs(pid) - cpuBefore };
+    };
+    const nothing = [];
+    for (let i = 0; i < 5; i++) nothing.push(await request("/__noop"));
+    const imported = await request("/__import");
+    for (let i = 0; i < 5; i++) nothing.push(await request("/__noop"));
+    return {
+      // The fastest request that does nothing is the dispatch cost least disturbed by the machine.
+      ms: Math.max(RESOLUTION_MS, imported.ms - Math.min(...nothing.map((n) => n.ms))),
+      cpuMs: pid && Math.max(RESOLUTION_MS, imported.cpuMs - median(nothing.map((n) => n.cpuMs))),
+    };
   } finally {
     await mf.dispose();
   }
@@ -316,6 +365,7 @@ export async function startupCosts({ quick = false, progress } = {}) {
       bundles.set(worker.id, build(worker, dir));
     }
     const imports = new Map(WORKERS.map((w) => [w.id, []]));
+    const importsCpu = new Map(WORKERS.map((w) => [w.id, []]));
     for (let r = 0; r < rounds; r++) {
       step(`import in a fresh workerd, round ${r + 1} of ${rounds}`);
       const samples = new Map(WORKERS.map((w) => [w.id, []]));
@@ -324,8 +374,13 @@ export async function startupCosts({ quick = false, progress } = {}) {
         const order = WORKERS.map((_, i) => WORKERS[(i + r + k) % WORKERS.length]);
         for (const w of order) samples.get(w.id).push(await importSample(w, bundles.get(w.id)));
       }
-      for (const w of WORKERS) imports.get(w.id).push(median(samples.get(w.id)));
+      for (const w of WORKERS) {
+        imports.get(w.id).push(median(samples.get(w.id).map((sample) => sample.ms)));
+        const cpu = samples.get(w.id).map((sample) => sample.cpuMs);
+        importsCpu.get(w.id).push(cpu.every((ms) => ms !== undefined) ? median(cpu) : undefined);
+      }
     }
+    const cpuMeasured = [...importsCpu.values()].flat().every((ms) => ms !== undefined);
     const profiles = new Map(WORKERS.map((w) => [w.id, []]));
     for (let r = 0; r < profileRounds; r++) {
       step(`wrangler check startup, round ${r + 1} of ${profileRounds}`);
@@ -362,6 +417,9 @@ export async function startupCosts({ quick = false, progress } = {}) {
           gzipKiB: round(gzipSync(code, { level: 9 }).length / 1024, 1),
           importMs: spread(imports.get(w.id)),
           xPlain: spread(perRound(imports.get(w.id), plainImports)),
+          // workerd's CPU time for the import, where /proc tells it (null elsewhere).
+          importCpuMs: cpuMeasured ? spread(importsCpu.get(w.id)) : null,
+          xPlainCpu: cpuMeasured ? spread(perRound(importsCpu.get(w.id), importsCpu.get("plain"))) : null,
           checkStartupMs: ok.length ? round(median(ok.map((p) => p.ms))) : null,
           checkStartupSamples: ok.map((p) => p.samples),
         };

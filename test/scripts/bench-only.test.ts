@@ -27,7 +27,13 @@ function startupRerun() {
   const service = startup.rows.find((w: { id: string }) => w.id === "service");
   service.xPlain = { median: 1.11, min: 1.02, max: 1.19, runs: [1.02, 1.11, 1.19] };
   startup.firstRequest = [
-    { id: "plain", label: "plain", ms: { median: 10, min: 9, max: 11, runs: [10] }, xPlain: { median: 1, min: 1, max: 1, runs: [1] }, keySetRequests: [1] },
+    {
+      id: "plain",
+      label: "plain",
+      ms: { median: 10, min: 9, max: 11, runs: [10] },
+      xPlain: { median: 1, min: 1, max: 1, runs: [1] },
+      keySetRequests: [1],
+    },
     {
       id: "service-shared",
       label: "MyService, a later isolate",
@@ -60,7 +66,9 @@ describe("bench --only: one stage's section rewritten, the others kept", () => {
     for (const heading of ["## 1. Verification cost", "## 2. HTTP on loopback", "## 3. Token economy", "## 5. What a consumer pays"]) {
       expect(section(markdown, heading)).toBe(section(before.markdown, heading));
     }
-    expect(markdown).toContain("Section 4 (startup) was rerun alone on 2027-01-02 (2027-01-02T03:04:05.000Z; load average 0.11, 0.22, 0.33");
+    expect(markdown).toContain(
+      "Section 4 (startup) was rerun alone on 2027-01-02 (2027-01-02T03:04:05.000Z; load average 0.11, 0.22, 0.33",
+    );
     expect(before.markdown).not.toContain("rerun alone");
   });
 

@@ -36,7 +36,12 @@ describe("npm run bench -- --quick", () => {
       expect(w.xPlain.runs).toHaveLength(results.startup.rounds);
     }
     expect(results.startup.rows[0]!.xPlain.median).toBe(1);
-    expect(results.startup.firstRequest.map((w: { id: string }) => w.id)).toEqual(["plain", "service-unshared", "service", "service-shared"]);
+    expect(results.startup.firstRequest.map((w: { id: string }) => w.id)).toEqual([
+      "plain",
+      "service-unshared",
+      "service",
+      "service-shared",
+    ]);
     for (const w of results.startup.firstRequest) expect(w.ms.median).toBeGreaterThan(0);
     // A later isolate of the location verifies with the shared key set: no key-set request.
     const keySetRequests = Object.fromEntries(
