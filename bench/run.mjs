@@ -605,12 +605,12 @@ ${st.firstRequest.map((w) => row([w.label, s(w.ms), s(w.xPlain), w.keySetRequest
 ${
   st.firstCacheLookupMs
     ? `
-Where the first isolate's extra time goes: with sharing on, a location's first isolate looks the
-key set up in the cache before it fetches it. In Miniflare the Cache API is a service of its own
-that a workerd process starts on its first cache operation: a fresh workerd's first lookup of an
-entry that is not there took ${s(st.firstCacheLookupMs)} ms here (same method, ${st.firstCacheLookupMs.runs.length} samples). That is the
-local stack's cost, paid by the location's first isolate only; a later isolate pays it too, but
-saves the key-set request.
+Where a location's first isolate's extra time goes, against sharing off: it looks the key set up
+in the cache (a miss) before it fetches it. In Miniflare the Cache API is a service of its own that a
+workerd process starts on its first cache operation: a fresh workerd's first lookup of an entry that
+is not there took ${s(st.firstCacheLookupMs)} ms here (same method and storage, ${st.firstCacheLookupMs.runs.length} samples). That start is the local
+stack's cost, and every isolate with sharing on pays it here on its first token, the later isolate
+of a location too, which saves the key-set request in exchange.
 `
     : ""
 }
