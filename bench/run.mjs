@@ -262,7 +262,7 @@ function stagesOf(quick) {
     { id: "build", label: "bundle the workers", seconds: 15 },
     { id: "verification", label: "verification in workerd", seconds: quick ? 15 : 75 },
     { id: "http", label: "HTTP on loopback", seconds: quick ? 25 : 115 },
-    { id: "startup", label: "startup against a plain Worker, in fresh workerd processes", seconds: quick ? 90 : 240 },
+    { id: "startup", label: "startup against a plain Worker, in fresh workerd processes", seconds: quick ? 45 : 240 },
     { id: "consumers", label: "consumer Workers: size and startup", seconds: quick ? 12 : 25 },
     { id: "cold-token", label: "a cold isolate's first request, by where its token comes from", seconds: quick ? 5 : 20 },
     { id: "locations", label: "token requests across locations (KV model)", seconds: quick ? 20 : 900 },
