@@ -740,7 +740,7 @@ function startupTables(st) {
 
 /** The key-set model's table (bench/kv-model.mjs), for console.table. */
 function keySetsTable(k) {
-  return k.rows.map((r) => ({ strategy: r.strategy, locations: r.locations, "key-set requests per hour": r.perHour.median }));
+  return k.rows.map((r) => ({ strategy: r.strategy, locations: r.locations, "key-set requests per hour": round(r.perHour.median, 1) }));
 }
 
 /** What a run prints: console.table's rows, one list per table. A stage's cost is never printed below resolution. */

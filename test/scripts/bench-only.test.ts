@@ -50,9 +50,11 @@ describe("bench --only: one stage's section rewritten, the others kept", () => {
   it("replaces the startup section and judges its targets again", () => {
     const before = withStage(committed, "startup", committed.startup);
     const { results, markdown } = withStage(committed, "startup", startupRerun(), RERUN_ON);
-    for (const key of Object.keys(committed).filter((k) => !["startup", "targets"].includes(k))) {
+    for (const key of Object.keys(committed).filter((k) => !["startup", "targets", "stageReruns"].includes(k))) {
       expect(results[key]).toEqual(committed[key]);
     }
+    // The rerun noted beside the earlier ones.
+    expect(results.stageReruns).toEqual({ ...committed.stageReruns, startup: RERUN_ON });
     expect(results.startup.measuredAt).toBe("2027-01-02T03:04:05.000Z");
     const target = results.targets.find((t: { what: string }) => t.what.startsWith("MyService startup"));
     expect(target).toMatchObject({ median: 1.11, worst: 1.19, met: true });
