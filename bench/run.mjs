@@ -605,12 +605,15 @@ ${st.firstRequest.map((w) => row([w.label, s(w.ms), s(w.xPlain), w.keySetRequest
 ${
   st.firstCacheLookupMs
     ? `
-Where a location's first isolate's extra time goes, against sharing off: it looks the key set up
-in the cache (a miss) before it fetches it. In Miniflare the Cache API is a service of its own that a
-workerd process starts on its first cache operation: a fresh workerd's first lookup of an entry that
-is not there took ${s(st.firstCacheLookupMs)} ms here (same method and storage, ${st.firstCacheLookupMs.runs.length} samples). That start is the local
-stack's cost, and every isolate with sharing on pays it here on its first token, the later isolate
-of a location too, which saves the key-set request in exchange.
+Only the worker is cold in these samples: cognito-local has issued the token, and Miniflare's
+cache service is running (another worker of the same workerd looked something up first), as a
+location's cache always is. In Miniflare the Cache API is a service of its own that a workerd
+process starts on its first cache operation: a fresh workerd's first lookup of an entry that is
+not there took ${s(st.firstCacheLookupMs)} ms here (same method and storage, ${st.firstCacheLookupMs.runs.length} samples), which the rows
+leave out. Against sharing off, a location's first isolate adds a cache lookup that misses before
+its fetch; a later isolate reads and authenticates the copy instead of fetching. Locally the
+key-set fetch is a call to cognito-local in the same process, far cheaper than a round trip to
+Cognito, so the saving shows here as the key-set request that is not made rather than as time.
 `
     : ""
 }
