@@ -9,15 +9,20 @@
 //   3. Token economy: K isolates over a simulated lifetime, shared vs per-isolate vs none.
 //   4. Startup: MyService, MyBFF and a plain hono + jose Worker, each in a fresh workerd
 //      per sample, interleaved (bench/startup.mjs); bundle sizes; a cold isolate's first
-//      authorized request.
+//      authorized request, with and without a shared key set.
 //   5. What a consumer pays: the size and startup of a Worker that verifies Cognito
 //      tokens with this library, with aws-jwt-verify, and with jose (bench/consumers.mjs).
+//   6. Token requests across locations (bench/kv-model.mjs); 7. a cold MyBFF isolate's
+//      first request (bench/cold-token.mjs); 8. key-set requests across isolates and
+//      locations, with and without the shared key set (bench/kv-model.mjs).
 // Every ratio is computed within one run (one workerd process, one HTTP round) and
 // reported as the median with the range over the runs; a target is met only when
 // the worst run meets it. Prints tables and writes bench/results.json and
 // bench/RESULTS.md (or, with --out <file>, that file instead of bench/RESULTS.md);
 // `--render` writes the report again from bench/results.json without measuring;
-// `--only startup` runs the startup stage alone and prints it (with --quick: a few samples).
+// `--only startup` (or `--only key-sets`) runs that stage alone and writes its own section of
+// bench/results.json and bench/RESULTS.md, the other sections kept as they were (each carries
+// its date); with --quick it prints a few samples and writes nothing.
 // --quick is a smoke check of the harness: it says so, judges no target and writes nothing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -32,7 +37,7 @@ import { createProgress, silentProgress } from "../scripts/progress.mjs";
 import { machine } from "../scripts/reliability/machine.mjs";
 import { coldTokenLatency } from "./cold-token.mjs";
 import { consumerCosts } from "./consumers.mjs";
-import { tokenRequestsAcrossLocations } from "./kv-model.mjs";
+import { keySetRequestsAcrossLocations, tokenRequestsAcrossLocations } from "./kv-model.mjs";
 import { locationsSvg } from "./locations-plot.mjs";
 import { startupCosts } from "./startup.mjs";
 
@@ -257,12 +262,21 @@ function stagesOf(quick) {
     { id: "build", label: "bundle the workers", seconds: 15 },
     { id: "verification", label: "verification in workerd", seconds: quick ? 15 : 75 },
     { id: "http", label: "HTTP on loopback", seconds: quick ? 25 : 115 },
-    { id: "startup", label: "startup against a plain Worker, in fresh workerd processes", seconds: quick ? 90 : 240 },
+    { id: "startup", label: "startup against a plain Worker, in fresh workerd processes", seconds: quick ? 45 : 240 },
     { id: "consumers", label: "consumer Workers: size and startup", seconds: quick ? 12 : 25 },
     { id: "cold-token", label: "a cold isolate's first request, by where its token comes from", seconds: quick ? 5 : 20 },
     { id: "locations", label: "token requests across locations (KV model)", seconds: quick ? 20 : 900 },
+    { id: "key-sets", label: "key-set requests across isolates and locations (model)", seconds: quick ? 10 : 80 },
   ];
 }
+
+/** The key-set model's run: 1, 10 and 50 locations (300 take minutes each and say nothing more: the requests grow with the locations). */
+const keySetsRun = (quick, progress) =>
+  keySetRequestsAcrossLocations({
+    seeds: quick ? 1 : 3,
+    locationCounts: quick ? [1, 10] : [1, 10, 50],
+    onStep: (done, total, detail) => progress.step(done, total, detail),
+  });
 
 /**
  * @param {{ quick?: boolean, progress?: ReturnType<typeof createProgress> }} [options]
@@ -294,6 +308,8 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
     locationCounts: quick ? [1, 10] : [1, 10, 50, 300],
     onStep: (done, total, detail) => progress.step(done, total, detail),
   });
+  progress.start("key-sets");
+  const keySets = await keySetsRun(quick, progress);
   return {
     machine: startedOn,
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
@@ -305,6 +321,7 @@ export async function runBench({ quick = false, progress = silentProgress } = {}
     consumers,
     coldToken,
     locations,
+    keySets,
   };
 }
 
@@ -372,6 +389,19 @@ const stageCost = (us) => (us < RESOLUTION_US ? `below resolution (< ${RESOLUTIO
 const stageRange = (r) =>
   r ? `${r[0] < RESOLUTION_US ? `< ${RESOLUTION_US}` : r[0]} to ${r[1] < RESOLUTION_US ? `< ${RESOLUTION_US}` : r[1]}` : "-";
 
+const RERUN_SECTIONS = { startup: "Section 4 (startup)", keySets: "Section 8 (key-set requests)" };
+
+/** The sections rerun alone since the full run (`--only`), when and under what load. */
+function rerunsNote(reruns) {
+  if (!reruns) return "";
+  return Object.entries(reruns)
+    .map(
+      ([key, r]) =>
+        ` ${RERUN_SECTIONS[key] ?? key} was rerun alone on ${r.date.slice(0, 10)} (${r.date}; load average ${r.loadAverage.join(", ")} when it started).`,
+    )
+    .join("");
+}
+
 function markdown(results, summary) {
   const m = results.machine;
   const v = results.verification;
@@ -388,7 +418,7 @@ function markdown(results, summary) {
 Measured by \`npm run bench\`${results.quick ? " --quick" : ""} on ${m.date.slice(0, 10)} (${m.date}) on this project's
 development machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, workerd ${m.workerd}
 (wrangler ${m.wrangler}); load average ${m.loadAverage.join(", ")} (1, 5, 15 min) when it started and
-${results.loadAverageAtEnd.join(", ")} when it ended. The run took ${results.durationSeconds} s. These machines are shared
+${results.loadAverageAtEnd.join(", ")} when it ended. The run took ${results.durationSeconds} s.${rerunsNote(results.stageReruns)} These machines are shared
 and noisy: read the ratios, each measured within one run, rather than the absolute times.
 
 Each ratio is measured in every run (the verification section runs in ${v.processes} fresh workerd
@@ -485,7 +515,7 @@ from Node (median and range over the processes).
 ${row(["Worker verifying with", "KiB", "KiB gzip", "KiB minified", "KiB gzip, minified", "wrangler check startup: ms (samples per run)", "import ms (median, range)"])}
 ${row(["---", "---", "---", "---", "---", "---", "---"])}
 ${results.consumers.map((c) => row([c.label, c.rawKiB, c.gzipKiB, c.minifiedRawKiB, c.minifiedGzipKiB, `${c.startupProfileMs} (${c.startupProfileSamples.join(", ")})`, `${c.importMs} (${range(c.importMsRange)})`])).join("\n")}
-${results.locations ? locationsSection(results.locations) : ""}${results.coldToken ? coldTokenSection(results.coldToken) : ""}`;
+${results.locations ? locationsSection(results.locations) : ""}${results.coldToken ? coldTokenSection(results.coldToken) : ""}${keySetsSection(results.keySets)}`;
 }
 
 /**
@@ -504,37 +534,89 @@ and jose targets. They stay, and the signature's decoding sits next to
 crypto.subtle.verify, so that no caller code runs between them.
 `;
 
+/** Section 4's first table: sizes, startup (wall, and workerd's CPU where measured), wrangler check startup. */
+function startupTable(st) {
+  const s = (x) => `${x.median} (${x.min} to ${x.max})`;
+  const profile = (w) => (w.checkStartupMs === null ? "-" : `${w.checkStartupMs} (${w.checkStartupSamples.join(", ")})`);
+  const cpu = Boolean(st.rows[0].importCpuMs);
+  const head = [
+    "Worker",
+    "bundle raw KiB",
+    "bundle gzip KiB",
+    "startup ms (median, range)",
+    "x plain (median, range)",
+    ...(cpu ? ["CPU ms (median, range)", "CPU x plain (median, range)"] : []),
+    "wrangler check startup: ms (samples per run)",
+  ];
+  return [
+    row(head),
+    row(head.map(() => "---")),
+    ...st.rows.map((w) =>
+      row([w.label, w.rawKiB, w.gzipKiB, s(w.importMs), s(w.xPlain), ...(cpu ? [s(w.importCpuMs), s(w.xPlainCpu)] : []), profile(w)]),
+    ),
+  ].join("\n");
+}
+
 /** Section 4: startup against a plain Worker (bench/startup.mjs). */
 function startupSection(st) {
   if (!st) return "## 4. Startup\n\nNot measured in this run (a results.json from before the startup stage).\n";
   const s = (x) => `${x.median} (${x.min} to ${x.max})`;
-  const profile = (w) => (w.checkStartupMs === null ? "-" : `${w.checkStartupMs} (${w.checkStartupSamples.join(", ")})`);
+  // Runs before the median of several samples per round have one sample a round.
+  const perRound = st.samplesPerRound ?? 1;
+  const roundFigure =
+    perRound > 1
+      ? `In each of ${st.rounds} rounds every Worker is started ${perRound} times, the three interleaved (each pass in
+another order), and the round's figure for a Worker is the median of its ${perRound} samples: one sample of about
+3 ms is decided by a single scheduler hiccup of a shared machine, and the median of a few keeps
+every sample's cost (it picks one of them) while no single hiccup decides the round`
+      : `The three Workers are interleaved in each of ${st.rounds} rounds, one sample each`;
   return `## 4. Startup
 
 What every new isolate pays before its first answer, against a plain hono + jose Worker
 with the same \`GET /weatherforecast\` (\`bench/plain-worker/\`). Measured ${st.measuredAt.slice(0, 10)} (${st.measuredAt}) by
-\`bench/startup.mjs\`. Each Worker is bundled by wrangler as a deploy would (\`wrangler deploy --dry-run
+\`bench/startup.mjs\` (\`node bench/run.mjs --only startup\` reruns this section alone). Each Worker is bundled by wrangler as a deploy would (\`wrangler deploy --dry-run
 --outdir\`); gzip is level 9 of that bundle. Startup: in a fresh workerd per sample, a wrapper
 module imports the bundle on its first request, timed from Node, minus the time of requests that
-import nothing (workerd does not advance its own clock while it computes). The three Workers are
-interleaved in each of ${st.rounds} rounds; "x plain" is each round's time over the plain Worker's in
-the same round, median and range over the rounds. \`wrangler check startup\` is workerd's CPU profile
+import nothing (workerd does not advance its own clock while it computes). ${roundFigure}. "x plain" is each round's figure over the plain Worker's in
+the same round, median and range over the rounds.${
+    st.rows[0].importCpuMs
+      ? ` The same samples give workerd's CPU time for the import ("CPU"): the time its threads ran on a
+CPU during the request (Linux \`/proc/<pid>/task/*/schedstat\`), minus the median of requests that import
+nothing; it is the same work without the time the machine's other processes kept workerd waiting, which the
+wall time includes. The target is judged on the wall time.`
+      : ""
+  } \`wrangler check startup\` is workerd's CPU profile
 of the import of the bundle it builds from the same config, median of ${st.profileRounds} runs with the samples each caught (its sampling is
 too coarse for small bundles)${st.checkStartupError ? `; in this run it failed: ${st.checkStartupError}` : ""}.
 
-${row(["Worker", "bundle raw KiB", "bundle gzip KiB", "startup ms (median, range)", "x plain (median, range)", "wrangler check startup: ms (samples per run)"])}
-${row(["---", "---", "---", "---", "---", "---"])}
-${st.rows.map((w) => row([w.label, w.rawKiB, w.gzipKiB, s(w.importMs), s(w.xPlain), profile(w)])).join("\n")}
+${startupTable(st)}
 
 The first authorized \`GET /weatherforecast\` of a cold isolate, end to end: in a fresh workerd
-per sample (cognito-local already warm), the bundle's import, the key set fetched from
-cognito-local, the verification and the answer, timed from Node; ${st.firstRounds} samples each,
-alternating.
+per sample (cognito-local already warm), the bundle's import, the key set (fetched from
+cognito-local, or read from the location's cache), the verification and the answer, timed from
+Node; ${st.firstRounds} samples each, alternating. "A later isolate of the location" starts on the Cache API
+storage (Miniflare's, on disk) of an earlier workerd that served one authorized request and
+shared the key set, and is gone before it starts; the key-set requests are those cognito-local
+answered during the timed request.
 
-${row(["Worker", "ms (median, range)", "x plain (median, range)"])}
-${row(["---", "---", "---"])}
-${st.firstRequest.map((w) => row([w.label, s(w.ms), s(w.xPlain)])).join("\n")}
-
+${row(["Worker", "ms (median, range)", "x plain (median, range)", "key-set requests per sample"])}
+${row(["---", "---", "---", "---"])}
+${st.firstRequest.map((w) => row([w.label, s(w.ms), s(w.xPlain), w.keySetRequests ? w.keySetRequests.join(", ") : "-"])).join("\n")}
+${
+  st.firstCacheLookupMs
+    ? `
+Only the worker is cold in these samples: cognito-local has issued the token, and Miniflare's
+cache service is running (another worker of the same workerd looked something up first), as a
+location's cache always is. In Miniflare the Cache API is a service of its own that a workerd
+process starts on its first cache operation: a fresh workerd's first lookup of an entry that is
+not there took ${s(st.firstCacheLookupMs)} ms here (same method and storage, ${st.firstCacheLookupMs.runs.length} samples), which the rows
+leave out. Against sharing off, a location's first isolate adds a cache lookup that misses before
+its fetch; a later isolate reads and authenticates the copy instead of fetching. Locally the
+key-set fetch is a call to cognito-local in the same process, far cheaper than a round trip to
+Cognito, so the saving shows here as the key-set request that is not made rather than as time.
+`
+    : ""
+}
 Swagger UI (/docs) is served as static assets and is not in the bundles.
 `;
 }
@@ -594,6 +676,38 @@ never on a request's path.
 `;
 }
 
+/** Section 8: key-set requests across isolates and locations (bench/kv-model.mjs). */
+function keySetsSection(k) {
+  if (!k) return "";
+  const counts = [...new Set(k.rows.map((r) => r.locations))].sort((a, b) => a - b);
+  const strategies = [...new Set(k.rows.map((r) => r.strategy))];
+  const cell = (strategy, n) => {
+    const r = k.rows.find((x) => x.strategy === strategy && x.locations === n);
+    const f = (v) => round(v, 1).toLocaleString("en");
+    return r.perHour.min === r.perHour.max ? f(r.perHour.median) : `${f(r.perHour.median)} (${f(r.perHour.min)} to ${f(r.perHour.max)})`;
+  };
+  return `
+## 8. Key-set requests across isolates and locations
+
+Measured ${k.measuredAt.slice(0, 10)} (${k.measuredAt}, ${k.seconds} s) by \`bench/kv-model.mjs\` (\`node bench/run.mjs --only key-sets\`
+reruns this section alone): this project's real \`RemoteJwks\` (the verifier's key set) in ${k.isolatesPerLocation} isolates per location, each
+checking a token every ${k.requestEveryMs / 1000} s for ${k.hours} simulated hours, an isolate replaced by a cold one after ${k.isolateLifetimeMs / 60_000} minutes on average
+(the same assumption as section 6); the key-set URL counts the requests. With the shared key set, each location's
+Cache API is one store that all its isolates see at once and that no other location sees (Cloudflare: "the
+contents of the cache do not replicate outside of the originating data center",
+https://developers.cloudflare.com/workers/runtime-apis/cache/). Key-set requests per hour, median and
+range over ${k.seeds} seed${k.seeds === 1 ? "" : "s"}:
+
+${row(["strategy", ...counts.map((n) => `${n} location${n === 1 ? "" : "s"}`)])}
+${row(["---", ...counts.map(() => "---")])}
+${strategies.map((s) => row([k.rows.find((r) => r.strategy === s).label, ...counts.map((n) => cell(s, n))])).join("\n")}
+
+Both grow with the locations: the Cache API is per location, so each location fetches the set
+itself. What sharing removes is the request of every new isolate of a location while the
+location's copy is fresh.
+`;
+}
+
 const STAGE_TEXT = {
   parse:
     "length, three segments, canonical base64url; the header (JSON, duplicate names, alg, kid, forbidden parameters) and the payload (strict UTF-8, JSON, duplicate names), each decoded into a reused buffer",
@@ -615,10 +729,21 @@ function startupTables(st) {
       "startup ms": w.importMs.median,
       "x plain": w.xPlain.median,
       "x plain range": `${w.xPlain.min} to ${w.xPlain.max}`,
+      "CPU x plain": w.xPlainCpu ? `${w.xPlainCpu.median} (${w.xPlainCpu.min} to ${w.xPlainCpu.max})` : "-",
       "check startup ms": w.checkStartupMs ?? (st.checkStartupError ? `not available: ${st.checkStartupError}` : "-"),
     })),
-    st.firstRequest.map((w) => ({ "first authorized request": w.label, ms: w.ms.median, "x plain": w.xPlain.median })),
+    st.firstRequest.map((w) => ({
+      "first authorized request": w.label,
+      ms: w.ms.median,
+      "x plain": w.xPlain.median,
+      "key-set requests": (w.keySetRequests ?? []).join(", "),
+    })),
   ];
+}
+
+/** The key-set model's table (bench/kv-model.mjs), for console.table. */
+function keySetsTable(k) {
+  return k.rows.map((r) => ({ strategy: r.strategy, locations: r.locations, "key-set requests per hour": round(r.perHour.median, 1) }));
 }
 
 /** What a run prints: console.table's rows, one list per table. A stage's cost is never printed below resolution. */
@@ -634,6 +759,7 @@ function tables(results, summary) {
       "import ms": c.importMs,
     })),
     ...startupTables(results.startup),
+    keySetsTable(results.keySets),
     summary.targets.map((t) => ({
       target: t.what,
       median: t.median,
@@ -642,6 +768,26 @@ function tables(results, summary) {
       met: t.met === null ? "not judged" : t.met,
     })),
   ];
+}
+
+/** The stages `--only` reruns, and the key of bench/results.json each one writes. */
+const ONLY_STAGES = { startup: "startup", "key-sets": "keySets" };
+
+/**
+ * A full run's results with one stage's section replaced by a run of that stage alone: the
+ * other sections as they were (each carries its own date), the targets judged again, the
+ * stage's rerun noted with the machine it ran on; and the report written from them.
+ * @param {Record<string, any>} results bench/results.json
+ * @param {string} key the stage's key in it (`startup`, `keySets`)
+ * @param {unknown} value the stage's new results
+ * @param {{ date: string, loadAverage: number[] }} [on] the machine the stage ran on
+ */
+function withStage(results, key, value, on) {
+  const next = { ...results, [key]: value };
+  if (on) next.stageReruns = { ...results.stageReruns, [key]: { date: on.date, loadAverage: on.loadAverage } };
+  const summary = report(next);
+  next.targets = summary.targets;
+  return { results: next, markdown: markdown(next, summary) };
 }
 
 if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")) {
@@ -659,21 +805,34 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
     `merged ${key} into bench/results.json; wrote bench/RESULTS.md, the READMEs' figure blocks and bench/token-requests-per-lifetime.svg`,
   );
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--only")) {
-  // One stage alone, printed and not written: `node bench/run.mjs --only startup [--quick]`.
+  // One stage alone: `node bench/run.mjs --only startup|key-sets [--quick]`.
   const stage = process.argv[process.argv.indexOf("--only") + 1];
-  if (stage !== "startup") throw new Error(`--only takes: startup (not ${stage})`);
+  const key = ONLY_STAGES[stage];
+  if (!key) throw new Error(`--only takes: ${Object.keys(ONLY_STAGES).join(", ")} (not ${stage})`);
   const quick = process.argv.includes("--quick");
   if (quick) console.log(QUICK_NOTICE);
+  const startedOn = machine();
   const progress = createProgress(
     "bench",
-    stagesOf(quick).filter((s) => s.id === "startup"),
+    stagesOf(quick).filter((s) => s.id === stage),
   );
-  progress.start("startup");
-  buildWorker("cognito-local"); // the key sets' issuer of the first-request samples
-  const startup = await startupCosts({ quick, progress });
+  progress.start(stage);
+  let value;
+  if (stage === "startup") {
+    buildWorker("cognito-local"); // the key sets' issuer of the first-request samples
+    value = await startupCosts({ quick, progress });
+  } else value = await keySetsRun(quick, progress);
   progress.finish();
-  for (const table of startupTables(startup)) console.table(table);
+  for (const table of stage === "startup" ? startupTables(value) : [keySetsTable(value)]) console.table(table);
   if (quick) console.log(QUICK_NOTICE);
+  else {
+    const file = join(ROOT, "bench", "results.json");
+    const { results, markdown: text } = withStage(JSON.parse(readFileSync(file, "utf8")), key, value, startedOn);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(ROOT, "bench", "RESULTS.md"), text);
+    writeFigureBlocks();
+    console.log(`wrote the ${stage} section of bench/results.json and bench/RESULTS.md (the others kept), and the READMEs' figure blocks`);
+  }
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--render")) {
   // Writes the report again from bench/results.json, measuring nothing (after a change of wording).
   const outIndex = process.argv.indexOf("--out");
@@ -703,4 +862,4 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
   }
 }
 
-export { QUICK_NOTICE, report, tables };
+export { QUICK_NOTICE, report, tables, withStage };

@@ -36,8 +36,19 @@ describe("npm run bench -- --quick", () => {
       expect(w.xPlain.runs).toHaveLength(results.startup.rounds);
     }
     expect(results.startup.rows[0]!.xPlain.median).toBe(1);
-    expect(results.startup.firstRequest.map((w: { id: string }) => w.id)).toEqual(["plain", "service"]);
+    expect(results.startup.firstRequest.map((w: { id: string }) => w.id)).toEqual([
+      "plain",
+      "service-unshared",
+      "service",
+      "service-shared",
+    ]);
     for (const w of results.startup.firstRequest) expect(w.ms.median).toBeGreaterThan(0);
+    // A later isolate of the location verifies with the shared key set: no key-set request.
+    const keySetRequests = Object.fromEntries(
+      results.startup.firstRequest.map((w: { id: string; keySetRequests: number[] }) => [w.id, w.keySetRequests]),
+    );
+    expect(keySetRequests).toEqual({ plain: [1], "service-unshared": [1], service: [1], "service-shared": [0] });
+    expect(results.startup.firstCacheLookupMs.median).toBeGreaterThan(0);
     expect(results.consumers.map((c) => c.id)).toEqual(["ours", "aws-jwt-verify", "jose"]);
     for (const consumer of results.consumers) {
       expect(consumer.minifiedGzipKiB).toBeGreaterThan(1);
@@ -54,6 +65,12 @@ describe("npm run bench -- --quick", () => {
     expect(at10("isolate")).toBeGreaterThan(at10("kv"));
     expect(at10("coordinator")).toBeLessThanOrEqual(1.4);
     expect(results.coldToken.rows.map((r: { id: string }) => r.id)).toEqual(["bff-kv", "bff-coordinator", "bff-none"]);
+    // Key-set requests per hour, on 1 and 10 locations: the shared key set saves requests.
+    const keySetsAt10 = (strategy: string) =>
+      results.keySets.rows.find((r: { strategy: string; locations: number }) => r.strategy === strategy && r.locations === 10)!.perHour
+        .median;
+    expect(results.keySets.rows).toHaveLength(4);
+    expect(keySetsAt10("shared")).toBeLessThan(keySetsAt10("isolate"));
     for (const row of results.coldToken.rows) expect(row.ms).toBeGreaterThan(0);
     const summary = report(results);
     expect(summary.targets.length).toBe(14);

@@ -3,7 +3,10 @@
 // caller (Cache-Control: no-store, Vary: Authorization). /docs gets its own policy
 // (docs-csp.test.ts); test/browser/service-docs.test.ts checks the page in Chromium.
 import { SELF } from "cloudflare:test";
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { describe, expect, it } from "vitest";
+import { HSTS } from "#kit/security-headers.ts";
 import { tokenFor } from "#test/workerd/cognito-local-client.ts";
 
 const BASE = "http://myservice";
@@ -61,5 +64,32 @@ describe("the other answers of the worker", () => {
     await response.body?.cancel();
     expect(response.status).toBe(200);
     expect(response.headers.get("Vary")).toBeNull();
+  });
+});
+
+describe("the workers' kit's security headers", () => {
+  /** hono's `secureHeaders` with the options the kit once passed it, on an empty answer. */
+  async function honoHeaders(origin: string) {
+    const app = new Hono();
+    app.use(
+      secureHeaders({
+        contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+        referrerPolicy: "no-referrer",
+        xContentTypeOptions: "nosniff",
+        xFrameOptions: "DENY",
+        strictTransportSecurity: origin.startsWith("https:") ? HSTS : false,
+      }),
+    );
+    app.get("*", (c) => c.body(null, 204));
+    return [...(await app.request(`${origin}/`)).headers];
+  }
+
+  // The kit writes them out as constants (no secureHeaders call at startup): they must stay hono's, exactly.
+  it.each([BASE, "https://myservice.example"])("are exactly hono's secureHeaders' with the same options (%s)", async (origin) => {
+    const response = await SELF.fetch(`${origin}/no-such-page`);
+    await response.body?.cancel();
+    // The 404 problem's own headers aside.
+    const ours = [...response.headers].filter(([name]) => name !== "content-type" && name !== "cache-control");
+    expect(ours).toEqual(await honoHeaders(origin));
   });
 });
