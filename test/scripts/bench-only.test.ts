@@ -9,6 +9,8 @@ import { report, withStage } from "../../bench/run.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const committed = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
+// The startup test reruns section 4 on results that do not note a rerun of it yet (the committed ones may).
+delete committed.stageReruns?.startup;
 const RERUN_ON = { date: "2027-01-02T03:04:05.000Z", loadAverage: [0.11, 0.22, 0.33] };
 
 /** The report's section that starts with `heading`, up to the next section. */
