@@ -790,17 +790,21 @@ function withStage(results, key, value, on) {
   return { results: next, markdown: markdown(next, summary) };
 }
 
+/** Writes `withStage`'s results to bench/results.json, and the report, figure blocks and plot from them. */
+function saveStage(key, value, on) {
+  const file = join(ROOT, "bench", "results.json");
+  const { results, markdown: text } = withStage(JSON.parse(readFileSync(file, "utf8")), key, value, on);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  if (results.locations) writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
+  writeFileSync(join(ROOT, "bench", "RESULTS.md"), text);
+  writeFigureBlocks();
+}
+
 if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")) {
   // Puts a saved run of one stage (e.g. locations=<file> from node bench/kv-model.mjs 3 --json <file>)
   // into bench/results.json, and renders: a long stage rerun alone keeps its own date.
   const [key, file] = process.argv[process.argv.indexOf("--merge") + 1].split("=");
-  const results = JSON.parse(readFileSync(join(ROOT, "bench", "results.json"), "utf8"));
-  results[key] = JSON.parse(readFileSync(resolve(ROOT, file), "utf8"));
-  results.targets = report(results).targets;
-  writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  if (results.locations) writeFileSync(join(ROOT, "bench", "token-requests-per-lifetime.svg"), locationsSvg(results.locations));
-  writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown(results, report(results)));
-  writeFigureBlocks();
+  saveStage(key, JSON.parse(readFileSync(resolve(ROOT, file), "utf8")));
   console.log(
     `merged ${key} into bench/results.json; wrote bench/RESULTS.md, the READMEs' figure blocks and bench/token-requests-per-lifetime.svg`,
   );
@@ -826,11 +830,7 @@ if (process.argv[1] === import.meta.filename && process.argv.includes("--merge")
   for (const table of stage === "startup" ? startupTables(value) : [keySetsTable(value)]) console.table(table);
   if (quick) console.log(QUICK_NOTICE);
   else {
-    const file = join(ROOT, "bench", "results.json");
-    const { results, markdown: text } = withStage(JSON.parse(readFileSync(file, "utf8")), key, value, startedOn);
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(join(ROOT, "bench", "RESULTS.md"), text);
-    writeFigureBlocks();
+    saveStage(key, value, startedOn);
     console.log(`wrote the ${stage} section of bench/results.json and bench/RESULTS.md (the others kept), and the READMEs' figure blocks`);
   }
 } else if (process.argv[1] === import.meta.filename && process.argv.includes("--render")) {

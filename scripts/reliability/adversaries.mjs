@@ -18,16 +18,10 @@
 import { buildWorker } from "../build-workers.mjs";
 import { WRANGLER_ENV } from "../local-stack.mjs";
 import { teachMyServiceTheNewKeys } from "./token-faults.mjs";
-import { loadHarness } from "./token-storm.mjs";
+import { loadHarness, statusOf } from "./token-storm.mjs";
 
 /** `v1.<16-character iv>.<base64url>`, 24 MiB: the shape of a sealed record, the size of none (KV's limit is 25 MiB). */
 const HUGE = `v1.AAAAAAAAAAAAAAAA.${"A".repeat(24 * 1024 * 1024 - 20)}`;
-
-async function statusOf(promise) {
-  const response = await promise;
-  await response.arrayBuffer();
-  return response.status;
-}
 
 async function timed(promise) {
   const started = performance.now();
@@ -41,6 +35,27 @@ const median = (values) => {
 };
 const round1 = (ms) => Math.round(ms * 10) / 10;
 const summary = (values) => ({ median: round1(median(values)), min: round1(Math.min(...values)), max: round1(Math.max(...values)) });
+
+let harness;
+/**
+ * The system in one Miniflare with `options`, after bff-1's first request: the network,
+ * MyBFF's KV namespace and the token's key in it. The workers are built and the harness
+ * bundled once per process.
+ */
+async function startWithToken(options) {
+  harness ??= (async () => {
+    Object.assign(process.env, WRANGLER_ENV);
+    for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
+    return loadHarness();
+  })();
+  const net = await (await harness).startLocalNetwork(options);
+  if ((await statusOf(net.bff(1).fetch("/weatherforecast"))) !== 200) {
+    await net.dispose();
+    throw new Error("the system did not start");
+  }
+  const kv = await net.tokenCache();
+  return { net, kv, tokenKey: await tokenKeyOf(kv) };
+}
 
 /** The token's KV key (cc-token/v1/<hash>.<tag>) once MyBFF has stored a token. */
 async function tokenKeyOf(kv) {
@@ -58,12 +73,9 @@ const backOffKeyOf = (tokenKey) => `cc-backoff/v2/${tokenKey.slice(tokenKey.last
  * then 24 MiB is planted under the token key and the back-off key, and the next meets
  * it; the third comes after.
  */
-async function oversized(startLocalNetwork, rounds) {
-  const net = await startLocalNetwork({ bffCount: 1 + 3 * rounds });
+async function oversized(rounds) {
+  const { net, kv, tokenKey } = await startWithToken({ bffCount: 1 + 3 * rounds });
   try {
-    if ((await statusOf(net.bff(1).fetch("/weatherforecast"))) !== 200) throw new Error("the system did not start");
-    const kv = await net.tokenCache();
-    const tokenKey = await tokenKeyOf(kv);
     const times = { tokenInKv: [], planted: [], after: [] };
     let failed = 0;
     let tokenRequests = 0;
@@ -99,12 +111,9 @@ async function oversized(startLocalNetwork, rounds) {
 }
 
 /** I2: an old record, its token refused by MyService since a key rotation, planted before each of `isolates` cold isolates. */
-async function replay(startLocalNetwork, isolates) {
-  const net = await startLocalNetwork({ bffCount: 1 + isolates });
+async function replay(isolates) {
+  const { net, kv, tokenKey } = await startWithToken({ bffCount: 1 + isolates });
   try {
-    if ((await statusOf(net.bff(1).fetch("/weatherforecast"))) !== 200) throw new Error("the system did not start");
-    const kv = await net.tokenCache();
-    const tokenKey = await tokenKeyOf(kv);
     const oldRecord = await kv.get(tokenKey);
     await net.cognito("/_dev/keys/rotate?dropPrevious=true", { method: "POST" });
     await teachMyServiceTheNewKeys(net);
@@ -133,10 +142,7 @@ async function replay(startLocalNetwork, isolates) {
  * const { oversized, replay } = await measureKvWriter({ rounds: 5, isolates: 6 });
  */
 export async function measureKvWriter({ rounds = 5, isolates = 6 } = {}) {
-  Object.assign(process.env, WRANGLER_ENV);
-  for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
-  const { startLocalNetwork } = await loadHarness();
-  return { oversized: await oversized(startLocalNetwork, rounds), replay: await replay(startLocalNetwork, isolates) };
+  return { oversized: await oversized(rounds), replay: await replay(isolates) };
 }
 
 /**
@@ -145,13 +151,8 @@ export async function measureKvWriter({ rounds = 5, isolates = 6 } = {}) {
  * serves a request every 100 ms meanwhile. Then one ask with a fresherThan in the future.
  */
 export async function measureBindingHolder({ seconds = 30 } = {}) {
-  Object.assign(process.env, WRANGLER_ENV);
-  for (const worker of ["cognito-local", "service", "bff"]) buildWorker(worker);
-  const { startLocalNetwork } = await loadHarness();
-  const net = await startLocalNetwork({ coordinator: "on", coordinatorHolder: true });
+  const { net, tokenKey: key } = await startWithToken({ coordinator: "on", coordinatorHolder: true });
   try {
-    if ((await statusOf(net.bff(1).fetch("/weatherforecast"))) !== 200) throw new Error("the system did not start");
-    const key = await tokenKeyOf(await net.tokenCache());
     let held = (await net.askCoordinator({ key })).token?.accessToken;
     const before = await net.tokenRequests();
     const started = Date.now();

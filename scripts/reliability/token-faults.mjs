@@ -17,7 +17,7 @@
 import { buildWorker } from "../build-workers.mjs";
 import { DEV_CLIENT_SECRET } from "../dev-settings.mjs";
 import { WRANGLER_ENV } from "../local-stack.mjs";
-import { BACKOFF_CAP_MS, loadHarness } from "./token-storm.mjs";
+import { BACKOFF_CAP_MS, loadHarness, statusOf } from "./token-storm.mjs";
 
 const ISOLATES = 4;
 /** The review's record (issue 24, item 1). */
@@ -30,12 +30,6 @@ const PLANTED = {
   status: 400,
   oauthError: "invalid_client",
 };
-
-async function statusOf(promise) {
-  const response = await promise;
-  await response.arrayBuffer();
-  return response.status;
-}
 
 const failed = (statuses) => statuses.filter((status) => status !== 200).length;
 

@@ -52,7 +52,7 @@ export async function loadHarness(folder = BUILD) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function statusOf(promise) {
+export async function statusOf(promise) {
   const response = await promise;
   await response.arrayBuffer();
   return response.status;
